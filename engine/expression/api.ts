@@ -1,0 +1,50 @@
+// The contract between the expression module (engine/expression/) and the rest
+// of the engine. The runner never touches jsonata directly: it compiles every
+// expression field through `compileExpression` once per edit and calls
+// `evaluate` once per run.
+
+import type { Json } from '../types.ts';
+
+/** What an expression sees besides `$` (the node's input). */
+export interface EvalScope {
+  /** `$input`: the workflow input. */
+  input: Json;
+  /** `$nodes`: outputs of nodes upstream of this one, by id. */
+  nodes: Readonly<Record<string, Json>>;
+  /** `$now()` / `$millis()` return this fixed instant (ms since the epoch). */
+  now: number;
+  /** `$random()`: a seeded generator owned by the run. */
+  random: () => number;
+}
+
+export interface ExpressionProblem {
+  /** EXPRESSION_SYNTAX at compile time; EXPRESSION_UNSUPPORTED for 2.0.6/$eval; EXPRESSION_ERROR at run time; LIMIT_EXCEEDED for guards. */
+  code: 'EXPRESSION_SYNTAX' | 'EXPRESSION_UNSUPPORTED' | 'EXPRESSION_ERROR' | 'LIMIT_EXCEEDED';
+  message: string;
+  /** 0-based character offset in the source, when known. */
+  position?: number;
+}
+
+export interface CompiledExpression {
+  readonly source: string;
+  /** Node ids read through `$nodes.<id>` (static references only). */
+  readonly nodeRefs: readonly string[];
+  /** True when a plain closure evaluates it (no jsonata interpreter on the hot path). */
+  readonly fast: boolean;
+  /**
+   * Evaluates against `$` = input. Returns `undefined` when JSONata yields nothing.
+   * Sync when the fast path handles the expression, else a Promise (jsonata 2.x is async).
+   * Rejects/throws an `ExpressionFailure` on error; never returns a non-JSON value.
+   */
+  evaluate(input: Json, scope: EvalScope): Json | undefined | Promise<Json | undefined>;
+}
+
+export class ExpressionFailure extends Error {
+  constructor(readonly problem: ExpressionProblem) {
+    super(problem.message);
+    this.name = 'ExpressionFailure';
+  }
+}
+
+export type CompileExpressionResult =
+  { ok: true; expression: CompiledExpression } | { ok: false; problem: ExpressionProblem };

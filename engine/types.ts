@@ -1,0 +1,235 @@
+// The engine's public data types. Everything here is plain JSON-shaped data so it
+// crosses a worker boundary (structured clone) and a process boundary (the CLI)
+// unchanged. DESIGN.md is the contract; these types are its TypeScript form.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** A JSON Schema as the user wrote it (draft 2020-12). */
+export type JsonSchema = boolean | JsonObject;
+
+export const NODE_KINDS = [
+  'trigger',
+  'transform',
+  'condition',
+  'switch',
+  'map',
+  'merge',
+  'validate',
+  'http',
+  'llm',
+  'approval',
+  'delay',
+  'subworkflow',
+  'fail',
+  'output',
+] as const;
+export type NodeKindName = (typeof NODE_KINDS)[number];
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface NodeDefinition {
+  id: string;
+  kind: NodeKindName;
+  label?: string;
+  position?: Position;
+  config?: JsonObject;
+}
+
+export interface EdgeDefinition {
+  id?: string;
+  source: string;
+  /** Defaults to `out`. */
+  sourcePort?: string;
+  target: string;
+  /** Defaults to `in`. */
+  targetPort?: string;
+}
+
+export interface InputSample {
+  name: string;
+  data: Json;
+}
+
+export interface WorkflowDefinition {
+  format: 'weft/v1';
+  id: string;
+  name: string;
+  description?: string;
+  input?: {
+    schema?: JsonSchema;
+    samples?: InputSample[];
+  };
+  nodes: NodeDefinition[];
+  edges: EdgeDefinition[];
+}
+
+/**
+ * A problem found in a definition. `path` is a JSON Pointer into the definition
+ * (`/nodes/3/config/expression`); `position` is a 0-based character offset inside
+ * the expression string at `path`, when the problem is in an expression.
+ */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  message: string;
+  path: string;
+  severity: 'error' | 'warning';
+  node?: string;
+  position?: number;
+}
+
+/** Stable codes for problems in a definition (compile time). */
+export type DiagnosticCode =
+  | 'SCHEMA_INVALID' // the document breaks workflow-v1.json
+  | 'DUPLICATE_ID' // two nodes share an id
+  | 'UNKNOWN_NODE' // an edge names a node that does not exist
+  | 'UNKNOWN_PORT' // an edge names a port the node's kind does not have
+  | 'DUPLICATE_EDGE' // the same source port is wired to the same target twice
+  | 'TRIGGER_COUNT' // not exactly one trigger
+  | 'CYCLE' // the graph has a cycle; the message names its nodes
+  | 'CONFIG_INVALID' // a config the kind does not accept
+  | 'EXPRESSION_SYNTAX' // the expression does not parse; `position` set
+  | 'EXPRESSION_UNSUPPORTED' // parses in jsonata 2.2 but not 2.0.6, or calls $eval
+  | 'NODE_REFERENCE' // $nodes.<id> names a node that is not upstream
+  | 'INPUT_SCHEMA_INVALID' // input.schema does not compile
+  | 'SCHEMA_COMPILE' // a validate node's schema does not compile
+  | 'SAMPLE_INVALID' // a named input sample breaks input.schema (warning)
+  | 'UNREACHABLE'; // a node no path from the trigger reaches (warning)
+
+/** Stable codes for failures while running. A `fail` node may use its own code. */
+export type RunErrorCode =
+  | 'INPUT_INVALID'
+  | 'EXPRESSION_ERROR'
+  | 'AMBIGUOUS_INPUT'
+  | 'HTTP_ERROR'
+  | 'LLM_ERROR'
+  | 'TIMEOUT'
+  | 'REJECTED'
+  | 'SUBWORKFLOW_NOT_FOUND'
+  | 'SUBWORKFLOW_RECURSION'
+  | 'SUBWORKFLOW_FAILED'
+  | 'SUBWORKFLOW_INVALID'
+  | 'MOCK_MISSING'
+  | 'LIMIT_EXCEEDED'
+  | 'RUN_TIMEOUT'
+  | (string & {});
+
+export interface RunError {
+  code: RunErrorCode;
+  message: string;
+  /** On a run's error: the node that failed the run. */
+  node?: string;
+  /** For data errors: a JSON Pointer into the data. */
+  path?: string;
+  /** For expression errors: a 0-based offset inside the expression. */
+  position?: number;
+}
+
+export type NodeStatus = 'succeeded' | 'failed' | 'skipped' | 'waiting';
+export type RunStatus = 'succeeded' | 'failed' | 'waiting';
+
+export interface NodeResult {
+  status: NodeStatus;
+  /** The port the node emitted on (`out`, `true`, a case port, `error`, …). */
+  port?: string;
+  /** The node's input (the value on its active incoming edge; merge: the merged object). */
+  input?: Json;
+  output?: Json;
+  error?: RunError;
+  durationMs: number;
+  /** Attempts made, when the node retried. */
+  attempts?: number;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  output: Json;
+  error?: RunError;
+  nodes: Record<string, NodeResult>;
+  durationMs?: number;
+}
+
+export type ApprovalDecision = 'approved' | 'rejected';
+
+export interface RunOptions {
+  /** `preview` (default) never touches the network or the real clock. */
+  mode?: 'preview' | 'live';
+  /** Approval node id -> decision. Preview default: `approved`. Live: nodes without one wait. */
+  decisions?: Record<string, ApprovalDecision>;
+  /** The run's fixed start instant, ms since the epoch. Default: 0 in preview (deterministic). */
+  now?: number;
+  /** Seed for `$random()`. Default 1. */
+  seed?: number;
+  /** Finds a sub-workflow by id. The CLI resolves `<id>.json` beside the file. */
+  resolveWorkflow?: (
+    id: string,
+  ) => WorkflowDefinition | undefined | Promise<WorkflowDefinition | undefined>;
+  /** Live mode: the fetch to use (defaults to globalThis.fetch when present). */
+  fetch?: FetchLike;
+  /** Live mode: environment for llm endpoints (WEFT_LLM_URL, WEFT_LLM_API_KEY, WEFT_LLM_MODEL). */
+  env?: Record<string, string | undefined>;
+  /** Live mode: real sleeping (default: setTimeout). Tests inject a fast one. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A monotonic clock for durationMs (default: performance.now when present). */
+  clock?: () => number;
+  /** Cancels a live run. */
+  signal?: AbortSignalLike;
+}
+
+/** The subset of fetch the engine uses, so the engine needs no DOM or Node types. */
+export type FetchLike = (
+  url: string,
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal?: AbortSignalLike;
+  },
+) => Promise<{
+  status: number;
+  headers: { forEach(cb: (value: string, key: string) => void): void };
+  text(): Promise<string>;
+}>;
+
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** What the editor and docs need to know about a node kind, as plain data. */
+export interface NodeKindInfo {
+  kind: NodeKindName;
+  /** Human label, also the palette button's name: `Transform`, `Condition`, … */
+  label: string;
+  group: 'Flow' | 'Data' | 'Integrations' | 'People & time' | 'End';
+  description: string;
+  /** JSON Schema of `config`. */
+  configSchema: JsonObject;
+  /** Top-level config keys whose strings are JSONata expressions. */
+  expressionFields: string[];
+  /** A config a freshly dropped node starts with. */
+  defaultConfig: JsonObject;
+  /** Whether the node has an `in` port (every kind but trigger). */
+  hasInput: boolean;
+  /** Fixed out ports, before `error`. Switch's ports depend on its cases: see `outPortsOf`. */
+  outPorts: string[];
+}
+
+/**
+ * A workflow after `compileWorkflow`: the definition plus whatever the runner
+ * precomputed (topological order, port tables, compiled expressions and schemas).
+ * Treat as opaque outside the engine; it is not structured-cloneable, so the
+ * worker keeps it and only definitions and results cross the boundary.
+ */
+export interface CompiledWorkflow {
+  readonly definition: WorkflowDefinition;
+  /** Node ids in a topological order. */
+  readonly order: readonly string[];
+}
+
+export type CompileResult =
+  | { ok: true; workflow: CompiledWorkflow; errors: []; warnings: Diagnostic[] }
+  | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
