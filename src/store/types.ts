@@ -1,0 +1,78 @@
+// The editor store's shape: the contract between the canvas, the inspector and
+// the workspace/persistence code. One zustand store per editor, in slices:
+// `document` (the workflow; undoable), `session` (selection, viewport, UI state)
+// and `preview` (engine results). Every document change goes through a named
+// action; a drag records one undo step when it ends.
+
+import type {
+  Diagnostic,
+  Json,
+  JsonObject,
+  JsonSchema,
+  InputSample,
+  NodeDefinition,
+  NodeKindName,
+  NodeResult,
+  Position,
+  RunResult,
+  WorkflowDefinition,
+  EdgeDefinition,
+} from '../engine/client.ts';
+
+export interface DocumentSlice {
+  document: WorkflowDefinition;
+  /** Past and future documents for undo/redo (structural sharing keeps this cheap). */
+  past: WorkflowDefinition[];
+  future: WorkflowDefinition[];
+}
+
+export interface SessionSlice {
+  selectedNodeIds: string[];
+  selectedEdgeIds: string[];
+  /** Name of the input sample the preview runs on. */
+  activeSample: string | null;
+  /** Why the last connection attempt was refused, shown to the user; null when none. */
+  connectionRefusal: string | null;
+}
+
+export type PreviewState = 'idle' | 'running' | 'done' | 'timed-out' | 'invalid';
+
+export interface PreviewSlice {
+  previewState: PreviewState;
+  /** Compile diagnostics for the current document (errors and warnings). */
+  diagnostics: Diagnostic[];
+  /** The latest run for the current document and sample; null before the first run or when invalid. */
+  run: RunResult | null;
+  /** Wall time of the last preview round trip, ms. */
+  previewMs: number | null;
+}
+
+export interface EditorActions {
+  /** Replace the whole document (open, import, gallery). Clears undo history and selection. */
+  loadDocument(definition: WorkflowDefinition): void;
+  addNode(kind: NodeKindName, position: Position): string;
+  removeSelection(): void;
+  /** Moves nodes without recording undo; `commitMove` records the whole drag as one step. */
+  moveNodes(moves: Array<{ id: string; position: Position }>): void;
+  commitMove(): void;
+  connect(edge: EdgeDefinition): { ok: true } | { ok: false; reason: string };
+  removeEdges(edgeIds: string[]): void;
+  updateNodeLabel(id: string, label: string): void;
+  updateNodeConfig(id: string, config: JsonObject): void;
+  setWorkflowMeta(meta: { name?: string; description?: string }): void;
+  setInputSchema(schema: JsonSchema | undefined): void;
+  setSamples(samples: InputSample[]): void;
+  setActiveSample(name: string | null): void;
+  select(nodeIds: string[], edgeIds?: string[]): void;
+  selectAll(): void;
+  copySelection(): void;
+  paste(): void;
+  duplicateSelection(): void;
+  autoLayout(): Promise<void>;
+  undo(): void;
+  redo(): void;
+}
+
+export type EditorState = DocumentSlice & SessionSlice & PreviewSlice & EditorActions;
+
+export type { Json, NodeDefinition, NodeResult };
