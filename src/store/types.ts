@@ -33,6 +33,13 @@ export interface SessionSlice {
   activeSample: string | null;
   /** Why the last connection attempt was refused, shown to the user; null when none. */
   connectionRefusal: string | null;
+  /**
+   * Approval node id -> the decision the preview assumes (added by INSPECTOR: the
+   * approval inspector writes it; EDITOR-CORE passes it to the worker as
+   * `RunOptions.decisions`). Session state, not document: a decision is a
+   * what-if for the preview, not part of the definition. Missing = `approved`.
+   */
+  decisions: Record<string, 'approved' | 'rejected'>;
 }
 
 export type PreviewState = 'idle' | 'running' | 'done' | 'timed-out' | 'invalid';
@@ -63,6 +70,8 @@ export interface EditorActions {
   setInputSchema(schema: JsonSchema | undefined): void;
   setSamples(samples: InputSample[]): void;
   setActiveSample(name: string | null): void;
+  /** Sets the preview's decision for one approval node; re-runs the preview. */
+  setDecision(nodeId: string, decision: 'approved' | 'rejected'): void;
   select(nodeIds: string[], edgeIds?: string[]): void;
   selectAll(): void;
   copySelection(): void;
