@@ -233,3 +233,49 @@ export interface CompiledWorkflow {
 export type CompileResult =
   | { ok: true; workflow: CompiledWorkflow; errors: []; warnings: Diagnostic[] }
   | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
+
+// ---------------------------------------------------------------------------
+// The editor's preview protocol (engine/worker.ts <-> src/engine/client.ts).
+// Replies are compact: per-node summaries for the canvas; a node's full input
+// and output cross the boundary only when the editor asks for that node.
+
+/** One node's result, compacted for the canvas. */
+export interface NodeSummary {
+  status: NodeStatus | 'timed-out';
+  port?: string;
+  /** One line of the node's output as JSON, cut to about 80 characters. */
+  preview?: string;
+  durationMs: number;
+  error?: RunError;
+}
+
+export interface PreviewRequest {
+  /** Increases with every request; replies carry it back so stale ones can be dropped. */
+  generation: number;
+  /** Omitted when the worker already holds this definition (same worker, same document). */
+  definition?: WorkflowDefinition;
+  input: Json;
+  options: { decisions?: Record<string, ApprovalDecision> };
+}
+
+export interface PreviewReply {
+  generation: number;
+  /** True when the definition compiled (diagnostics may still hold warnings). */
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  /** The run without node inputs/outputs (`output` truncated); null when the definition is invalid. */
+  run: RunResult | null;
+  nodes: Record<string, NodeSummary>;
+  /** Whether the worker compiled the definition afresh for this request (false: cache hit). */
+  recompiled: boolean;
+}
+
+/** A node's input and output from one preview run; arrays over the limit are cut and marked. */
+export interface NodeDetail {
+  generation: number;
+  nodeId: string;
+  input?: Json;
+  output?: Json;
+  /** True when a value was cut: each cut array ends with a string `"… N more items"`. */
+  truncated: boolean;
+}
