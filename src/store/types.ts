@@ -5,15 +5,19 @@
 // action; a drag records one undo step when it ends.
 
 import type {
+  ApprovalDecision,
   Diagnostic,
   Json,
   JsonObject,
   JsonSchema,
   InputSample,
   NodeDefinition,
+  NodeDetail,
   NodeKindName,
   NodeResult,
+  NodeSummary,
   Position,
+  PreviewReply,
   RunResult,
   WorkflowDefinition,
   EdgeDefinition,
@@ -26,8 +30,16 @@ export interface DocumentSlice {
   future: WorkflowDefinition[];
 }
 
+/** What copy puts on the clipboard: nodes and the edges between them. */
+export interface ClipboardPayload {
+  format: 'weft/clipboard';
+  nodes: NodeDefinition[];
+  edges: EdgeDefinition[];
+}
+
 export interface SessionSlice {
   selectedNodeIds: string[];
+  /** Edge keys, see `edgeKey` in editorStore.ts (an edge's `id`, else source:port->target:port). */
   selectedEdgeIds: string[];
   /** Name of the input sample the preview runs on. */
   activeSample: string | null;
@@ -39,7 +51,9 @@ export interface SessionSlice {
    * `RunOptions.decisions`). Session state, not document: a decision is a
    * what-if for the preview, not part of the definition. Missing = `approved`.
    */
-  decisions: Record<string, 'approved' | 'rejected'>;
+  decisions: Record<string, ApprovalDecision>;
+  /** The in-app clipboard (the system clipboard gets the same payload as JSON text when available). */
+  clipboard: ClipboardPayload | null;
 }
 
 export type PreviewState = 'idle' | 'running' | 'done' | 'timed-out' | 'invalid';
@@ -48,10 +62,20 @@ export interface PreviewSlice {
   previewState: PreviewState;
   /** Compile diagnostics for the current document (errors and warnings). */
   diagnostics: Diagnostic[];
-  /** The latest run for the current document and sample; null before the first run or when invalid. */
+  /**
+   * The latest run for the current document and sample; null before the first run or when invalid.
+   * Compact: `run.nodes[id]` carries status, port, error and duration but no input/output (those
+   * are in `nodeDetails`, fetched for the selected node); `run.output` may be truncated.
+   */
   run: RunResult | null;
   /** Wall time of the last preview round trip, ms. */
   previewMs: number | null;
+  /** Generation of the run shown (tags every request to the worker). */
+  generation: number;
+  /** Per-node summaries of the run shown, for the canvas (status, port, one-line preview, time, error). */
+  nodeSummaries: Record<string, NodeSummary>;
+  /** Full (large arrays truncated) input/output of selected nodes for the run shown, by node id. */
+  nodeDetails: Record<string, NodeDetail>;
 }
 
 export interface EditorActions {
@@ -70,16 +94,23 @@ export interface EditorActions {
   setInputSchema(schema: JsonSchema | undefined): void;
   setSamples(samples: InputSample[]): void;
   setActiveSample(name: string | null): void;
-  /** Sets the preview's decision for one approval node; re-runs the preview. */
-  setDecision(nodeId: string, decision: 'approved' | 'rejected'): void;
   select(nodeIds: string[], edgeIds?: string[]): void;
   selectAll(): void;
   copySelection(): void;
-  paste(): void;
+  /** Pastes `payload` (e.g. read from the system clipboard) or else the in-app clipboard; new ids. */
+  paste(payload?: ClipboardPayload): void;
   duplicateSelection(): void;
   autoLayout(): Promise<void>;
   undo(): void;
   redo(): void;
+  /** Sets the preview's decision for one approval node (null: back to `approved`); re-runs the preview. */
+  setDecision(nodeId: string, decision: ApprovalDecision | null): void;
+  dismissRefusal(): void;
+  /** Preview plumbing (called by the preview bridge, not by components). */
+  previewStarted(): void;
+  previewFinished(reply: PreviewReply, roundTripMs: number): void;
+  previewTimedOut(generation: number): void;
+  setNodeDetail(detail: NodeDetail): void;
 }
 
 export type EditorState = DocumentSlice & SessionSlice & PreviewSlice & EditorActions;

@@ -1,0 +1,172 @@
+// The one module in the app that talks to the engine. It re-exports the
+// engine's types and node-kind metadata, owns the preview worker and is where
+// requests are coalesced, tagged with a generation and stale replies dropped.
+// Nothing else in src/ imports from engine/.
+
+import { wrap, type Remote } from 'comlink';
+import type {
+  ApprovalDecision,
+  Json,
+  NodeDefinition,
+  NodeDetail,
+  NodeKindInfo,
+  NodeKindName,
+  PreviewReply,
+  PreviewRequest,
+  WorkflowDefinition,
+} from '../../engine/types.ts';
+import { nodeKinds, outPortsOf } from './pendingNodeKinds.ts';
+
+export type * from '../../engine/types.ts';
+export { NODE_KINDS } from '../../engine/types.ts';
+export { nodeKinds, outPortsOf };
+
+const kindIndex = new Map<NodeKindName, NodeKindInfo>(nodeKinds.map((k) => [k.kind, k]));
+
+export function nodeKindInfo(kind: NodeKindName): NodeKindInfo | undefined {
+  return kindIndex.get(kind);
+}
+
+/** The node's out ports in display order, `error` last (every node has one). */
+export function portsOf(node: NodeDefinition): string[] {
+  const ports = outPortsOf(node).filter((p) => p !== 'error');
+  return [...ports, 'error'];
+}
+
+/** What engine/worker.ts exposes through comlink. */
+export interface PreviewWorkerApi {
+  preview(request: PreviewRequest): Promise<PreviewReply>;
+  nodeDetail(generation: number, nodeId: string): Promise<NodeDetail | null>;
+}
+
+export interface PreviewWorkerHandle {
+  api: PreviewWorkerApi | Remote<PreviewWorkerApi>;
+  terminate(): void;
+}
+
+export interface PreviewJob {
+  definition: WorkflowDefinition;
+  input: Json;
+  decisions: Record<string, ApprovalDecision>;
+}
+
+export interface PreviewEvents {
+  /** A reply for the latest request (stale ones never get here). */
+  onReply(reply: PreviewReply, roundTripMs: number): void;
+  /** The latest request ran past the backstop; the worker was replaced. */
+  onTimeout(generation: number): void;
+  /** The worker failed outright (crash, clone error); the worker was replaced. */
+  onFailure?(generation: number, message: string): void;
+}
+
+export interface PreviewClient {
+  /** Queues a run; returns its generation. A newer request replaces any not yet sent. */
+  request(job: PreviewJob): number;
+  nodeDetail(generation: number, nodeId: string): Promise<NodeDetail | null>;
+  dispose(): void;
+}
+
+export interface PreviewClientOptions {
+  spawn?: () => PreviewWorkerHandle;
+  /** A run that has not answered after this long is cut off. */
+  timeoutMs?: number;
+  events: PreviewEvents;
+}
+
+export const PREVIEW_TIMEOUT_MS = 3000;
+
+function spawnBrowserWorker(): PreviewWorkerHandle {
+  const worker = new Worker(new URL('../../engine/worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'weft-preview',
+  });
+  return { api: wrap<PreviewWorkerApi>(worker), terminate: () => worker.terminate() };
+}
+
+export function createPreviewClient(options: PreviewClientOptions): PreviewClient {
+  const spawn = options.spawn ?? spawnBrowserWorker;
+  const timeoutMs = options.timeoutMs ?? PREVIEW_TIMEOUT_MS;
+  const { events } = options;
+  let worker = spawn();
+  // The definition object the current worker last received: when a job carries
+  // the same object (a sample switch, a decision), it is not cloned across again.
+  let definitionInWorker: WorkflowDefinition | null = null;
+  let latest = 0;
+  let inFlight = false;
+  let pending: { generation: number; job: PreviewJob } | null = null;
+  let disposed = false;
+
+  function replaceWorker() {
+    worker.terminate();
+    worker = spawn();
+    definitionInWorker = null;
+  }
+
+  function pump() {
+    if (inFlight || !pending || disposed) return;
+    const { generation, job } = pending;
+    pending = null;
+    const request: PreviewRequest = {
+      generation,
+      input: job.input,
+      options: { decisions: job.decisions },
+    };
+    if (job.definition !== definitionInWorker) request.definition = job.definition;
+    definitionInWorker = job.definition;
+    const current = worker;
+    const startedAt = performance.now();
+    inFlight = true;
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+      inFlight = false;
+    };
+    const timer = setTimeout(() => {
+      if (settled || current !== worker) return;
+      settle();
+      replaceWorker();
+      if (generation === latest) events.onTimeout(generation);
+      pump();
+    }, timeoutMs);
+    Promise.resolve(current.api.preview(request)).then(
+      (reply) => {
+        if (settled || current !== worker) return;
+        settle();
+        if (reply.generation === latest) events.onReply(reply, performance.now() - startedAt);
+        pump();
+      },
+      (error: unknown) => {
+        if (settled || current !== worker) return;
+        settle();
+        replaceWorker();
+        if (generation === latest) {
+          events.onFailure?.(generation, error instanceof Error ? error.message : String(error));
+        }
+        pump();
+      },
+    );
+  }
+
+  return {
+    request(job) {
+      latest += 1;
+      pending = { generation: latest, job };
+      pump();
+      return latest;
+    },
+    async nodeDetail(generation, nodeId) {
+      if (disposed) return null;
+      try {
+        return await worker.api.nodeDetail(generation, nodeId);
+      } catch {
+        return null;
+      }
+    },
+    dispose() {
+      disposed = true;
+      pending = null;
+      worker.terminate();
+    },
+  };
+}
