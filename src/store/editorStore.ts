@@ -1,0 +1,454 @@
+// The editor store: one zustand store per editor (vanilla, so tests run without
+// React), in the slices of types.ts. Every document change is a named action
+// that goes through `commit`, which records one undo step; a drag records its
+// step when it ends (`commitMove`), and consecutive edits of one field within a
+// second merge into one step so undo does not replay every keystroke.
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import {
+  nodeKindInfo,
+  portsOf,
+  type EdgeDefinition,
+  type NodeDefinition,
+  type NodeSummary,
+  type WorkflowDefinition,
+} from '../engine/client.ts';
+import { copyPayload, edgeKey, freshId, pastePayload, reaches } from './documentOps.ts';
+import { layoutDocument } from './layout.ts';
+import type { ClipboardPayload, EditorState } from './types.ts';
+
+export { edgeKey } from './documentOps.ts';
+
+export type EditorStore = StoreApi<EditorState>;
+
+export interface EditorStoreOptions {
+  /** The clock used to merge rapid edits of one field into one undo step. */
+  now?: () => number;
+}
+
+const HISTORY_LIMIT = 200;
+const MERGE_WINDOW_MS = 1000;
+const PASTE_OFFSET = 40;
+
+export function emptyDocument(): WorkflowDefinition {
+  return {
+    format: 'weft/v1',
+    id: 'untitled',
+    name: 'Untitled workflow',
+    nodes: [{ id: 'start', kind: 'trigger', position: { x: 0, y: 0 } }],
+    edges: [],
+  };
+}
+
+function nodeName(node: NodeDefinition): string {
+  return node.label ?? node.id;
+}
+
+export function createEditorStore(
+  initial?: WorkflowDefinition,
+  options: EditorStoreOptions = {},
+): EditorStore {
+  const now = options.now ?? (() => Date.now());
+  // Undo bookkeeping that no component renders, so it lives outside the state.
+  let dragOrigin: WorkflowDefinition | null = null;
+  let lastMerge: { key: string; at: number } | null = null;
+  let pasteCount = 0;
+
+  return createStore<EditorState>()((set, get) => {
+    /** Applies a document change as one undo step (or merges it into the last one). */
+    function commit(
+      next: WorkflowDefinition,
+      extra: Partial<EditorState> = {},
+      mergeKey?: string,
+    ): void {
+      const state = get();
+      if (next === state.document) return;
+      const at = now();
+      const merge =
+        mergeKey !== undefined &&
+        lastMerge !== null &&
+        lastMerge.key === mergeKey &&
+        at - lastMerge.at < MERGE_WINDOW_MS &&
+        state.past.length > 0;
+      lastMerge = mergeKey === undefined ? null : { key: mergeKey, at };
+      const past = merge ? state.past : [...state.past, state.document].slice(-HISTORY_LIMIT);
+      set({ ...extra, document: next, past, future: [], connectionRefusal: null });
+    }
+
+    function updateNode(id: string, change: (node: NodeDefinition) => NodeDefinition, key: string) {
+      const { document } = get();
+      const index = document.nodes.findIndex((n) => n.id === id);
+      const node = document.nodes[index];
+      if (!node) return;
+      const nodes = document.nodes.slice();
+      nodes[index] = change(node);
+      commit({ ...document, nodes }, {}, key);
+    }
+
+    /** Keeps the selection to what exists in `document`. */
+    function prunedSelection(document: WorkflowDefinition): Partial<EditorState> {
+      const { selectedNodeIds, selectedEdgeIds } = get();
+      const nodeIds = new Set(document.nodes.map((n) => n.id));
+      const edgeKeys = new Set(document.edges.map(edgeKey));
+      return {
+        selectedNodeIds: selectedNodeIds.filter((id) => nodeIds.has(id)),
+        selectedEdgeIds: selectedEdgeIds.filter((id) => edgeKeys.has(id)),
+      };
+    }
+
+    function pasteInto(payload: ClipboardPayload) {
+      pasteCount += 1;
+      const offset = { x: PASTE_OFFSET * pasteCount, y: PASTE_OFFSET * pasteCount };
+      const { document, pastedIds } = pastePayload(get().document, payload, offset);
+      if (pastedIds.length === 0) return;
+      commit(document, { selectedNodeIds: pastedIds, selectedEdgeIds: [] });
+    }
+
+    const document = initial ?? emptyDocument();
+    return {
+      document,
+      past: [],
+      future: [],
+      selectedNodeIds: [],
+      selectedEdgeIds: [],
+      activeSample: document.input?.samples?.[0]?.name ?? null,
+      connectionRefusal: null,
+      decisions: {},
+      clipboard: null,
+      previewState: 'idle',
+      diagnostics: [],
+      run: null,
+      previewMs: null,
+      generation: 0,
+      nodeSummaries: {},
+      nodeDetails: {},
+
+      loadDocument(definition) {
+        dragOrigin = null;
+        lastMerge = null;
+        set({
+          document: definition,
+          past: [],
+          future: [],
+          selectedNodeIds: [],
+          selectedEdgeIds: [],
+          activeSample: definition.input?.samples?.[0]?.name ?? null,
+          connectionRefusal: null,
+          decisions: {},
+          previewState: 'idle',
+          diagnostics: [],
+          run: null,
+          nodeSummaries: {},
+          nodeDetails: {},
+        });
+      },
+
+      addNode(kind, position) {
+        const { document } = get();
+        const id = freshId(kind, new Set(document.nodes.map((n) => n.id)), kind === 'trigger');
+        const node: NodeDefinition = { id, kind, position: { x: position.x, y: position.y } };
+        const defaults = nodeKindInfo(kind)?.defaultConfig;
+        if (defaults && Object.keys(defaults).length > 0) node.config = structuredClone(defaults);
+        commit(
+          { ...document, nodes: [...document.nodes, node] },
+          { selectedNodeIds: [id], selectedEdgeIds: [] },
+        );
+        return id;
+      },
+
+      removeSelection() {
+        const { document, selectedNodeIds, selectedEdgeIds } = get();
+        if (selectedNodeIds.length === 0 && selectedEdgeIds.length === 0) return;
+        const nodeIds = new Set(selectedNodeIds);
+        const edgeKeys = new Set(selectedEdgeIds);
+        const nodes = document.nodes.filter((n) => !nodeIds.has(n.id));
+        const edges = document.edges.filter(
+          (e) => !nodeIds.has(e.source) && !nodeIds.has(e.target) && !edgeKeys.has(edgeKey(e)),
+        );
+        if (nodes.length === document.nodes.length && edges.length === document.edges.length) {
+          set({ selectedNodeIds: [], selectedEdgeIds: [] });
+          return;
+        }
+        commit({ ...document, nodes, edges }, { selectedNodeIds: [], selectedEdgeIds: [] });
+      },
+
+      moveNodes(moves) {
+        if (moves.length === 0) return;
+        const { document } = get();
+        const wanted = new Map(moves.map((m) => [m.id, m.position]));
+        let changed = false;
+        // Only moved nodes get new objects, so the canvas re-renders only them.
+        const nodes = document.nodes.map((node) => {
+          const to = wanted.get(node.id);
+          if (!to || (node.position && node.position.x === to.x && node.position.y === to.y)) {
+            return node;
+          }
+          changed = true;
+          return { ...node, position: { x: to.x, y: to.y } };
+        });
+        if (!changed) return;
+        if (dragOrigin === null) dragOrigin = document;
+        set({ document: { ...document, nodes } });
+      },
+
+      commitMove() {
+        const origin = dragOrigin;
+        dragOrigin = null;
+        lastMerge = null;
+        const state = get();
+        if (origin === null || origin === state.document) return;
+        set({ past: [...state.past, origin].slice(-HISTORY_LIMIT), future: [] });
+      },
+
+      connect(edge) {
+        const { document } = get();
+        const refuse = (reason: string) => {
+          set({ connectionRefusal: reason });
+          return { ok: false as const, reason };
+        };
+        const source = document.nodes.find((n) => n.id === edge.source);
+        const target = document.nodes.find((n) => n.id === edge.target);
+        if (!source) return refuse(`There is no node "${edge.source}" to connect from.`);
+        if (!target) return refuse(`There is no node "${edge.target}" to connect to.`);
+        const sourcePort = edge.sourcePort ?? 'out';
+        const targetPort = edge.targetPort ?? 'in';
+        if (!portsOf(source).includes(sourcePort)) {
+          return refuse(`"${nodeName(source)}" has no "${sourcePort}" port.`);
+        }
+        if (targetPort !== 'in' || nodeKindInfo(target.kind)?.hasInput === false) {
+          return refuse(
+            targetPort !== 'in'
+              ? `"${nodeName(target)}" has no "${targetPort}" input port.`
+              : `"${nodeName(target)}" is a trigger: it has no input.`,
+          );
+        }
+        if (
+          document.edges.some(
+            (e) =>
+              e.source === source.id &&
+              (e.sourcePort ?? 'out') === sourcePort &&
+              e.target === target.id &&
+              (e.targetPort ?? 'in') === targetPort,
+          )
+        ) {
+          return refuse(
+            `"${nodeName(source)}" ${sourcePort} is already connected to "${nodeName(target)}".`,
+          );
+        }
+        if (reaches(document.edges, target.id, source.id)) {
+          return refuse(
+            source.id === target.id
+              ? `"${nodeName(source)}" cannot connect to itself: workflows have no cycles.`
+              : `Connecting "${nodeName(source)}" to "${nodeName(target)}" would make a cycle: "${nodeName(target)}" already leads to "${nodeName(source)}".`,
+          );
+        }
+        const added: EdgeDefinition = { source: source.id, target: target.id };
+        if (sourcePort !== 'out') added.sourcePort = sourcePort;
+        if (edge.id !== undefined) added.id = edge.id;
+        commit({ ...document, edges: [...document.edges, added] });
+        return { ok: true as const };
+      },
+
+      removeEdges(edgeIds) {
+        const { document, selectedEdgeIds } = get();
+        const keys = new Set(edgeIds);
+        const edges = document.edges.filter((e) => !keys.has(edgeKey(e)));
+        if (edges.length === document.edges.length) return;
+        commit(
+          { ...document, edges },
+          { selectedEdgeIds: selectedEdgeIds.filter((k) => !keys.has(k)) },
+        );
+      },
+
+      updateNodeLabel(id, label) {
+        updateNode(
+          id,
+          (node) => {
+            const next = { ...node };
+            if (label.trim() === '') delete next.label;
+            else next.label = label;
+            return next;
+          },
+          `label:${id}`,
+        );
+      },
+
+      updateNodeConfig(id, config) {
+        updateNode(id, (node) => ({ ...node, config }), `config:${id}`);
+      },
+
+      setWorkflowMeta(meta) {
+        const { document } = get();
+        const next = { ...document };
+        if (meta.name !== undefined) next.name = meta.name;
+        if (meta.description !== undefined) {
+          if (meta.description === '') delete next.description;
+          else next.description = meta.description;
+        }
+        commit(next, {}, `meta:${Object.keys(meta).join(',')}`);
+      },
+
+      setInputSchema(schema) {
+        const { document } = get();
+        const input = { ...document.input };
+        if (schema === undefined) delete input.schema;
+        else input.schema = schema;
+        const next: WorkflowDefinition = { ...document, input };
+        if (Object.keys(input).length === 0) delete next.input;
+        commit(next, {}, 'input-schema');
+      },
+
+      setSamples(samples) {
+        const { document } = get();
+        const input = { ...document.input, samples };
+        commit({ ...document, input }, {}, 'samples');
+      },
+
+      setActiveSample(name) {
+        set({ activeSample: name });
+      },
+
+      select(nodeIds, edgeIds = []) {
+        set({ selectedNodeIds: nodeIds, selectedEdgeIds: edgeIds });
+      },
+
+      selectAll() {
+        const { document } = get();
+        set({
+          selectedNodeIds: document.nodes.map((n) => n.id),
+          selectedEdgeIds: document.edges.map(edgeKey),
+        });
+      },
+
+      copySelection() {
+        const { document, selectedNodeIds } = get();
+        const payload = copyPayload(document, selectedNodeIds);
+        if (!payload) return;
+        pasteCount = 0;
+        set({ clipboard: payload });
+      },
+
+      paste(payload) {
+        const source = payload ?? get().clipboard;
+        if (source) pasteInto(source);
+      },
+
+      duplicateSelection() {
+        const { document, selectedNodeIds } = get();
+        const payload = copyPayload(document, selectedNodeIds);
+        if (!payload) return;
+        const { document: next, pastedIds } = pastePayload(document, payload, {
+          x: PASTE_OFFSET,
+          y: PASTE_OFFSET,
+        });
+        if (pastedIds.length > 0) commit(next, { selectedNodeIds: pastedIds, selectedEdgeIds: [] });
+      },
+
+      async autoLayout() {
+        const before = get().document;
+        const positions = await layoutDocument(before);
+        const { document } = get();
+        // An edit that landed while elk was working wins; the layout is stale.
+        if (document !== before) return;
+        commit({
+          ...document,
+          nodes: document.nodes.map((node) => {
+            const at = positions.get(node.id);
+            return at ? { ...node, position: at } : node;
+          }),
+        });
+      },
+
+      undo() {
+        const { past, future, document } = get();
+        const previous = past[past.length - 1];
+        if (!previous) return;
+        dragOrigin = null;
+        lastMerge = null;
+        set({
+          document: previous,
+          past: past.slice(0, -1),
+          future: [document, ...future],
+          connectionRefusal: null,
+          ...prunedSelection(previous),
+        });
+      },
+
+      redo() {
+        const { past, future, document } = get();
+        const next = future[0];
+        if (!next) return;
+        dragOrigin = null;
+        lastMerge = null;
+        set({
+          document: next,
+          past: [...past, document],
+          future: future.slice(1),
+          connectionRefusal: null,
+          ...prunedSelection(next),
+        });
+      },
+
+      setDecision(nodeId, decision) {
+        const decisions = { ...get().decisions };
+        if (decision === null) delete decisions[nodeId];
+        else decisions[nodeId] = decision;
+        set({ decisions });
+      },
+
+      dismissRefusal() {
+        set({ connectionRefusal: null });
+      },
+
+      previewStarted() {
+        if (get().previewState !== 'running') set({ previewState: 'running' });
+      },
+
+      previewFinished(reply, roundTripMs) {
+        set({
+          previewState: reply.ok ? 'done' : 'invalid',
+          diagnostics: reply.diagnostics,
+          run: reply.run,
+          nodeSummaries: reply.nodes,
+          nodeDetails: {},
+          generation: reply.generation,
+          previewMs: roundTripMs,
+        });
+      },
+
+      previewTimedOut(generation) {
+        const error = {
+          code: 'RUN_TIMEOUT',
+          message: 'The preview did not finish in time and was stopped.',
+        };
+        const nodeSummaries: Record<string, NodeSummary> = {};
+        for (const node of get().document.nodes) {
+          nodeSummaries[node.id] = { status: 'timed-out', durationMs: 0, error };
+        }
+        set({
+          previewState: 'timed-out',
+          run: { status: 'failed', output: null, error, nodes: {} },
+          nodeSummaries,
+          nodeDetails: {},
+          generation,
+          previewMs: null,
+        });
+      },
+
+      setNodeDetail(detail) {
+        const state = get();
+        if (detail.generation !== state.generation) return;
+        set({ nodeDetails: { ...state.nodeDetails, [detail.nodeId]: detail } });
+      },
+    };
+  });
+}
+
+/** The app-wide editor. */
+export const editorStore: EditorStore = createEditorStore();
+
+/** Reads from the app-wide editor; pass `useShallow(...)` for object or array picks. */
+export function useEditor<T>(selector: (state: EditorState) => T): T {
+  return useStore(editorStore, selector);
+}

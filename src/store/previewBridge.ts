@@ -1,0 +1,74 @@
+// Connects an editor store to a preview client: every change that alters the
+// document's meaning, the sample or a decision asks for a run; replies land in
+// the preview slice; a selected node's full input/output is fetched on demand.
+
+import {
+  createPreviewClient,
+  type PreviewClient,
+  type PreviewClientOptions,
+} from '../engine/client.ts';
+import { sameMeaning, sampleInput } from './documentOps.ts';
+import type { EditorStore } from './editorStore.ts';
+import type { EditorState } from './types.ts';
+
+type ClientFactory = (options: PreviewClientOptions) => PreviewClient;
+
+export function connectPreview(
+  store: EditorStore,
+  createClient: ClientFactory = createPreviewClient,
+): () => void {
+  const client = createClient({
+    events: {
+      onReply(reply, roundTripMs) {
+        store.getState().previewFinished(reply, roundTripMs);
+        fetchDetails(store.getState());
+      },
+      onTimeout(generation) {
+        store.getState().previewTimedOut(generation);
+      },
+      onFailure(generation) {
+        store.getState().previewTimedOut(generation);
+      },
+    },
+  });
+
+  function requestRun(state: EditorState) {
+    state.previewStarted();
+    client.request({
+      definition: state.document,
+      input: sampleInput(state.document, state.activeSample),
+      decisions: state.decisions,
+    });
+  }
+
+  function fetchDetails(state: EditorState) {
+    const { generation } = state;
+    for (const nodeId of state.selectedNodeIds.slice(0, 4)) {
+      if (state.nodeDetails[nodeId]) continue;
+      void client.nodeDetail(generation, nodeId).then((detail) => {
+        if (detail) store.getState().setNodeDetail(detail);
+      });
+    }
+  }
+
+  // Runs on every store change, including each pointer move of a drag:
+  // `sameMeaning` compares by identity, and positions are not part of the
+  // engine's graph, so dragging a node never triggers a re-run.
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (
+      !sameMeaning(state.document, previous.document) ||
+      state.activeSample !== previous.activeSample ||
+      state.decisions !== previous.decisions
+    ) {
+      requestRun(state);
+    } else if (state.selectedNodeIds !== previous.selectedNodeIds) {
+      fetchDetails(state);
+    }
+  });
+
+  requestRun(store.getState());
+  return () => {
+    unsubscribe();
+    client.dispose();
+  };
+}
