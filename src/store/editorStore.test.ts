@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkflowDefinition } from '../engine/client.ts';
+import { createEditorStore, edgeKey } from './editorStore.ts';
+import { parseClipboard, sameMeaning } from './documentOps.ts';
+
+function purchaseOrder(): WorkflowDefinition {
+  return {
+    format: 'weft/v1',
+    id: 'po',
+    name: 'Purchase order',
+    input: { samples: [{ name: 'small', data: { amount: 120 } }] },
+    nodes: [
+      { id: 'start', kind: 'trigger', position: { x: 0, y: 0 } },
+      {
+        id: 'big',
+        kind: 'condition',
+        position: { x: 300, y: 0 },
+        config: { expression: 'amount > 1000' },
+      },
+      {
+        id: 'total',
+        kind: 'transform',
+        position: { x: 600, y: 0 },
+        config: { expression: '$nodes.big.amount * 2' },
+      },
+      { id: 'done', kind: 'output', position: { x: 900, y: 0 } },
+    ],
+    edges: [
+      { source: 'start', target: 'big' },
+      { source: 'big', sourcePort: 'true', target: 'total' },
+      { source: 'total', target: 'done' },
+    ],
+  };
+}
+
+/** A clock the test advances by hand, so merging edits into one undo step is deterministic. */
+function manualClock() {
+  let t = 0;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('undo and redo', () => {
+  it('undoes and redoes a node added from the palette', () => {
+    const store = createEditorStore(purchaseOrder());
+    const id = store.getState().addNode('transform', { x: 10, y: 20 });
+    expect(id).toBe('transform1');
+    expect(store.getState().document.nodes.map((n) => n.id)).toContain('transform1');
+    expect(store.getState().selectedNodeIds).toEqual(['transform1']);
+
+    store.getState().undo();
+    expect(store.getState().document.nodes.map((n) => n.id)).not.toContain('transform1');
+    expect(store.getState().selectedNodeIds).toEqual([]);
+
+    store.getState().redo();
+    const added = store.getState().document.nodes.find((n) => n.id === 'transform1');
+    expect(added?.position).toEqual({ x: 10, y: 20 });
+    expect(added?.config).toEqual({ expression: '$' });
+  });
+
+  it('a new edit clears the redo stack', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().addNode('transform', { x: 0, y: 0 });
+    store.getState().undo();
+    store.getState().addNode('merge', { x: 0, y: 0 });
+    store.getState().redo();
+    const ids = store.getState().document.nodes.map((n) => n.id);
+    expect(ids).toContain('merge1');
+    expect(ids).not.toContain('transform1');
+  });
+
+  it('records a whole drag as one step, back to where the drag began', () => {
+    const store = createEditorStore(purchaseOrder());
+    for (let x = 1; x <= 20; x += 1)
+      store.getState().moveNodes([{ id: 'big', position: { x, y: x } }]);
+    store.getState().commitMove();
+    expect(store.getState().past).toHaveLength(1);
+    expect(store.getState().document.nodes[1]?.position).toEqual({ x: 20, y: 20 });
+
+    store.getState().undo();
+    expect(store.getState().document.nodes[1]?.position).toEqual({ x: 300, y: 0 });
+    store.getState().redo();
+    expect(store.getState().document.nodes[1]?.position).toEqual({ x: 20, y: 20 });
+  });
+
+  it('a click without movement records nothing', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().moveNodes([{ id: 'big', position: { x: 300, y: 0 } }]);
+    store.getState().commitMove();
+    expect(store.getState().past).toHaveLength(0);
+  });
+
+  it('merges rapid typing in one field into one step, but not edits far apart', () => {
+    const clock = manualClock();
+    const store = createEditorStore(purchaseOrder(), { now: clock.now });
+    for (const text of ['a', 'am', 'amo', 'amount']) {
+      store.getState().updateNodeConfig('total', { expression: text });
+      clock.advance(100);
+    }
+    expect(store.getState().past).toHaveLength(1);
+    clock.advance(5000);
+    store.getState().updateNodeConfig('total', { expression: 'amount + 1' });
+    expect(store.getState().past).toHaveLength(2);
+
+    store.getState().undo();
+    expect(store.getState().document.nodes[2]?.config).toEqual({ expression: 'amount' });
+    store.getState().undo();
+    expect(store.getState().document.nodes[2]?.config).toEqual({
+      expression: '$nodes.big.amount * 2',
+    });
+  });
+
+  it('loading a document clears history and selection', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().addNode('transform', { x: 0, y: 0 });
+    store.getState().loadDocument(purchaseOrder());
+    expect(store.getState().past).toEqual([]);
+    expect(store.getState().selectedNodeIds).toEqual([]);
+    expect(store.getState().activeSample).toBe('small');
+  });
+});
+
+describe('connect', () => {
+  it('adds an edge from a named port', () => {
+    const store = createEditorStore(purchaseOrder());
+    const result = store.getState().connect({ source: 'big', sourcePort: 'false', target: 'done' });
+    expect(result).toEqual({ ok: true });
+    expect(store.getState().document.edges).toContainEqual({
+      source: 'big',
+      sourcePort: 'false',
+      target: 'done',
+    });
+    expect(store.getState().connectionRefusal).toBeNull();
+  });
+
+  it('accepts the error port every node has', () => {
+    const store = createEditorStore(purchaseOrder());
+    expect(
+      store.getState().connect({ source: 'total', sourcePort: 'error', target: 'done' }).ok,
+    ).toBe(true);
+  });
+
+  it('refuses a cycle and says why', () => {
+    const store = createEditorStore(purchaseOrder());
+    const before = store.getState().document;
+    const result = store.getState().connect({ source: 'total', target: 'big' });
+    expect(result.ok).toBe(false);
+    expect(store.getState().connectionRefusal).toMatch(/cycle/);
+    expect(store.getState().document).toBe(before);
+  });
+
+  it('refuses a self-loop as a cycle', () => {
+    const store = createEditorStore(purchaseOrder());
+    const result = store.getState().connect({ source: 'total', target: 'total' });
+    expect(result.ok).toBe(false);
+    expect(store.getState().connectionRefusal).toMatch(/cycle/);
+  });
+
+  it('refuses a port the node does not have', () => {
+    const store = createEditorStore(purchaseOrder());
+    const result = store.getState().connect({ source: 'big', sourcePort: 'out', target: 'done' });
+    expect(result).toEqual({ ok: false, reason: '"big" has no "out" port.' });
+  });
+
+  it('refuses an edge into a trigger', () => {
+    const store = createEditorStore(purchaseOrder());
+    const result = store.getState().connect({ source: 'total', target: 'start' });
+    expect(result.ok).toBe(false);
+    expect(store.getState().connectionRefusal).toMatch(/trigger/);
+  });
+
+  it('refuses a duplicate edge', () => {
+    const store = createEditorStore(purchaseOrder());
+    const result = store.getState().connect({ source: 'start', target: 'big' });
+    expect(result.ok).toBe(false);
+    expect(store.getState().connectionRefusal).toMatch(/already connected/);
+    expect(store.getState().document.edges).toHaveLength(3);
+  });
+
+  it('the refusal clears on the next successful edit', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().connect({ source: 'start', target: 'big' });
+    store.getState().addNode('merge', { x: 0, y: 0 });
+    expect(store.getState().connectionRefusal).toBeNull();
+  });
+});
+
+describe('selection and deletion', () => {
+  it('deletes selected nodes with their edges, as one undo step', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().select(['big']);
+    store.getState().removeSelection();
+    const doc = store.getState().document;
+    expect(doc.nodes.map((n) => n.id)).toEqual(['start', 'total', 'done']);
+    expect(doc.edges).toEqual([{ source: 'total', target: 'done' }]);
+    store.getState().undo();
+    expect(store.getState().document.edges).toHaveLength(3);
+  });
+
+  it('deletes a selected edge by its key', () => {
+    const store = createEditorStore(purchaseOrder());
+    const key = edgeKey({ source: 'big', sourcePort: 'true', target: 'total' });
+    expect(key).toBe('big:true->total:in');
+    store.getState().select([], [key]);
+    store.getState().removeSelection();
+    expect(store.getState().document.edges).toHaveLength(2);
+    expect(store.getState().document.nodes).toHaveLength(4);
+  });
+
+  it('select all takes every node and edge', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().selectAll();
+    expect(store.getState().selectedNodeIds).toHaveLength(4);
+    expect(store.getState().selectedEdgeIds).toHaveLength(3);
+  });
+});
+
+describe('copy, paste and duplicate', () => {
+  it('pastes copies under new ids, with internal edges and $nodes references renamed', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().select(['big', 'total']);
+    store.getState().copySelection();
+    store.getState().paste();
+    const doc = store.getState().document;
+    expect(doc.nodes.map((n) => n.id)).toEqual(['start', 'big', 'total', 'done', 'big1', 'total1']);
+    expect(doc.edges).toContainEqual({ source: 'big1', sourcePort: 'true', target: 'total1' });
+    expect(doc.edges).toHaveLength(4);
+    expect(doc.nodes[5]?.config).toEqual({ expression: '$nodes.big1.amount * 2' });
+    expect(doc.nodes[4]?.position).toEqual({ x: 340, y: 40 });
+    expect(store.getState().selectedNodeIds).toEqual(['big1', 'total1']);
+
+    store.getState().paste();
+    expect(store.getState().document.nodes.map((n) => n.id)).toContain('big2');
+    expect(store.getState().document.nodes.find((n) => n.id === 'big2')?.position).toEqual({
+      x: 380,
+      y: 80,
+    });
+  });
+
+  it('does not paste a second trigger', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().select(['start', 'big']);
+    store.getState().duplicateSelection();
+    const kinds = store.getState().document.nodes.map((n) => n.kind);
+    expect(kinds.filter((k) => k === 'trigger')).toHaveLength(1);
+    expect(store.getState().document.nodes.map((n) => n.id)).toContain('big1');
+  });
+
+  it('duplicate leaves the clipboard alone and is one undo step', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().select(['total']);
+    store.getState().duplicateSelection();
+    expect(store.getState().clipboard).toBeNull();
+    expect(store.getState().document.nodes.map((n) => n.id)).toContain('total1');
+    store.getState().undo();
+    expect(store.getState().document.nodes.map((n) => n.id)).not.toContain('total1');
+  });
+
+  it('round-trips the clipboard payload through text (the system clipboard)', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().select(['total']);
+    store.getState().copySelection();
+    const text = JSON.stringify(store.getState().clipboard);
+    const other = createEditorStore(purchaseOrder());
+    const payload = parseClipboard(text);
+    expect(payload).not.toBeNull();
+    other.getState().paste(payload ?? undefined);
+    expect(other.getState().document.nodes.map((n) => n.id)).toContain('total1');
+    expect(parseClipboard('not json')).toBeNull();
+    expect(parseClipboard('{"nodes":[]}')).toBeNull();
+  });
+});
+
+describe('meaning of a change', () => {
+  it('moving a node keeps the meaning; editing config does not', () => {
+    const store = createEditorStore(purchaseOrder());
+    const before = store.getState().document;
+    store.getState().moveNodes([{ id: 'total', position: { x: 5, y: 5 } }]);
+    expect(sameMeaning(before, store.getState().document)).toBe(true);
+    store.getState().updateNodeConfig('total', { expression: '1' });
+    expect(sameMeaning(before, store.getState().document)).toBe(false);
+  });
+});
+
+describe('auto layout', () => {
+  it('lays the graph out left to right as one undo step', async () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().moveNodes([{ id: 'done', position: { x: -500, y: 300 } }]);
+    store.getState().commitMove();
+    await store.getState().autoLayout();
+    const x = (id: string) =>
+      store.getState().document.nodes.find((n) => n.id === id)?.position?.x ?? NaN;
+    expect(x('start')).toBeLessThan(x('big'));
+    expect(x('big')).toBeLessThan(x('total'));
+    expect(x('total')).toBeLessThan(x('done'));
+    store.getState().undo();
+    expect(x('done')).toBe(-500);
+  });
+});
