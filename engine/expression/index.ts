@@ -1,14 +1,28 @@
 // The expression module: compiles JSONata source once per edit and evaluates it
 // once per run. See api.ts for the contract the engine builds on.
+//
+// Compiling parses with jsonata 2.2 (what runs) and 2.0.6 (what AWS Step
+// Functions accepts), walks the AST for `$nodes.<id>` references and refused
+// constructs, and installs the step/depth/size guards. Results are cached by
+// source text, so an edit recompiles only the expressions whose text changed.
 
-import jsonata from 'jsonata';
 import type { Json } from '../types.ts';
 import {
   ExpressionFailure,
   type CompileExpressionResult,
   type CompiledExpression,
   type EvalScope,
+  type ExpressionProblem,
 } from './api.ts';
+import { LimitExceeded, LIMITS, installHooks, scopeBindings } from './guards.ts';
+import { Re2RegexEngine, UnsupportedRegex } from './regex.ts';
+import { NotJson, assertFastResult, toJson } from './result.ts';
+import {
+  analyseExpression,
+  errorOffset,
+  parseExpression,
+  type JsonataErrorLike,
+} from './syntax.ts';
 
 export { ExpressionFailure } from './api.ts';
 export type {
@@ -17,54 +31,141 @@ export type {
   EvalScope,
   ExpressionProblem,
 } from './api.ts';
+export { LIMITS as EXPRESSION_LIMITS } from './guards.ts';
+export { RESULT_LIMITS } from './result.ts';
 
-interface JsonataError {
-  code?: string;
-  message?: string;
-  position?: number;
+/** A compiled fast-path closure: sync, no jsonata interpreter. */
+type FastEvaluator = (input: Json, scope: EvalScope) => Json | undefined;
+
+/**
+ * The seam for engine/expression/fast/ (the fast-path compiler). Until it
+ * lands, every expression takes the interpreter path.
+ */
+function compileFast(ast: unknown): FastEvaluator | undefined {
+  void ast;
+  return undefined;
 }
 
-function bindingsFor(scope: EvalScope): Record<string, unknown> {
-  return {
-    input: scope.input,
-    nodes: scope.nodes,
-    now: () => new Date(scope.now).toISOString(),
-    millis: () => scope.now,
-    random: () => scope.random(),
-  };
+/** Most compiled expressions kept; an editor session rarely has more live texts. */
+export const EXPRESSION_CACHE_CAPACITY = 2_000;
+const cache = new Map<string, CompileExpressionResult>();
+
+/** How many compiled expressions (and compile failures) are cached. */
+export function expressionCacheSize(): number {
+  return cache.size;
 }
 
+/** Empties the compile cache (tests; memory pressure). */
+export function clearExpressionCache(): void {
+  cache.clear();
+}
+
+/**
+ * Compiles an expression, or returns the cached result for the same text.
+ * Never throws: problems come back as `{ ok: false, problem }`.
+ */
 export function compileExpression(source: string): CompileExpressionResult {
-  let parsed: jsonata.Expression;
-  try {
-    parsed = jsonata(source);
-  } catch (err) {
-    const e = err as JsonataError;
-    return {
-      ok: false,
-      problem: {
-        code: 'EXPRESSION_SYNTAX',
-        message: e.message ?? 'syntax error',
-        ...(typeof e.position === 'number' ? { position: Math.max(0, e.position - 1) } : {}),
+  const hit = cache.get(source);
+  if (hit !== undefined) {
+    // Re-insert so the Map's order is least-recently-used first.
+    cache.delete(source);
+    cache.set(source, hit);
+    return hit;
+  }
+  const result = compileUncached(source);
+  if (cache.size >= EXPRESSION_CACHE_CAPACITY) {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) cache.delete(oldest.value);
+  }
+  cache.set(source, result);
+  return result;
+}
+
+function compileUncached(source: string): CompileExpressionResult {
+  const parsedResult = parseExpression(source, {
+    RegexEngine: Re2RegexEngine as unknown as RegExpConstructor,
+    sequence: LIMITS.sequenceLength,
+  });
+  if (!parsedResult.ok) return parsedResult;
+  const { parsed } = parsedResult;
+  const ast = parsed.ast();
+  const analysis = analyseExpression(source, ast);
+  if (!analysis.ok) return analysis;
+  const nodeRefs: readonly string[] = Object.freeze(analysis.nodeRefs);
+
+  const fast = compileFast(ast);
+  if (fast !== undefined) {
+    const expression: CompiledExpression = {
+      source,
+      nodeRefs,
+      fast: true,
+      evaluate(input: Json, scope: EvalScope): Json | undefined {
+        try {
+          return assertFastResult(fast(input, scope));
+        } catch (err) {
+          throw toFailure(source, err);
+        }
       },
     };
+    return { ok: true, expression };
   }
+
+  installHooks(parsed);
   const expression: CompiledExpression = {
     source,
-    nodeRefs: [],
+    nodeRefs,
     fast: false,
     async evaluate(input: Json, scope: EvalScope): Promise<Json | undefined> {
       try {
-        return (await parsed.evaluate(input, bindingsFor(scope))) as Json | undefined;
+        const bindings = await scopeBindings(scope);
+        return toJson(await parsed.evaluate(input, bindings));
       } catch (err) {
-        const e = err as JsonataError;
-        throw new ExpressionFailure({
-          code: 'EXPRESSION_ERROR',
-          message: e.message ?? String(err),
-          ...(typeof e.position === 'number' ? { position: Math.max(0, e.position - 1) } : {}),
-        });
+        throw toFailure(source, err);
       }
     },
   };
   return { ok: true, expression };
+}
+
+/** jsonata's own guard codes: recursion, timeout, range and sequence size. */
+const JSONATA_LIMIT_CODES = new Set(['D1011', 'D1012', 'D2014', 'D2015']);
+
+/** Maps anything thrown while evaluating to an ExpressionFailure with a readable message. */
+function toFailure(source: string, err: unknown): ExpressionFailure {
+  if (err instanceof ExpressionFailure) return err;
+  if (err instanceof LimitExceeded) {
+    return failure('LIMIT_EXCEEDED', `Limit exceeded: ${err.message}`);
+  }
+  if (err instanceof NotJson || err instanceof UnsupportedRegex) {
+    return failure('EXPRESSION_ERROR', err.message, source, err);
+  }
+  if (err instanceof RangeError) {
+    // V8 refusing a string or array that large, or a stack overflow in native code.
+    return failure(
+      'LIMIT_EXCEEDED',
+      `Limit exceeded: the expression built a value too large to hold (${err.message})`,
+    );
+  }
+  const e: JsonataErrorLike =
+    typeof err === 'object' && err !== null ? (err as JsonataErrorLike) : { message: String(err) };
+  const message =
+    typeof e.message === 'string' && e.message.length > 0 ? e.message : 'the expression failed';
+  if (typeof e.code === 'string' && JSONATA_LIMIT_CODES.has(e.code)) {
+    return failure('LIMIT_EXCEEDED', `Limit exceeded: ${message}`, source, e);
+  }
+  return failure('EXPRESSION_ERROR', message, source, e);
+}
+
+function failure(
+  code: ExpressionProblem['code'],
+  message: string,
+  source?: string,
+  err?: JsonataErrorLike,
+): ExpressionFailure {
+  const problem: ExpressionProblem = { code, message };
+  if (source !== undefined && err !== undefined) {
+    const position = errorOffset(source, err);
+    if (position !== undefined) problem.position = position;
+  }
+  return new ExpressionFailure(problem);
 }

@@ -1,0 +1,264 @@
+// Guards that keep a hostile or runaway expression from hanging or exhausting
+// the worker (issue 6). The budget is counted in evaluation steps, so the same
+// expression on the same data always stops at the same point; the wall clock
+// is only a backstop for work jsonata does inside one step.
+
+import jsonata from 'jsonata';
+import type { EvalScope } from './api.ts';
+
+export const LIMITS = {
+  /** Evaluation steps (jsonata `evaluate` calls) per expression evaluation. */
+  steps: 1_000_000,
+  /** Nesting of jsonata's evaluator; user recursion costs about 3 per call. */
+  depth: 1_000,
+  /** Wall-clock backstop per evaluation, in milliseconds. */
+  wallClockMs: 2_000,
+  /** Longest string an expression may build, in UTF-16 code units. */
+  stringLength: 10_000_000,
+  /** Longest sequence or array an expression may build. */
+  sequenceLength: 1_000_000,
+} as const;
+
+/** Thrown from inside jsonata when a guard trips; the caller turns it into LIMIT_EXCEEDED. */
+export class LimitExceeded extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitExceeded';
+  }
+}
+
+/** The jsonata evaluation frame as the hooks see it: `base` is per evaluation. */
+interface Frame {
+  base: BaseFrame;
+}
+interface BaseFrame {
+  depth?: number;
+  [STEPS]?: number;
+  [STARTED]?: number;
+}
+const STEPS = Symbol('weft.steps');
+const STARTED = Symbol('weft.started');
+
+/** How often the entry hook reads the clock (a power of two minus one, as a mask). */
+const CLOCK_MASK = 1023;
+
+function onEntry(_expr: unknown, _input: unknown, env: Frame): void {
+  const base = env.base;
+  const steps = (base[STEPS] ?? 0) + 1;
+  base[STEPS] = steps;
+  if (steps > LIMITS.steps) {
+    throw new LimitExceeded(
+      `the expression took more than ${LIMITS.steps.toLocaleString('en-US')} evaluation steps; check for an infinite loop or runaway recursion`,
+    );
+  }
+  if ((base.depth ?? 0) > LIMITS.depth) {
+    throw new LimitExceeded(
+      `the expression nested deeper than ${LIMITS.depth} levels; check for non-terminating recursion`,
+    );
+  }
+  if ((steps & CLOCK_MASK) === 1) {
+    const now = Date.now();
+    const started = base[STARTED];
+    if (started === undefined) base[STARTED] = now;
+    else if (now - started > LIMITS.wallClockMs) {
+      throw new LimitExceeded(
+        `the expression ran for more than ${LIMITS.wallClockMs / 1000} s; check for an infinite loop`,
+      );
+    }
+  }
+}
+
+function onExit(_expr: unknown, _input: unknown, _env: Frame, result: unknown): void {
+  if (typeof result === 'string') checkStringLength(result.length);
+  else if (Array.isArray(result)) checkSequenceLength(result.length);
+}
+
+export function checkStringLength(length: number): void {
+  if (length > LIMITS.stringLength) {
+    throw new LimitExceeded(
+      `the expression built a string longer than ${LIMITS.stringLength.toLocaleString('en-US')} characters`,
+    );
+  }
+}
+
+export function checkSequenceLength(length: number): void {
+  if (length > LIMITS.sequenceLength) {
+    throw new LimitExceeded(
+      `the expression built a sequence longer than ${LIMITS.sequenceLength.toLocaleString('en-US')} items`,
+    );
+  }
+}
+
+/** Installs the step, depth and size hooks on a parsed expression (once per compile). */
+export function installHooks(parsed: jsonata.Expression): void {
+  // jsonata looks its hooks up by these symbols; its typings only admit string names.
+  const assign = parsed.assign as (name: string | symbol, value: unknown) => void;
+  assign(Symbol.for('jsonata.__evaluate_entry'), onEntry);
+  assign(Symbol.for('jsonata.__evaluate_exit'), onExit);
+}
+
+/** A built-in jsonata function object (`defineFunction`'s shape). */
+interface NativeFunction {
+  _jsonata_function: true;
+  implementation: (this: unknown, ...args: unknown[]) => unknown;
+  signature?: unknown;
+}
+
+interface Natives {
+  pad: NativeFunction;
+  string: NativeFunction;
+  join: NativeFunction;
+  fromMillis: NativeFunction;
+  now: NativeFunction;
+  clone: NativeFunction;
+}
+
+function isNative(value: unknown): value is NativeFunction {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { _jsonata_function?: unknown })._jsonata_function === true &&
+    typeof (value as { implementation?: unknown }).implementation === 'function'
+  );
+}
+
+// jsonata does not export its built-ins; evaluating their names hands us the
+// function objects (with their signatures) so the guarded versions validate
+// arguments exactly as the originals do. Started at load; resolved long before
+// the first run needs it.
+const nativesReady: Promise<Natives> = jsonata('[$pad, $string, $join, $fromMillis, $now, $clone]')
+  .evaluate(null)
+  .then((list: unknown) => {
+    const [pad, string, join, fromMillis, now, clone] = Array.isArray(list)
+      ? (list as unknown[])
+      : [];
+    if (
+      !isNative(pad) ||
+      !isNative(string) ||
+      !isNative(join) ||
+      !isNative(fromMillis) ||
+      !isNative(now) ||
+      !isNative(clone)
+    ) {
+      throw new Error('jsonata built-ins have an unexpected shape');
+    }
+    return { pad, string, join, fromMillis, now, clone };
+  });
+
+function guarded(native: NativeFunction, check: (args: unknown[]) => void): NativeFunction {
+  const wrapped: NativeFunction = {
+    _jsonata_function: true,
+    implementation(this: unknown, ...args: unknown[]) {
+      check(args);
+      return native.implementation.apply(this, args);
+    },
+  };
+  if (native.signature !== undefined) wrapped.signature = native.signature;
+  return wrapped;
+}
+
+/**
+ * Estimates the length of `$string(value)` without building it, stopping as
+ * soon as it passes the cap: a value built by sharing (`[$a, $a]` repeated)
+ * can be exponentially larger than the steps that built it.
+ */
+function checkSerializedSize(value: unknown): void {
+  let size = 0;
+  let nodes = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    nodes++;
+    if (nodes > LIMITS.sequenceLength) {
+      throw new LimitExceeded(
+        `$string was given a value with more than ${LIMITS.sequenceLength.toLocaleString('en-US')} parts`,
+      );
+    }
+    if (typeof item === 'string') size += item.length + 2;
+    else if (Array.isArray(item)) {
+      size += 2 + item.length;
+      for (const child of item) stack.push(child);
+    } else if (typeof item === 'object' && item !== null) {
+      for (const key of Object.keys(item)) {
+        size += key.length + 4;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+      size += 2;
+    } else size += 24;
+    checkStringLength(size);
+  }
+}
+
+export interface ScopeBindings {
+  [name: string]: unknown;
+}
+
+/** The per-evaluation bindings: `$input`, `$nodes`, the run's clock and randomness, and guarded built-ins. */
+export async function scopeBindings(scope: EvalScope): Promise<ScopeBindings> {
+  const natives = await nativesReady;
+  const now: NativeFunction = {
+    _jsonata_function: true,
+    implementation: (picture: unknown, timezone: unknown) =>
+      natives.fromMillis.implementation(scope.now, picture, timezone),
+  };
+  if (natives.now.signature !== undefined) now.signature = natives.now.signature;
+  return {
+    input: scope.input,
+    nodes: scope.nodes,
+    now,
+    millis: () => scope.now,
+    random: () => scope.random(),
+    ...guardedBuiltins(natives),
+  };
+}
+
+// The guarded built-ins do not depend on the scope: build them once.
+let guardedCache:
+  | { pad: NativeFunction; string: NativeFunction; join: NativeFunction; clone: NativeFunction }
+  | undefined;
+
+function guardedBuiltins(natives: Natives): NonNullable<typeof guardedCache> {
+  guardedCache ??= {
+    pad: guarded(natives.pad, ([, width]) => {
+      if (typeof width === 'number' && Math.abs(width) > LIMITS.stringLength) {
+        throw new LimitExceeded(
+          `$pad width ${width} is larger than the limit of ${LIMITS.stringLength.toLocaleString('en-US')} characters`,
+        );
+      }
+    }),
+    string: guarded(natives.string, ([value]) => {
+      checkSerializedSize(value);
+    }),
+    join: guarded(natives.join, ([strings, separator]) => {
+      if (!Array.isArray(strings)) return;
+      const sep = typeof separator === 'string' ? separator.length : 0;
+      let total = 0;
+      for (const s of strings) total += (typeof s === 'string' ? s.length : 0) + sep;
+      checkStringLength(total - sep);
+    }),
+    // The transform operator (`~> |…|…|`) copies its input with `$clone`, then
+    // assigns the update's members onto the copy. On an ordinary object,
+    // assigning `__proto__` would swap the copy's prototype and lose the data;
+    // on a null-prototype copy it is an ordinary member.
+    clone: {
+      _jsonata_function: true,
+      implementation(this: unknown, value: unknown) {
+        checkSerializedSize(value);
+        return withNullPrototypes(natives.clone.implementation.call(this, value));
+      },
+      ...(natives.clone.signature === undefined ? {} : { signature: natives.clone.signature }),
+    },
+  };
+  return guardedCache;
+}
+
+/** Copies JSON data with every object made null-prototype (keys stay own data). */
+function withNullPrototypes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withNullPrototypes);
+  if (typeof value !== 'object' || value === null) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    out[key] = withNullPrototypes((value as Record<string, unknown>)[key]);
+  }
+  return out;
+}
