@@ -73,36 +73,35 @@ describe('createAutosaver', () => {
     expect(written).toEqual([7]);
   });
 
-  it('never overlaps writes and writes once more for an edit made during a write', async () => {
+  it('starts a flush at once even while a write is in flight, and reports saved after both', async () => {
     const timers = manualTimers();
-    let active = 0;
-    let maxActive = 0;
     let document = 1;
-    const written: number[] = [];
-    let release: () => void = () => undefined;
+    const started: number[] = [];
+    const releases: Array<() => void> = [];
+    const statuses: string[] = [];
     const saver = createAutosaver({
-      write: async () => {
-        active += 1;
-        maxActive = Math.max(maxActive, active);
-        const snapshot = document;
-        await new Promise<void>((resolve) => (release = resolve));
-        written.push(snapshot);
-        active -= 1;
+      write: () => {
+        started.push(document);
+        return new Promise<void>((resolve) => releases.push(resolve));
       },
+      onStatus: (status) => statuses.push(status.state),
       ...timers,
     });
     saver.schedule();
     timers.fire();
-    await settle();
+    expect(started).toEqual([1]);
+
     document = 2;
     saver.schedule();
     const flushed = saver.flush();
-    release();
-    await settle();
-    release();
+    // Issued synchronously: a closing tab gets no later chance.
+    expect(started).toEqual([1, 2]);
+    expect(saver.dirty).toBe(true);
+
+    for (const release of releases) release();
     await flushed;
-    expect(written).toEqual([1, 2]);
-    expect(maxActive).toBe(1);
+    expect(saver.dirty).toBe(false);
+    expect(statuses).toEqual(['saving', 'saved']);
   });
 
   it('reports a full quota and keeps the change pending for the next try', async () => {

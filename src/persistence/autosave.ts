@@ -1,8 +1,13 @@
-// Debounced, serialised autosave. Framework-free: the caller says when the
-// document changed (`schedule`) and when the page is going away (`flush`); the
-// saver coalesces bursts of edits into one write, never runs two writes at
-// once, and always writes the latest document (the `write` callback reads it at
-// write time), so a burst of typing costs one transaction.
+// Debounced autosave. Framework-free: the caller says when the document changed
+// (`schedule`) and when the page is going away (`flush`); bursts of edits
+// coalesce into one write of the latest document (the `write` callback reads it
+// at write time), so a burst of typing costs one transaction.
+//
+// `flush` starts its write synchronously, even while an earlier write is still
+// in flight: when a tab closes, a write queued behind a promise would never be
+// issued. That is safe because IndexedDB runs readwrite transactions over the
+// same stores in the order they were created, so the later (newer) document
+// always lands last.
 
 import { PersistenceError, type PersistenceErrorKind } from './repository.ts';
 
@@ -12,7 +17,7 @@ export type SaveStatus =
   | { state: 'error'; kind: PersistenceErrorKind; message: string };
 
 export interface AutosaverOptions {
-  /** Writes the current document; called with no overlap. */
+  /** Writes the current document. Must issue its storage requests before its first await. */
   write: () => Promise<void>;
   onStatus?: (status: SaveStatus) => void;
   /** Quiet time after the last change before writing. */
@@ -24,9 +29,9 @@ export interface AutosaverOptions {
 export interface Autosaver {
   /** The document changed: write it after a short quiet time. */
   schedule(): void;
-  /** Write any pending change now; resolves when storage has it (or failed). */
+  /** Writes any pending change now; resolves when storage has it (or failed). */
   flush(): Promise<void>;
-  /** Whether a change has not reached storage yet. */
+  /** Whether a change has not reached storage yet (pending, in flight or failed). */
   readonly dirty: boolean;
   /** Stops the timer; pending changes are dropped, so flush first when they matter. */
   dispose(): void;
@@ -40,13 +45,15 @@ export function createAutosaver(options: AutosaverOptions): Autosaver {
     ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   let timer: unknown = null;
   let dirty = false;
-  let inFlight: Promise<void> | null = null;
   let disposed = false;
-  let lastStatus: SaveStatus['state'] | null = null;
+  let issued = 0;
+  let settled = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  let last: SaveStatus | null = null;
 
   const report = (status: SaveStatus) => {
-    if (status.state !== 'error' && status.state === lastStatus) return;
-    lastStatus = status.state;
+    if (last && status.state !== 'error' && status.state === last.state) return;
+    last = status;
     options.onStatus?.(status);
   };
 
@@ -55,31 +62,36 @@ export function createAutosaver(options: AutosaverOptions): Autosaver {
     timer = null;
   };
 
-  // Writes until nothing is dirty; a change made during a write triggers one more.
-  const drain = async (): Promise<void> => {
-    while (dirty && !disposed) {
-      dirty = false;
-      report({ state: 'saving' });
-      try {
-        await options.write();
-      } catch (error) {
+  const writeNow = (): Promise<void> => {
+    cancelTimer();
+    if (disposed || !dirty) return inFlight;
+    dirty = false;
+    issued += 1;
+    const seq = issued;
+    report({ state: 'saving' });
+    let write: Promise<void>;
+    try {
+      write = options.write();
+    } catch (error) {
+      write = Promise.reject(error);
+    }
+    const done = write.then(
+      () => {
+        settled = Math.max(settled, seq);
+        // A newer write carries this change too; only the newest one decides the status.
+        if (seq === issued && !dirty) report({ state: 'saved' });
+      },
+      (error: unknown) => {
+        settled = Math.max(settled, seq);
+        if (seq !== issued) return;
         // Keep the change pending so the next edit or flush tries again; say why.
         dirty = true;
         const kind = error instanceof PersistenceError ? error.kind : 'failed';
         const message = error instanceof Error ? error.message : String(error);
         report({ state: 'error', kind, message });
-        return;
-      }
-    }
-    if (!dirty) report({ state: 'saved' });
-  };
-
-  const run = (): Promise<void> => {
-    cancelTimer();
-    if (inFlight) return inFlight.then(() => (dirty ? run() : undefined));
-    inFlight = drain().finally(() => {
-      inFlight = null;
-    });
+      },
+    );
+    inFlight = Promise.all([inFlight, done]).then(() => undefined);
     return inFlight;
   };
 
@@ -91,15 +103,14 @@ export function createAutosaver(options: AutosaverOptions): Autosaver {
       cancelTimer();
       timer = setTimer(() => {
         timer = null;
-        void run();
+        void writeNow();
       }, delayMs);
     },
     flush() {
-      if (disposed || (!dirty && !inFlight)) return Promise.resolve();
-      return run();
+      return writeNow();
     },
     get dirty() {
-      return dirty;
+      return dirty || settled < issued;
     },
     dispose() {
       disposed = true;

@@ -16,6 +16,12 @@ async function freshRepository(): Promise<{ repo: WorkspaceRepository; name: str
   return { repo, name };
 }
 
+async function reopen(name: string): Promise<{ repo: WorkspaceRepository }> {
+  const repo = await WorkspaceRepository.open({ name, now: () => 5_000 });
+  opened.push(repo);
+  return { repo };
+}
+
 function definition(name: string, extra: Partial<WorkflowDefinition> = {}): WorkflowDefinition {
   return {
     format: 'weft/v1',
@@ -193,7 +199,9 @@ describe('WorkspaceRepository', () => {
     await db.put('workflows', { key: created.key, name: 42 });
     db.close();
 
-    const snapshot = await repo.snapshot();
+    // A new session (a reload) finds the damaged record.
+    const { repo: reopened } = await reopen(name);
+    const snapshot = await reopened.snapshot();
     expect(snapshot.workflows).toEqual([]);
     expect(snapshot.unreadable).toEqual([
       { store: 'workflows', key: created.key, problem: 'name is not a string' },
@@ -201,16 +209,16 @@ describe('WorkspaceRepository', () => {
     // Still pointed at, so the caller recovers it rather than opening something else.
     expect(snapshot.openKey).toBe(created.key);
 
-    await expect(repo.save(created.key, definition('Overwrite'))).rejects.toMatchObject({
+    await expect(reopened.save(created.key, definition('Overwrite'))).rejects.toMatchObject({
       kind: 'missing',
     });
-    const loaded = await repo.load(created.key);
+    const loaded = await reopened.load(created.key);
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
     expect(loaded.lastGood?.definition.name).toBe('Good');
 
-    await repo.discard(snapshot.unreadable, [created.key]);
-    expect(await repo.snapshot()).toEqual({ workflows: [], unreadable: [], openKey: null });
+    await reopened.discard(snapshot.unreadable, [created.key]);
+    expect(await reopened.snapshot()).toEqual({ workflows: [], unreadable: [], openKey: null });
   });
 
   it('reports a full quota as such and leaves the stored version intact', async () => {

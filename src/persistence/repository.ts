@@ -36,7 +36,7 @@ export interface WorkflowRecord {
 }
 
 export interface VersionRecord {
-  vid?: number;
+  vid: number;
   key: string;
   savedAt: number;
   /** The definition as JSON text: exactly what an export would contain. */
@@ -199,6 +199,12 @@ export interface OpenOptions {
 export class WorkspaceRepository {
   private readonly db: IDBPDatabase<WorkspaceDb>;
   private readonly now: () => number;
+  /**
+   * The record and version keys of each workflow read or written here, so a save
+   * can write without reading first (see `save`).
+   */
+  private readonly known = new Map<string, { record: WorkflowRecord; vids: number[] }>();
+  private lastVid = 0;
 
   private constructor(db: IDBPDatabase<WorkspaceDb>, now: () => number) {
     this.db = db;
@@ -214,10 +220,7 @@ export class WorkspaceRepository {
       const db = await openDB<WorkspaceDb>(name, DB_VERSION, {
         upgrade(database) {
           database.createObjectStore('workflows', { keyPath: 'key' });
-          const versions = database.createObjectStore('versions', {
-            keyPath: 'vid',
-            autoIncrement: true,
-          });
+          const versions = database.createObjectStore('versions', { keyPath: 'vid' });
           versions.createIndex('byWorkflow', 'key');
           database.createObjectStore('session');
         },
@@ -259,6 +262,16 @@ export class WorkspaceRepository {
     }
   }
 
+  /**
+   * Version keys grow with time, so the newest version has the largest key in
+   * every tab; `add` (not `put`) turns an unlikely clash into a failed save
+   * rather than an overwrite.
+   */
+  private nextVid(): number {
+    this.lastVid = Math.max(this.lastVid + 1, Math.floor(this.now()) * 1000);
+    return this.lastVid;
+  }
+
   close(): void {
     this.db.close();
   }
@@ -276,6 +289,7 @@ export class WorkspaceRepository {
     values.forEach((value, index) => {
       const record = readWorkflowRecord(value);
       if (typeof record === 'string') {
+        this.known.delete(String(keys[index]));
         unreadable.push({ store: 'workflows', key: String(keys[index]), problem: record });
       } else {
         workflows.push(summary(record));
@@ -314,6 +328,8 @@ export class WorkspaceRepository {
     await tx.done;
 
     const record = readWorkflowRecord(raw);
+    // Only a workflow that reads cleanly may be saved without reading it again.
+    this.known.delete(key);
     const byVid = new Map<number, unknown>();
     vids.forEach((vid, index) => byVid.set(vid, versions[index]));
 
@@ -346,6 +362,8 @@ export class WorkspaceRepository {
     if ('problem' in read) {
       return { ok: false, key, problem: read.problem, lastGood: lastGoodExcept(record.head) };
     }
+    this.lastVid = Math.max(this.lastVid, ...vids);
+    this.known.set(key, { record, vids: [...vids].sort((a, b) => b - a) });
     return { ok: true, workflow: summary(record), definition: read.definition, vid: record.head };
   }
 
@@ -357,8 +375,9 @@ export class WorkspaceRepository {
     const key = newKey();
     const now = this.now();
     const json = JSON.stringify(definition);
+    const head = this.nextVid();
     return this.write('Creating the workflow', async (tx) => {
-      const head = await tx.objectStore('versions').add({ key, savedAt: now, json });
+      await tx.objectStore('versions').add({ vid: head, key, savedAt: now, json });
       const record: WorkflowRecord = {
         key,
         name: definition.name,
@@ -371,6 +390,7 @@ export class WorkspaceRepository {
       if (options.open !== false) {
         await tx.objectStore('session').put({ openKey: key }, SESSION_KEY);
       }
+      this.known.set(key, { record, vids: [head] });
       return summary(record);
     });
   }
@@ -378,14 +398,70 @@ export class WorkspaceRepository {
   /**
    * Saves a new version of a workflow atomically (see the header) and marks it
    * open. Keeps the previous versions up to HISTORY_LENGTH.
+   *
+   * For a workflow this repository loaded or created, every request is issued
+   * synchronously, before the first await, and the transaction is committed at
+   * once: a save started as the tab closes (pagehide) reaches IndexedDB whole
+   * instead of stalling on a read whose answer the closing page never gets.
    */
   async save(
     key: string,
     definition: WorkflowDefinition,
-    options: { activeSample?: string | null } = {},
+    options: { activeSample?: string | null; open?: boolean } = {},
+  ): Promise<WorkflowSummary> {
+    const known = this.known.get(key);
+    if (!known) return this.saveUnknown(key, definition, options);
+    const json = JSON.stringify(definition);
+    const now = this.now();
+    const vid = this.nextVid();
+    const record: WorkflowRecord = {
+      key,
+      name: definition.name,
+      createdAt: known.record.createdAt,
+      updatedAt: now,
+      head: vid,
+      activeSample:
+        options.activeSample === undefined ? known.record.activeSample : options.activeSample,
+    };
+    const vids = [vid, ...known.vids].sort((a, b) => b - a);
+    const stale = vids.slice(HISTORY_LENGTH);
+    const entry = { record, vids: vids.slice(0, HISTORY_LENGTH) };
+    this.known.set(key, entry);
+    try {
+      return await this.write('Saving', async (tx) => {
+        const versions = tx.objectStore('versions');
+        // Each request gets a handler at once: if a later one throws, the earlier
+        // ones reject with AbortError and that must not surface as unhandled.
+        const requests: Array<Promise<unknown>> = [];
+        const issue = (request: Promise<unknown>) => {
+          request.catch(() => undefined);
+          requests.push(request);
+        };
+        issue(versions.add({ vid, key, savedAt: now, json }));
+        issue(tx.objectStore('workflows').put(record));
+        for (const old of stale) issue(versions.delete(old));
+        if (options.open !== false) {
+          issue(tx.objectStore('session').put({ openKey: key }, SESSION_KEY));
+        }
+        tx.commit();
+        await Promise.all(requests);
+        return summary(record);
+      });
+    } catch (error) {
+      if (this.known.get(key) === entry) this.known.set(key, known);
+      throw error;
+    }
+  }
+
+  /** Saving a workflow not read in this session: read its record first, in the same transaction. */
+  private async saveUnknown(
+    key: string,
+    definition: WorkflowDefinition,
+    options: { activeSample?: string | null; open?: boolean },
   ): Promise<WorkflowSummary> {
     const json = JSON.stringify(definition);
     const now = this.now();
+    const vid = this.nextVid();
     return this.write('Saving', async (tx) => {
       const workflows = tx.objectStore('workflows');
       const versions = tx.objectStore('versions');
@@ -399,7 +475,7 @@ export class WorkspaceRepository {
               name: definition.name,
               createdAt: now,
               updatedAt: now,
-              head: -1,
+              head: vid,
               activeSample: null,
             }
           : readWorkflowRecord(raw);
@@ -411,50 +487,32 @@ export class WorkspaceRepository {
           `Saving stopped: the stored workflow cannot be read (${existing}).`,
         );
       }
-      const head = await versions.add({ key, savedAt: now, json });
+      await versions.add({ vid, key, savedAt: now, json });
       const record: WorkflowRecord = {
         key,
         createdAt: existing.createdAt,
         name: definition.name,
         updatedAt: now,
-        head,
+        head: vid,
         activeSample:
           options.activeSample === undefined ? existing.activeSample : options.activeSample,
       };
       await workflows.put(record);
-      await tx.objectStore('session').put({ openKey: key }, SESSION_KEY);
-      const vids = await versions.index('byWorkflow').getAllKeys(key);
-      const stale = vids.sort((a, b) => b - a).slice(HISTORY_LENGTH);
-      await Promise.all(stale.map((vid) => versions.delete(vid)));
+      if (options.open !== false) {
+        await tx.objectStore('session').put({ openKey: key }, SESSION_KEY);
+      }
+      const vids = (await versions.index('byWorkflow').getAllKeys(key)).sort((a, b) => b - a);
+      await Promise.all(vids.slice(HISTORY_LENGTH).map((old) => versions.delete(old)));
+      this.known.set(key, { record, vids: vids.slice(0, HISTORY_LENGTH) });
       return summary(record);
     });
   }
 
-  /** Renames a workflow: a new version whose definition carries the new name. */
+  /** Renames a workflow (not necessarily the open one): a new version carrying the new name. */
   async rename(key: string, name: string): Promise<WorkflowSummary> {
     const loaded = await this.load(key);
     if (!loaded.ok) throw new PersistenceError('missing', `Cannot rename: ${loaded.problem}.`);
-    const definition: WorkflowDefinition = { ...loaded.definition, name };
-    return this.write('Renaming', async (tx) => {
-      const existing = readWorkflowRecord(await tx.objectStore('workflows').get(key));
-      if (typeof existing === 'string' || existing.head !== loaded.vid) {
-        throw new PersistenceError('failed', 'The workflow changed while renaming; try again.');
-      }
-      const now = this.now();
-      const head = await tx
-        .objectStore('versions')
-        .add({ key, savedAt: now, json: JSON.stringify(definition) });
-      const record: WorkflowRecord = {
-        key,
-        name,
-        createdAt: existing.createdAt,
-        updatedAt: now,
-        head,
-        activeSample: existing.activeSample,
-      };
-      await tx.objectStore('workflows').put(record);
-      return summary(record);
-    });
+    return this.save(key, { ...loaded.definition, name }, { open: false });
   }
 
   /** Copies a workflow's current document into a new workflow (not opened). */
@@ -470,6 +528,7 @@ export class WorkspaceRepository {
 
   /** Deletes a workflow and all its versions in one transaction. */
   async delete(key: string): Promise<void> {
+    this.known.delete(key);
     return this.write('Deleting', async (tx) => {
       const vids = await tx.objectStore('versions').index('byWorkflow').getAllKeys(key);
       await Promise.all(vids.map((vid) => tx.objectStore('versions').delete(vid)));
@@ -496,11 +555,12 @@ export class WorkspaceRepository {
    */
   async restore(key: string, version: SavedVersion): Promise<void> {
     const now = this.now();
+    const head = this.nextVid();
     return this.write('Restoring', async (tx) => {
       const existing = readWorkflowRecord(await tx.objectStore('workflows').get(key));
-      const head = await tx
+      await tx
         .objectStore('versions')
-        .add({ key, savedAt: now, json: JSON.stringify(version.definition) });
+        .add({ vid: head, key, savedAt: now, json: JSON.stringify(version.definition) });
       const record: WorkflowRecord = {
         key,
         name: version.definition.name,
@@ -511,6 +571,8 @@ export class WorkspaceRepository {
       };
       await tx.objectStore('workflows').put(record);
       await tx.objectStore('session').put({ openKey: key }, SESSION_KEY);
+      const vids = await tx.objectStore('versions').index('byWorkflow').getAllKeys(key);
+      this.known.set(key, { record, vids: vids.sort((a, b) => b - a) });
     });
   }
 
@@ -525,6 +587,7 @@ export class WorkspaceRepository {
         }
       }
       for (const key of workflowKeys) {
+        this.known.delete(key);
         const vids = await tx.objectStore('versions').index('byWorkflow').getAllKeys(key);
         await Promise.all(vids.map((vid) => tx.objectStore('versions').delete(vid)));
         await tx.objectStore('workflows').delete(key);
