@@ -1,6 +1,6 @@
 // Turns a node kind's config schema into the list of fields the inspector
 // renders. Pure data in, data out, so the mapping is tested without a DOM.
-import type { JsonObject, JsonSchema, NodeKindInfo } from '../engine/client.ts';
+import type { Json, JsonObject, NodeKindInfo } from '../engine/client.ts';
 
 export type FieldEditor =
   | { type: 'expression'; allowsNumber: boolean }
@@ -45,7 +45,7 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** The JSON types a property schema admits, looking through oneOf/anyOf. */
-export function schemaTypes(schema: JsonSchema | undefined): Set<string> {
+export function schemaTypes(schema: Json | undefined): Set<string> {
   const types = new Set<string>();
   if (!isObject(schema)) return types;
   const { type } = schema;

@@ -1,42 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeResult } from '../engine/client.ts';
-import { liveValueOf } from './liveValue.ts';
+import type { Json, NodeSummary } from '../engine/client.ts';
+import { liveValueOf, type NodeView } from './liveValue.ts';
 
-const ok = (partial: Partial<NodeResult>): NodeResult => ({
-  status: 'succeeded',
-  durationMs: 0.1,
-  ...partial,
-});
+function ran(summary: Partial<NodeSummary>, output?: Json, truncated = false): NodeView {
+  return {
+    summary: { status: 'succeeded', port: 'out', ...summary },
+    detail: output === undefined ? { truncated } : { output, truncated },
+  };
+}
 
 describe('liveValueOf', () => {
   it("shows a transform's output under its expression", () => {
-    expect(
-      liveValueOf('transform', 'expression', ok({ port: 'out', output: { total: 3 } })),
-    ).toEqual({
+    expect(liveValueOf('transform', 'expression', ran({}, { total: 3 }))).toEqual({
       type: 'value',
       value: { total: 3 },
+      truncated: false,
     });
   });
 
   it('shows the port a condition chose', () => {
-    expect(liveValueOf('condition', 'expression', ok({ port: 'false', output: {} }))).toEqual({
+    expect(liveValueOf('condition', 'expression', ran({ port: 'false' }, {}))).toEqual({
       type: 'port',
       port: 'false',
     });
   });
 
-  it('counts the items a map went over', () => {
-    expect(liveValueOf('map', 'items', ok({ output: [1, 2, 3] }))).toEqual({
+  it('counts the items a map went over, including those cut from the detail', () => {
+    expect(liveValueOf('map', 'items', ran({}, [1, 2, 3]))).toEqual({
       type: 'status',
       text: '3 items',
+    });
+    expect(liveValueOf('map', 'items', ran({}, [1, 2, '… 98 more items'], true))).toEqual({
+      type: 'status',
+      text: '100 items',
     });
   });
 
   it('shows the error of a failed node rather than a value', () => {
-    const failed: NodeResult = {
-      status: 'failed',
-      durationMs: 0,
-      error: { code: 'EXPRESSION_ERROR', message: 'T2002: not a number' },
+    const failed: NodeView = {
+      summary: {
+        status: 'failed',
+        error: { code: 'EXPRESSION_ERROR', message: 'T2002: not a number' },
+      },
     };
     expect(liveValueOf('transform', 'expression', failed)).toEqual({
       type: 'error',
@@ -45,18 +50,22 @@ describe('liveValueOf', () => {
     });
   });
 
-  it('says when the node did not run', () => {
+  it('says when the node did not run, or its value has not arrived yet', () => {
     expect(liveValueOf('transform', 'expression', undefined)).toEqual({
       type: 'status',
       text: 'Not run yet',
     });
-    expect(liveValueOf('output', 'expression', { status: 'skipped', durationMs: 0 })).toEqual({
+    expect(liveValueOf('output', 'expression', { summary: { status: 'skipped' } })).toEqual({
       type: 'status',
       text: 'Skipped: no active input',
+    });
+    expect(liveValueOf('output', 'expression', { summary: { status: 'succeeded' } })).toEqual({
+      type: 'status',
+      text: 'Loading…',
     });
   });
 
   it('shows nothing for fields whose own value the run does not record', () => {
-    expect(liveValueOf('http', 'url', ok({ output: { status: 200 } }))).toEqual({ type: 'none' });
+    expect(liveValueOf('http', 'url', ran({}, { status: 200 }))).toEqual({ type: 'none' });
   });
 });

@@ -1,0 +1,187 @@
+// A CodeMirror 6 field for one JSONata expression. The editor owns its text
+// while the user types and reports every change at once (the preview path
+// coalesces, so typing never waits); a value that changes from outside (undo,
+// another node) replaces the text. Parse errors arrive from the preview's
+// compile diagnostics and are underlined at their position.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+} from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
+import { Annotation, EditorState } from '@codemirror/state';
+import {
+  EditorView,
+  drawSelection,
+  keymap,
+  placeholder as placeholderText,
+} from '@codemirror/view';
+import type { Diagnostic } from '../engine/client.ts';
+import { jsonataCompletions } from './jsonataCompletions.ts';
+import { jsonataLanguage } from './jsonataLanguage.ts';
+
+/** Marks a transaction that mirrors the store into the editor, so it is not echoed back. */
+const fromOutside = Annotation.define<boolean>();
+
+interface ExpressionFieldProps {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  /** Compile diagnostics for this field (already filtered by pointer). */
+  diagnostics: readonly Diagnostic[];
+  upstreamIds: readonly string[];
+  placeholder?: string;
+  hint?: string;
+  /** Rendered under the field: the expression's live value. */
+  children?: ReactNode;
+}
+
+/** Where to underline: the engine gives a 0-based offset; cover one character, inside the text. */
+export function underlineRange(
+  position: number | undefined,
+  length: number,
+): { from: number; to: number } {
+  if (length === 0) return { from: 0, to: 0 };
+  const at = Math.min(Math.max(position ?? 0, 0), length);
+  return at >= length ? { from: length - 1, to: length } : { from: at, to: at + 1 };
+}
+
+export function ExpressionField({
+  label,
+  value,
+  onChange,
+  diagnostics,
+  upstreamIds,
+  placeholder,
+  hint,
+  children,
+}: ExpressionFieldProps) {
+  const id = useId();
+  const labelId = `${id}-label`;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const hostRef = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<EditorView | null>(null);
+  // The editor is created once; these refs let its callbacks see current props.
+  const onChangeRef = useRef(onChange);
+  const upstreamRef = useRef(upstreamIds);
+  const initialRef = useRef({ value, placeholder, describedBy: hint ? hintId : '' });
+  useEffect(() => {
+    onChangeRef.current = onChange;
+    upstreamRef.current = upstreamIds;
+  });
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return undefined;
+    const initial = initialRef.current;
+    const view = new EditorView({
+      parent: host,
+      state: EditorState.create({
+        doc: initial.value,
+        extensions: [
+          history(),
+          drawSelection(),
+          closeBrackets(),
+          bracketMatching(),
+          autocompletion({ override: [jsonataCompletions(() => upstreamRef.current)] }),
+          keymap.of([
+            ...closeBracketsKeymap,
+            ...defaultKeymap,
+            ...historyKeymap,
+            ...completionKeymap,
+          ]),
+          jsonataLanguage,
+          syntaxHighlighting(defaultHighlightStyle),
+          EditorView.lineWrapping,
+          placeholderText(initial.placeholder ?? ''),
+          EditorView.contentAttributes.of({
+            'aria-labelledby': labelId,
+            ...(initial.describedBy ? { 'aria-describedby': initial.describedBy } : {}),
+            spellcheck: 'false',
+            autocapitalize: 'off',
+          }),
+          EditorView.updateListener.of((update) => {
+            if (!update.docChanged) return;
+            if (update.transactions.some((tr) => tr.annotation(fromOutside))) return;
+            onChangeRef.current(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    viewRef.current = view;
+    return () => {
+      view.destroy();
+      viewRef.current = null;
+    };
+  }, [labelId]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view) return;
+    const current = view.state.doc.toString();
+    if (current === value) return;
+    view.dispatch({
+      changes: { from: 0, to: current.length, insert: value },
+      annotations: [fromOutside.of(true)],
+    });
+  }, [value]);
+
+  useEffect(() => {
+    const view = viewRef.current;
+    if (!view) return;
+    const length = view.state.doc.length;
+    const marks: LintDiagnostic[] = diagnostics
+      .filter((d) => d.position !== undefined || d.severity === 'error')
+      .map((d) => ({
+        ...underlineRange(d.position, length),
+        severity: d.severity,
+        message: d.message,
+        source: d.code,
+      }));
+    view.dispatch(setDiagnostics(view.state, marks));
+    if (diagnostics.some((d) => d.severity === 'error'))
+      view.contentDOM.setAttribute('aria-invalid', 'true');
+    else view.contentDOM.removeAttribute('aria-invalid');
+    if (diagnostics.length > 0) view.contentDOM.setAttribute('aria-errormessage', errorId);
+    else view.contentDOM.removeAttribute('aria-errormessage');
+  }, [diagnostics, value, errorId]);
+
+  return (
+    <div className="field">
+      <label id={labelId} onClick={() => viewRef.current?.focus()}>
+        {label}
+      </label>
+      {hint && (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      <div
+        ref={hostRef}
+        className={
+          diagnostics.some((d) => d.severity === 'error')
+            ? 'code-field code-field-invalid'
+            : 'code-field'
+        }
+      />
+      {diagnostics.length > 0 && (
+        <ul className="field-error" id={errorId}>
+          {diagnostics.map((d) => (
+            <li
+              key={`${d.code}:${d.path}:${d.position ?? ''}:${d.message}`}
+              className={d.severity === 'warning' ? 'is-warning' : undefined}
+            >
+              {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {children}
+    </div>
+  );
+}

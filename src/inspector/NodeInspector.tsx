@@ -1,0 +1,178 @@
+// The inspector for one selected node: what it is, its label, its config form,
+// and what the last preview run did with it.
+import { useId, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { nodeKindInfo } from '../engine/client.ts';
+import { reaches } from '../store/documentOps.ts';
+import { useEditor } from '../store/editorStore.ts';
+import { formatMs } from '../ui/format.ts';
+import { JsonTree } from '../ui/JsonTree.tsx';
+import { configFields } from './configFields.ts';
+import { ConfigForm } from './ConfigForm.tsx';
+import type { NodeView } from './liveValue.ts';
+import { nodeLevelDiagnostics } from './nodeDiagnostics.ts';
+import { RunSummary } from './RunSummary.tsx';
+
+const STATUS_TEXT: Record<string, string> = {
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  waiting: 'Waiting',
+  'timed-out': 'Timed out',
+};
+
+function DecisionField({ nodeId }: { nodeId: string }) {
+  const id = useId();
+  const decision = useEditor((s) => s.decisions[nodeId] ?? 'approved');
+  const setDecision = useEditor((s) => s.setDecision);
+  return (
+    <div className="field">
+      <label htmlFor={id}>Decision</label>
+      <p className="field-hint" id={`${id}-hint`}>
+        The answer the preview assumes. It is not saved in the workflow.
+      </p>
+      <select
+        id={id}
+        value={decision}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => setDecision(nodeId, e.target.value === 'rejected' ? 'rejected' : null)}
+      >
+        <option value="approved">Approved</option>
+        <option value="rejected">Rejected</option>
+      </select>
+    </div>
+  );
+}
+
+export function NodeInspector({ nodeId }: { nodeId: string }) {
+  const labelId = useId();
+  const nodeIndex = useEditor((s) => s.document.nodes.findIndex((n) => n.id === nodeId));
+  const node = useEditor((s) => s.document.nodes[nodeIndex]);
+  const edges = useEditor((s) => s.document.edges);
+  const nodeIds = useEditor(useShallow((s) => s.document.nodes.map((n) => n.id)));
+  const diagnostics = useEditor((s) => s.diagnostics);
+  const summary = useEditor((s) => s.nodeSummaries[nodeId]);
+  const detail = useEditor((s) => s.nodeDetails[nodeId]);
+  const updateNodeLabel = useEditor((s) => s.updateNodeLabel);
+  const updateNodeConfig = useEditor((s) => s.updateNodeConfig);
+
+  const info = node ? nodeKindInfo(node.kind) : undefined;
+  const fields = useMemo(() => (info ? configFields(info) : []), [info]);
+  // Recomputed only when the edges change, not on every keystroke in a field.
+  const upstreamIds = useMemo(
+    () => nodeIds.filter((id) => id !== nodeId && reaches(edges, id, nodeId)),
+    [nodeIds, edges, nodeId],
+  );
+  const view: NodeView | undefined = summary
+    ? {
+        summary,
+        ...(detail
+          ? {
+              detail: {
+                ...(detail.output !== undefined ? { output: detail.output } : {}),
+                truncated: detail.truncated,
+              },
+            }
+          : {}),
+      }
+    : undefined;
+  const nodeProblems = useMemo(
+    () =>
+      nodeLevelDiagnostics(
+        diagnostics,
+        nodeIndex,
+        nodeId,
+        fields.map((f) => f.key),
+      ),
+    [diagnostics, nodeIndex, nodeId, fields],
+  );
+
+  if (!node || !info) return null;
+
+  return (
+    <div className="node-inspector">
+      <header className="inspector-header">
+        <span className={`kind-chip kind-${node.kind}`}>{info.label}</span>
+        <code className="node-id" title="Node id">
+          {node.id}
+        </code>
+      </header>
+      <p className="kind-description">{info.description}</p>
+
+      <div className="field">
+        <label htmlFor={labelId}>Label</label>
+        <input
+          id={labelId}
+          type="text"
+          value={node.label ?? ''}
+          placeholder={info.label}
+          onChange={(e) => updateNodeLabel(node.id, e.target.value)}
+        />
+      </div>
+
+      {node.kind === 'approval' && <DecisionField nodeId={node.id} />}
+
+      <ConfigForm
+        node={node}
+        nodeIndex={nodeIndex}
+        info={info}
+        fields={fields}
+        diagnostics={diagnostics}
+        upstreamIds={upstreamIds}
+        view={view}
+        onChange={(config) => updateNodeConfig(node.id, config)}
+      />
+
+      {nodeProblems.length > 0 && (
+        <ul className="node-problems" aria-label="Problems">
+          {nodeProblems.map((d) => (
+            <li
+              key={`${d.code}:${d.path}:${d.message}`}
+              className={d.severity === 'warning' ? 'is-warning' : 'is-error'}
+            >
+              {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <section className="node-result" aria-label="Node result">
+        <h3 className="section-title">Last run</h3>
+        {summary ? (
+          <p className="result-line">
+            <span className={`status-pill status-${summary.status}`}>
+              {STATUS_TEXT[summary.status] ?? summary.status}
+            </span>
+            {summary.port && summary.status === 'succeeded' && (
+              <span className="result-port">
+                → <code>{summary.port}</code>
+              </span>
+            )}
+            <span className="result-time">{formatMs(summary.durationMs)}</span>
+          </p>
+        ) : (
+          <p className="result-line live-muted">Not run yet</p>
+        )}
+        {summary?.error && (
+          <p className="field-error" role="status">
+            <strong>{summary.error.code}</strong> {summary.error.message}
+          </p>
+        )}
+        {node.kind !== 'trigger' && (
+          <details className="result-block" open>
+            <summary>Input</summary>
+            {detail ? <JsonTree value={detail.input} /> : <p className="live-muted">—</p>}
+          </details>
+        )}
+        <details className="result-block" open>
+          <summary>Output</summary>
+          {detail ? <JsonTree value={detail.output} /> : <p className="live-muted">—</p>}
+          {detail?.truncated && (
+            <p className="field-hint">Long arrays are cut here; the run used every item.</p>
+          )}
+        </details>
+      </section>
+      <RunSummary />
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+// The preview run as a whole: its status and total time.
+import { useEditor } from '../store/editorStore.ts';
+import { formatMs } from '../ui/format.ts';
+
+const RUN_TEXT: Record<string, string> = {
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  waiting: 'Waiting for approval',
+};
+
+export function RunSummary() {
+  const previewState = useEditor((s) => s.previewState);
+  const status = useEditor((s) => s.run?.status);
+  const runMs = useEditor((s) => s.run?.durationMs);
+  const roundTripMs = useEditor((s) => s.previewMs);
+  const error = useEditor((s) => s.run?.error);
+
+  let text: string;
+  if (previewState === 'invalid') text = 'Not run: the workflow has errors';
+  else if (previewState === 'timed-out') text = 'Timed out';
+  else if (status) text = RUN_TEXT[status] ?? status;
+  else text = previewState === 'running' ? 'Running…' : 'Not run yet';
+
+  return (
+    <section className="run-summary" aria-label="Run">
+      <h3 className="section-title">Run</h3>
+      <p className="result-line">
+        <span className={`status-pill status-${status ?? previewState}`}>{text}</span>
+        {runMs !== undefined && (
+          <span className="result-time" title="Time inside the engine">
+            {formatMs(runMs)}
+          </span>
+        )}
+        {roundTripMs !== null && (
+          <span className="result-time live-muted" title="Round trip to the preview worker">
+            {formatMs(roundTripMs)} round trip
+          </span>
+        )}
+      </p>
+      {error && (
+        <p className="field-error">
+          <strong>{error.code}</strong> {error.message}
+        </p>
+      )}
+    </section>
+  );
+}

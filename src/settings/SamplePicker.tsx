@@ -1,0 +1,35 @@
+// The <select> that picks which named input sample the preview runs on. The
+// store's `activeSample` null means "the first sample", the engine's default.
+import { useId } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useEditor } from '../store/editorStore.ts';
+
+export function SamplePicker({ className }: { className?: string }) {
+  const id = useId();
+  const names = useEditor(
+    useShallow((s) => (s.document.input?.samples ?? []).map((sample) => sample.name)),
+  );
+  const active = useEditor((s) => s.activeSample);
+  const setActiveSample = useEditor((s) => s.setActiveSample);
+  const value = active !== null && names.includes(active) ? active : (names[0] ?? '');
+
+  return (
+    <div className={className ? `sample-picker ${className}` : 'sample-picker'}>
+      <label htmlFor={id}>Sample</label>
+      <select
+        id={id}
+        value={value}
+        disabled={names.length === 0}
+        onChange={(e) => setActiveSample(e.target.value)}
+      >
+        {names.length === 0 && <option value="">No samples</option>}
+        {names.map((name, index) => (
+          // Names may repeat while being typed; the index keeps keys unique.
+          <option key={`${index}:${name}`} value={name}>
+            {name || '(untitled)'}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
