@@ -19,7 +19,7 @@ interface CaseListProps {
   chosenPort: string | undefined;
 }
 
-const RESERVED_PORTS = new Set(['default', 'error', 'in']);
+const RESERVED_PORTS = new Set(['default', 'error']);
 const PORT_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Reads `config.cases` leniently: anything malformed becomes an empty case. */

@@ -2,24 +2,17 @@
 // and what the last preview run did with it.
 import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { formatDuration, kindGlyph, statusIcon, statusText } from '../canvas/nodeVisuals.ts';
 import { nodeKindInfo } from '../engine/client.ts';
 import { reaches } from '../store/documentOps.ts';
 import { useEditor } from '../store/editorStore.ts';
-import { formatMs } from '../ui/format.ts';
+import { selectNode } from '../store/selectors.ts';
 import { JsonTree } from '../ui/JsonTree.tsx';
 import { configFields } from './configFields.ts';
 import { ConfigForm } from './ConfigForm.tsx';
 import type { NodeView } from './liveValue.ts';
 import { nodeLevelDiagnostics } from './nodeDiagnostics.ts';
 import { RunSummary } from './RunSummary.tsx';
-
-const STATUS_TEXT: Record<string, string> = {
-  succeeded: 'Succeeded',
-  failed: 'Failed',
-  skipped: 'Skipped',
-  waiting: 'Waiting',
-  'timed-out': 'Timed out',
-};
 
 function DecisionField({ nodeId }: { nodeId: string }) {
   const id = useId();
@@ -46,8 +39,8 @@ function DecisionField({ nodeId }: { nodeId: string }) {
 
 export function NodeInspector({ nodeId }: { nodeId: string }) {
   const labelId = useId();
-  const nodeIndex = useEditor((s) => s.document.nodes.findIndex((n) => n.id === nodeId));
-  const node = useEditor((s) => s.document.nodes[nodeIndex]);
+  const node = useEditor(selectNode(nodeId));
+  const nodeIndex = useEditor((s) => (node ? s.document.nodes.indexOf(node) : -1));
   const edges = useEditor((s) => s.document.edges);
   const nodeIds = useEditor(useShallow((s) => s.document.nodes.map((n) => n.id)));
   const diagnostics = useEditor((s) => s.diagnostics);
@@ -92,7 +85,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   return (
     <div className="node-inspector">
       <header className="inspector-header">
-        <span className={`kind-chip kind-${node.kind}`}>{info.label}</span>
+        <span className={`kind-chip kind-${node.kind}`}>
+          <span aria-hidden="true">{kindGlyph[node.kind]}</span> {info.label}
+        </span>
         <code className="node-id" title="Node id">
           {node.id}
         </code>
@@ -141,14 +136,14 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         {summary ? (
           <p className="result-line">
             <span className={`status-pill status-${summary.status}`}>
-              {STATUS_TEXT[summary.status] ?? summary.status}
+              {statusIcon[summary.status]} {statusText[summary.status]}
             </span>
             {summary.port && summary.status === 'succeeded' && (
               <span className="result-port">
                 → <code>{summary.port}</code>
               </span>
             )}
-            <span className="result-time">{formatMs(summary.durationMs)}</span>
+            <span className="result-time">{formatDuration(summary.durationMs)}</span>
           </p>
         ) : (
           <p className="result-line live-muted">Not run yet</p>

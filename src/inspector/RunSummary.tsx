@@ -1,6 +1,6 @@
 // The preview run as a whole: its status and total time.
 import { useEditor } from '../store/editorStore.ts';
-import { formatMs } from '../ui/format.ts';
+import { formatDuration } from '../canvas/nodeVisuals.ts';
 
 const RUN_TEXT: Record<string, string> = {
   succeeded: 'Succeeded',
@@ -28,12 +28,12 @@ export function RunSummary() {
         <span className={`status-pill status-${status ?? previewState}`}>{text}</span>
         {runMs !== undefined && (
           <span className="result-time" title="Time inside the engine">
-            {formatMs(runMs)}
+            {formatDuration(runMs)}
           </span>
         )}
         {roundTripMs !== null && (
           <span className="result-time live-muted" title="Round trip to the preview worker">
-            {formatMs(roundTripMs)} round trip
+            {formatDuration(roundTripMs)} round trip
           </span>
         )}
       </p>
