@@ -142,6 +142,10 @@ export interface NodeResult {
   durationMs: number;
   /** Attempts made, when the node retried. */
   attempts?: number;
+  /** Time the node spent waiting (delay, retry backoff): virtual in preview, real in live mode. */
+  waitedMs?: number;
+  /** Approval nodes: the evaluated message shown to the person deciding. */
+  message?: string;
 }
 
 export interface RunResult {

@@ -1,0 +1,551 @@
+// compileWorkflow: from a definition (any JSON) to diagnostics, or to a plan
+// the runner executes without parsing anything. Runs on every edit, in the
+// worker; it never throws.
+
+import { structuralSchema } from './definition/workflowSchema.ts';
+import type { CompiledExpression } from './expression/api.ts';
+import { compileExpression } from './expression/index.ts';
+import type { NodeModule, PrepareInput } from './nodes/kind.ts';
+import { nodeModuleOf } from './nodes/registry.ts';
+import type {
+  CompiledWorkflow,
+  CompileResult,
+  Diagnostic,
+  DiagnosticCode,
+  EdgeDefinition,
+  Json,
+  JsonObject,
+  NodeKindName,
+  WorkflowDefinition,
+} from './types.ts';
+import { pointer } from './util/jsonPointer.ts';
+import type { CompiledSchema } from './util/schema.ts';
+import { compileSchema, compileTrustedSchema, formatErrors } from './util/schema.ts';
+
+/** One node as the runner sees it. Indices are positions in topological order. */
+export interface PlanNode {
+  readonly id: string;
+  readonly kind: NodeKindName;
+  readonly module: NodeModule;
+  /** What the kind's `prepare` built from the config. */
+  readonly data: unknown;
+  /** Out ports, `error` last. */
+  readonly ports: readonly string[];
+  /** Position of this node in `definition.nodes`. */
+  readonly definitionIndex: number;
+  /** Incoming edges: source node (plan index) and the source port (index into its `ports`). */
+  readonly inSources: Int32Array;
+  readonly inPorts: Int32Array;
+  /** Whether a wired `error` port handles this node's failures. */
+  readonly handlesErrors: boolean;
+  readonly isMerge: boolean;
+  readonly isTrigger: boolean;
+  readonly isOutput: boolean;
+  /**
+   * Plan indices whose outputs this node's expressions may read as `$nodes.<id>`:
+   * the static references when every `$nodes` use is a plain `$nodes.<id>`,
+   * else every upstream node. Empty: the node's expressions share one scope.
+   */
+  readonly visible: Int32Array;
+}
+
+/** The engine's compiled form; see CompiledWorkflow in types.ts. */
+export class WorkflowPlan implements CompiledWorkflow {
+  /** Plan index of each node, in definition order (results are reported in that order). */
+  readonly byDefinition: Int32Array;
+
+  constructor(
+    readonly definition: WorkflowDefinition,
+    readonly order: readonly string[],
+    readonly nodes: readonly PlanNode[],
+  ) {
+    this.byDefinition = new Int32Array(nodes.length);
+    nodes.forEach((node, k) => {
+      this.byDefinition[node.definitionIndex] = k;
+    });
+  }
+}
+
+const STATIC_NODE_REF = /\$nodes\.[A-Za-z_][A-Za-z0-9_]*/g;
+const ANY_NODES_USE = /\$nodes/g;
+
+function countMatches(source: string, pattern: RegExp): number {
+  return source.match(pattern)?.length ?? 0;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The out ports of a node, `error` included, as edges may name them. */
+export function portsOf(module: NodeModule, config: JsonObject): string[] {
+  const ports = module.outPorts ? module.outPorts(config) : [...module.info.outPorts];
+  ports.push('error');
+  return ports;
+}
+
+function expressionSites(module: NodeModule, config: JsonObject) {
+  if (module.expressions) return module.expressions(config);
+  const sites: { pointer: string; source: string }[] = [];
+  for (const field of module.info.expressionFields) {
+    const source = config[field];
+    if (typeof source === 'string') sites.push({ pointer: pointer(field), source });
+  }
+  return sites;
+}
+
+/** Finds one cycle among nodes Kahn's algorithm could not order; returns it in order. */
+function findCycle(successors: readonly number[][], remaining: ReadonlySet<number>): number[] {
+  const state = new Map<number, 'open' | 'done'>();
+  const stack: number[] = [];
+  const visit = (node: number): number[] | undefined => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of successors[node] ?? []) {
+      if (!remaining.has(next)) continue;
+      const seen = state.get(next);
+      if (seen === 'open') return stack.slice(stack.indexOf(next));
+      if (seen === undefined) {
+        const found = visit(next);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const start of remaining) {
+    if (state.has(start)) continue;
+    const found = visit(start);
+    if (found) return found;
+  }
+  return [...remaining];
+}
+
+// Kinds' config schemas are our own constants: compile each once per module.
+const configValidators = new WeakMap<NodeModule, CompiledSchema>();
+function configValidatorOf(module: NodeModule): CompiledSchema {
+  let validator = configValidators.get(module);
+  if (!validator) {
+    validator = compileTrustedSchema(module.info.configSchema);
+    configValidators.set(module, validator);
+  }
+  return validator;
+}
+
+interface NodeDraft {
+  id: string;
+  kind: NodeKindName;
+  module: NodeModule;
+  config: JsonObject;
+  configOk: boolean;
+  ports: string[];
+  expressions: Map<string, CompiledExpression>;
+}
+
+interface ValidEdge {
+  index: number;
+  source: number;
+  sourcePort: number;
+  target: number;
+}
+
+function compileUnsafe(input: unknown): CompileResult {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const error = (
+    code: DiagnosticCode,
+    path: string,
+    message: string,
+    extra?: Partial<Diagnostic>,
+  ) => {
+    errors.push({ code, message, path, severity: 'error', ...extra });
+  };
+
+  // 1. The document's shape. Nothing else is safe to read until it holds.
+  const shapeErrors = structuralSchema().validate(input);
+  if (shapeErrors.length > 0) {
+    for (const e of shapeErrors) {
+      error('SCHEMA_INVALID', e.path, `${e.path === '' ? 'The document' : e.path} ${e.message}.`);
+    }
+    return { ok: false, errors, warnings };
+  }
+  const definition = input as WorkflowDefinition;
+
+  // 2. Nodes: unique ids, configs their kind accepts, ports.
+  const indexById = new Map<string, number>();
+  const drafts: NodeDraft[] = [];
+  const triggers: number[] = [];
+  definition.nodes.forEach((node, i) => {
+    const module = nodeModuleOf(node.kind) as NodeModule;
+    const config = node.config ?? {};
+    if (indexById.has(node.id)) {
+      error(
+        'DUPLICATE_ID',
+        pointer('nodes', i, 'id'),
+        `Two nodes have the id "${node.id}" (nodes ${indexById.get(node.id)} and ${i}); ids must be unique.`,
+        { node: node.id },
+      );
+    } else {
+      indexById.set(node.id, i);
+    }
+    if (node.kind === 'trigger') triggers.push(i);
+    const configErrors = configValidatorOf(module).validate(config);
+    for (const e of configErrors) {
+      error(
+        'CONFIG_INVALID',
+        pointer('nodes', i, 'config') + e.path,
+        `${module.info.label} node "${node.id}": config${e.path} ${e.message}.`,
+        { node: node.id },
+      );
+    }
+    const configOk = configErrors.length === 0;
+    drafts.push({
+      id: node.id,
+      kind: node.kind,
+      module,
+      config,
+      configOk,
+      ports: configOk ? portsOf(module, config) : [...module.info.outPorts, 'error'],
+      expressions: new Map(),
+    });
+  });
+
+  if (triggers.length === 0) {
+    error('TRIGGER_COUNT', '/nodes', 'The workflow has no trigger; it needs exactly one to start.');
+  }
+  for (const extra of triggers.slice(1)) {
+    const id = definition.nodes[extra]?.id ?? '';
+    error(
+      'TRIGGER_COUNT',
+      pointer('nodes', extra),
+      `The workflow has ${triggers.length} triggers ("${id}" is one too many); it needs exactly one.`,
+      { node: id },
+    );
+  }
+
+  // 3. Edges: known nodes and ports, no duplicates.
+  const edges: ValidEdge[] = [];
+  const edgeKeys = new Set<string>();
+  definition.edges.forEach((edge: EdgeDefinition, i) => {
+    const source = indexById.get(edge.source);
+    const target = indexById.get(edge.target);
+    if (source === undefined) {
+      error(
+        'UNKNOWN_NODE',
+        pointer('edges', i, 'source'),
+        `Edge ${i} starts at "${edge.source}", but no node has that id.`,
+      );
+    }
+    if (target === undefined) {
+      error(
+        'UNKNOWN_NODE',
+        pointer('edges', i, 'target'),
+        `Edge ${i} ends at "${edge.target}", but no node has that id.`,
+      );
+    }
+    if (source === undefined || target === undefined) return;
+    const from = drafts[source] as NodeDraft;
+    const to = drafts[target] as NodeDraft;
+    const sourcePort = edge.sourcePort ?? 'out';
+    const portIndex = from.ports.indexOf(sourcePort);
+    let ok = true;
+    if (portIndex < 0) {
+      error(
+        'UNKNOWN_PORT',
+        pointer('edges', i, edge.sourcePort === undefined ? 'source' : 'sourcePort'),
+        `Edge ${i} leaves "${from.id}" by port "${sourcePort}", but a ${from.module.info.label} node has only ${from.ports.map((p) => `"${p}"`).join(', ')}.`,
+        { node: from.id },
+      );
+      ok = false;
+    }
+    const targetPort = edge.targetPort ?? 'in';
+    if (!to.module.info.hasInput || targetPort !== 'in') {
+      error(
+        'UNKNOWN_PORT',
+        pointer('edges', i, edge.targetPort === undefined ? 'target' : 'targetPort'),
+        to.module.info.hasInput
+          ? `Edge ${i} enters "${to.id}" by port "${targetPort}", but nodes have only the port "in".`
+          : `Edge ${i} enters "${to.id}", but a ${to.module.info.label} node has no input.`,
+        { node: to.id },
+      );
+      ok = false;
+    }
+    if (!ok) return;
+    const key = `${source}\u0000${portIndex}\u0000${target}`;
+    if (edgeKeys.has(key)) {
+      error(
+        'DUPLICATE_EDGE',
+        pointer('edges', i),
+        `Edge ${i} repeats another edge from "${from.id}" port "${sourcePort}" to "${to.id}".`,
+        { node: to.id },
+      );
+      return;
+    }
+    edgeKeys.add(key);
+    edges.push({ index: i, source, sourcePort: portIndex, target });
+  });
+
+  // 4. Order: Kahn's algorithm, stable by definition order; what is left over holds a cycle.
+  const count = drafts.length;
+  const successors: number[][] = Array.from({ length: count }, () => []);
+  const predecessors: ValidEdge[][] = Array.from({ length: count }, () => []);
+  const inDegree = new Int32Array(count);
+  for (const edge of edges) {
+    successors[edge.source]?.push(edge.target);
+    predecessors[edge.target]?.push(edge);
+    inDegree[edge.target] = (inDegree[edge.target] ?? 0) + 1;
+  }
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) if (inDegree[i] === 0) order.push(i);
+  for (let head = 0; head < order.length; head++) {
+    for (const next of successors[order[head] as number] ?? []) {
+      inDegree[next] = (inDegree[next] ?? 0) - 1;
+      if (inDegree[next] === 0) order.push(next);
+    }
+  }
+  const acyclic = order.length === count;
+  if (!acyclic) {
+    const placed = new Set(order);
+    const remaining = new Set<number>();
+    for (let i = 0; i < count; i++) if (!placed.has(i)) remaining.add(i);
+    const cycle = findCycle(successors, remaining);
+    const names = cycle.map((i) => drafts[i]?.id ?? '?');
+    const first = cycle[0] ?? 0;
+    error(
+      'CYCLE',
+      pointer('nodes', first),
+      `The graph has a cycle: ${[...names, names[0]].map((n) => `"${n}"`).join(' -> ')}. Workflows must be acyclic.`,
+      { node: names[0] ?? '' },
+    );
+  }
+
+  // Upstream sets as bitsets, in topological order: one OR per edge per word.
+  const words = (count + 31) >>> 5;
+  const upstream = new Uint32Array(acyclic ? count * words : 0);
+  if (acyclic) {
+    for (const node of order) {
+      for (const edge of predecessors[node] ?? []) {
+        const s = edge.source;
+        upstream[node * words + (s >>> 5)] =
+          (upstream[node * words + (s >>> 5)] ?? 0) | (1 << (s & 31));
+        for (let w = 0; w < words; w++) {
+          upstream[node * words + w] =
+            (upstream[node * words + w] ?? 0) | (upstream[s * words + w] ?? 0);
+        }
+      }
+    }
+  }
+  const isUpstream = (of: number, candidate: number) =>
+    ((upstream[of * words + (candidate >>> 5)] ?? 0) & (1 << (candidate & 31))) !== 0;
+
+  // 5. Expressions: compiled once here, references checked against the graph.
+  drafts.forEach((draft, i) => {
+    if (!draft.configOk) return;
+    for (const site of expressionSites(draft.module, draft.config)) {
+      const path = pointer('nodes', i, 'config') + site.pointer;
+      const compiled = compileExpression(site.source);
+      if (!compiled.ok) {
+        const { problem } = compiled;
+        const code = problem.code === 'EXPRESSION_UNSUPPORTED' ? problem.code : 'EXPRESSION_SYNTAX';
+        error(
+          code,
+          path,
+          `${draft.module.info.label} node "${draft.id}", config${site.pointer}: ${problem.message}`,
+          {
+            node: draft.id,
+            ...(problem.position !== undefined ? { position: problem.position } : {}),
+          },
+        );
+        continue;
+      }
+      draft.expressions.set(site.pointer, compiled.expression);
+      for (const ref of compiled.expression.nodeRefs) {
+        const target = indexById.get(ref);
+        if (target === undefined) {
+          error(
+            'NODE_REFERENCE',
+            path,
+            `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
+            { node: draft.id },
+          );
+        } else if (acyclic && !isUpstream(i, target)) {
+          error(
+            'NODE_REFERENCE',
+            path,
+            target === i
+              ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
+              : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
+            { node: draft.id },
+          );
+        }
+      }
+    }
+  });
+
+  // 6. Schemas: the input's, and its samples.
+  let inputSchema: CompiledSchema | undefined;
+  const inputSchemaSource = definition.input?.schema;
+  if (inputSchemaSource !== undefined) {
+    const compiled = compileSchema(inputSchemaSource);
+    if (compiled.ok) inputSchema = compiled.schema;
+    else {
+      error(
+        'INPUT_SCHEMA_INVALID',
+        '/input/schema',
+        `The input schema does not compile: ${compiled.message}`,
+      );
+    }
+  }
+  if (inputSchema) {
+    definition.input?.samples?.forEach((sample, i) => {
+      const problems = inputSchema.validate(sample.data);
+      if (problems.length > 0) {
+        warnings.push({
+          code: 'SAMPLE_INVALID',
+          severity: 'warning',
+          path: pointer('input', 'samples', i, 'data'),
+          message: `Sample "${sample.name}" does not match the input schema: ${formatErrors(problems)}`,
+        });
+      }
+    });
+  }
+
+  // 7. Each kind prepares what it runs with (and may report more, like a validate schema).
+  const prepared: unknown[] = drafts.map((draft, i) => {
+    if (!draft.configOk) return undefined;
+    const configPath = pointer('nodes', i, 'config');
+    const prepareInput: PrepareInput = {
+      id: draft.id,
+      config: draft.config,
+      inputSchema,
+      expression: (at) => draft.expressions.get(at),
+      schema(at, schema: Json, code) {
+        if (typeof schema !== 'boolean' && !isObject(schema)) return undefined;
+        const compiled = compileSchema(schema);
+        if (compiled.ok) return compiled.schema;
+        error(
+          code,
+          configPath + at,
+          `${draft.module.info.label} node "${draft.id}": the schema does not compile: ${compiled.message}`,
+          { node: draft.id },
+        );
+        return undefined;
+      },
+      report: (at, code, message) => error(code, configPath + at, message, { node: draft.id }),
+    };
+    return draft.module.prepare(prepareInput);
+  });
+
+  // 8. Unreachable nodes: a warning, they are skipped on every run.
+  const trigger = triggers[0];
+  if (trigger !== undefined) {
+    const reached = new Uint8Array(count);
+    reached[trigger] = 1;
+    const queue = [trigger];
+    for (let head = 0; head < queue.length; head++) {
+      for (const next of successors[queue[head] as number] ?? []) {
+        if (!reached[next]) {
+          reached[next] = 1;
+          queue.push(next);
+        }
+      }
+    }
+    drafts.forEach((draft, i) => {
+      if (!reached[i]) {
+        warnings.push({
+          code: 'UNREACHABLE',
+          severity: 'warning',
+          path: pointer('nodes', i),
+          node: draft.id,
+          message: `Node "${draft.id}" cannot be reached from the trigger, so it never runs.`,
+        });
+      }
+    });
+  }
+
+  if (errors.length > 0) return { ok: false, errors, warnings };
+
+  // 9. The plan: everything the runner needs, as arrays in run order.
+  const handled = new Uint8Array(count);
+  for (const edge of edges) {
+    if (edge.sourcePort === (drafts[edge.source]?.ports.length ?? 0) - 1) handled[edge.source] = 1;
+  }
+  const position = new Int32Array(count);
+  order.forEach((node, k) => {
+    position[node] = k;
+  });
+  const nodes: PlanNode[] = order.map((i) => {
+    const draft = drafts[i] as NodeDraft;
+    const incoming = predecessors[i] ?? [];
+    const inSources = new Int32Array(incoming.length);
+    const inPorts = new Int32Array(incoming.length);
+    incoming.forEach((edge, j) => {
+      inSources[j] = position[edge.source] ?? 0;
+      inPorts[j] = edge.sourcePort;
+    });
+    let visible: number[] = [];
+    let staticOnly = true;
+    for (const expression of draft.expressions.values()) {
+      if (
+        countMatches(expression.source, STATIC_NODE_REF) !==
+        countMatches(expression.source, ANY_NODES_USE)
+      ) {
+        staticOnly = false;
+      }
+      for (const ref of expression.nodeRefs) {
+        const at = indexById.get(ref);
+        if (at !== undefined) visible.push(position[at] ?? 0);
+      }
+    }
+    if (!staticOnly) {
+      visible = [];
+      for (let s = 0; s < count; s++) if (isUpstream(i, s)) visible.push(position[s] ?? 0);
+    }
+    return {
+      id: draft.id,
+      kind: draft.kind,
+      module: draft.module,
+      data: prepared[i],
+      ports: draft.ports,
+      definitionIndex: i,
+      inSources,
+      inPorts,
+      handlesErrors: handled[i] === 1,
+      isMerge: draft.kind === 'merge',
+      isTrigger: draft.kind === 'trigger',
+      isOutput: draft.kind === 'output',
+      visible: Int32Array.from(new Set(visible)),
+    };
+  });
+  const plan = new WorkflowPlan(
+    definition,
+    nodes.map((n) => n.id),
+    nodes,
+  );
+  return { ok: true, workflow: plan, errors: [], warnings };
+}
+
+/**
+ * Checks a definition and compiles it for `runWorkflow`. Never throws: every
+ * problem comes back as a diagnostic with a stable code and a JSON Pointer.
+ */
+export function compileWorkflow(definition: unknown): CompileResult {
+  try {
+    return compileUnsafe(definition);
+  } catch (err) {
+    // A bug of ours, not the author's; still a diagnostic, never a crash.
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'SCHEMA_INVALID',
+          severity: 'error',
+          path: '',
+          message: `The definition could not be compiled: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      ],
+      warnings: [],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+// The definition format's JSON Schema, as published in public/schema/.
+
+import published from '../../public/schema/workflow-v1.json' with { type: 'json' };
+import type { JsonObject } from '../types.ts';
+import type { CompiledSchema } from '../util/schema.ts';
+import { compileTrustedSchema } from '../util/schema.ts';
+
+/** The JSON of public/schema/workflow-v1.json. */
+export const workflowSchema: JsonObject = published as JsonObject;
+
+let structural: CompiledSchema | undefined;
+
+/**
+ * The published schema without its per-kind `if/then` config rules: compile
+ * checks each config against its kind's own schema instead, so that a bad
+ * config is reported as CONFIG_INVALID under /nodes/N/config rather than as a
+ * generic SCHEMA_INVALID. Compiled on first use.
+ */
+export function structuralSchema(): CompiledSchema {
+  if (!structural) {
+    const copy = JSON.parse(JSON.stringify(published)) as {
+      $defs: { node: { allOf?: unknown } };
+    };
+    delete copy.$defs.node.allOf;
+    structural = compileTrustedSchema(copy);
+  }
+  return structural;
+}

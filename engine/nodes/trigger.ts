@@ -1,0 +1,30 @@
+import { formatErrors } from '../util/schema.ts';
+import { defineNode, NodeError } from './kind.ts';
+
+export default defineNode({
+  info: {
+    kind: 'trigger',
+    label: 'Trigger',
+    group: 'Flow',
+    description: 'Starts the workflow with its input, checked against the input schema.',
+    configSchema: { type: 'object', additionalProperties: false },
+    expressionFields: [],
+    defaultConfig: {},
+    hasInput: false,
+    outPorts: ['out'],
+  },
+  prepare: (node) => node.inputSchema,
+  run(inputSchema, input) {
+    if (inputSchema) {
+      const errors = inputSchema.validate(input);
+      if (errors.length > 0) {
+        throw new NodeError({
+          code: 'INPUT_INVALID',
+          message: `The input does not match the workflow's input schema: ${formatErrors(errors)}`,
+          path: errors[0]?.path ?? '',
+        });
+      }
+    }
+    return input;
+  },
+});

@@ -1,0 +1,449 @@
+// runWorkflow: executes a compiled plan. The loop walks the plan's arrays in
+// topological order and stays synchronous while node results are: it only
+// yields to the microtask queue when an evaluation actually returned a
+// Promise, so a graph of fast-path expressions runs as one tight loop.
+//
+// Per-node results live in arrays indexed by plan position (not objects keyed
+// by id), so a later incremental re-run can copy the rows of unchanged
+// upstream nodes from a previous run and resume the loop where the first
+// changed node sits.
+
+import type { PlanNode } from './compile.ts';
+import { compileWorkflow, WorkflowPlan } from './compile.ts';
+import type { EvalScope } from './expression/api.ts';
+import { ExpressionFailure } from './expression/api.ts';
+import type { NodeContext } from './nodes/kind.ts';
+import { NodeError } from './nodes/kind.ts';
+import type {
+  CompiledWorkflow,
+  CompileResult,
+  Json,
+  JsonObject,
+  NodeResult,
+  NodeStatus,
+  RunError,
+  RunOptions,
+  RunResult,
+  WorkflowDefinition,
+} from './types.ts';
+import { isPromiseLike } from './util/promise.ts';
+import { seededRandom } from './util/random.ts';
+import { realSleep } from './util/timers.ts';
+
+const PENDING = 0;
+const SUCCEEDED = 1;
+const FAILED = 2;
+const SKIPPED = 3;
+const WAITING = 4;
+/** Downstream of a waiting node: cannot settle in this run; reported as skipped. */
+const BLOCKED = 5;
+
+const STATUS_NAMES: readonly NodeStatus[] = [
+  'skipped',
+  'succeeded',
+  'failed',
+  'skipped',
+  'waiting',
+  'skipped',
+];
+
+/** How deep sub-workflows may nest before the run stops them. */
+const MAX_SUBWORKFLOW_DEPTH = 16;
+
+const EMPTY_NODES: Readonly<Record<string, Json>> = Object.freeze({});
+
+interface NodeExtras {
+  attempts?: number;
+  waitedMs?: number;
+  message?: string;
+}
+
+function defaultClock(): () => number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? () => perf.now() : () => Date.now();
+}
+
+function toRunError(error: unknown, nodeId: string): RunError {
+  if (error instanceof NodeError) return error.error;
+  if (error instanceof ExpressionFailure) {
+    const { problem } = error;
+    return {
+      code: problem.code === 'LIMIT_EXCEEDED' ? 'LIMIT_EXCEEDED' : 'EXPRESSION_ERROR',
+      message: `Node "${nodeId}": ${problem.message}`,
+      ...(problem.position !== undefined ? { position: problem.position } : {}),
+    };
+  }
+  return {
+    code: 'INTERNAL_ERROR',
+    message: `Node "${nodeId}": ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
+
+// Sub-workflows compile once per content, like everything else.
+const subworkflowCache = new Map<string, CompileResult>();
+function compileCached(definition: WorkflowDefinition): CompileResult {
+  const key = JSON.stringify(definition);
+  let result = subworkflowCache.get(key);
+  if (!result) {
+    result = compileWorkflow(definition);
+    subworkflowCache.set(key, result);
+    if (subworkflowCache.size > 32) {
+      const oldest = subworkflowCache.keys().next().value;
+      if (oldest !== undefined) subworkflowCache.delete(oldest);
+    }
+  }
+  return result;
+}
+
+/**
+ * One run's state. It is also the NodeContext every node sees: nodes run one
+ * at a time, so the per-node fields are reset and reused instead of allocated.
+ */
+class Run implements NodeContext {
+  readonly mode: 'preview' | 'live';
+  readonly status: Uint8Array;
+  readonly ports: Int32Array;
+  readonly outputs: Json[];
+  readonly inputs: (Json | undefined)[];
+  readonly errors: (RunError | undefined)[];
+  readonly durations: Float64Array;
+  extras: (NodeExtras | undefined)[] | undefined;
+  runError: RunError | undefined;
+
+  // NodeContext, for the node being run.
+  nodeId = '';
+  port = 0;
+  waiting = false;
+  attempts = 0;
+  message: string | undefined = undefined;
+  private current = 0;
+  private waited = 0;
+  private scopeOf = -1;
+  private currentScope: EvalScope;
+  private readonly baseScope: EvalScope;
+  private readonly clock: () => number;
+  private readonly startedAt: number;
+  private lastTime: number;
+
+  constructor(
+    readonly plan: WorkflowPlan,
+    readonly input: Json,
+    readonly options: RunOptions,
+    private readonly chain: readonly string[],
+  ) {
+    const count = plan.nodes.length;
+    this.mode = options.mode === 'live' ? 'live' : 'preview';
+    this.status = new Uint8Array(count);
+    this.ports = new Int32Array(count).fill(-1);
+    this.outputs = new Array<Json>(count);
+    this.inputs = new Array<Json | undefined>(count);
+    this.errors = new Array<RunError | undefined>(count);
+    this.durations = new Float64Array(count);
+    this.clock = options.clock ?? defaultClock();
+    this.startedAt = this.clock();
+    this.lastTime = this.startedAt;
+    this.baseScope = {
+      input,
+      nodes: EMPTY_NODES,
+      now: options.now ?? (this.mode === 'live' ? Date.now() : 0),
+      random: seededRandom(options.seed ?? 1),
+    };
+    this.currentScope = this.baseScope;
+  }
+
+  scope(): EvalScope {
+    if (this.scopeOf === this.current) return this.currentScope;
+    const visible = (this.plan.nodes[this.current] as PlanNode).visible;
+    let scope = this.baseScope;
+    if (visible.length > 0) {
+      // Only upstream outputs, and only of nodes that ran: a skipped branch reads as nothing.
+      const nodes: Record<string, Json> = {};
+      for (let v = 0; v < visible.length; v++) {
+        const at = visible[v] as number;
+        if (this.status[at] === SUCCEEDED || this.status[at] === FAILED) {
+          nodes[(this.plan.nodes[at] as PlanNode).id] = this.outputs[at] as Json;
+        }
+      }
+      scope = { ...this.baseScope, nodes };
+    }
+    this.scopeOf = this.current;
+    this.currentScope = scope;
+    return scope;
+  }
+
+  wait(ms: number): void | Promise<void> {
+    this.waited += ms;
+    if (this.mode === 'preview') return undefined;
+    return (this.options.sleep ?? realSleep)(ms);
+  }
+
+  async runSubworkflow(id: string, input: Json): Promise<RunResult> {
+    const fail = (code: string, message: string) =>
+      new NodeError({ code, message: `Node "${this.nodeId}": ${message}` });
+    if (this.chain.includes(id)) {
+      throw fail(
+        'SUBWORKFLOW_RECURSION',
+        `workflow "${id}" would call itself: ${[...this.chain, id].map((w) => `"${w}"`).join(' -> ')}.`,
+      );
+    }
+    if (this.chain.length >= MAX_SUBWORKFLOW_DEPTH) {
+      throw fail(
+        'LIMIT_EXCEEDED',
+        `sub-workflows nest deeper than ${MAX_SUBWORKFLOW_DEPTH} levels: ${this.chain.join(' -> ')}.`,
+      );
+    }
+    const resolve = this.options.resolveWorkflow;
+    let definition: WorkflowDefinition | undefined;
+    try {
+      definition = resolve ? await resolve(id) : undefined;
+    } catch (error) {
+      throw fail(
+        'SUBWORKFLOW_NOT_FOUND',
+        `workflow "${id}" could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!definition) {
+      throw fail(
+        'SUBWORKFLOW_NOT_FOUND',
+        resolve
+          ? `no workflow with the id "${id}" was found.`
+          : `workflow "${id}" cannot be found: this run has no workflow resolver.`,
+      );
+    }
+    const compiled = compileCached(definition);
+    if (!compiled.ok) {
+      const first = compiled.errors[0];
+      throw fail(
+        'SUBWORKFLOW_INVALID',
+        `workflow "${id}" is invalid (${compiled.errors.length} problem${compiled.errors.length === 1 ? '' : 's'}; first: ${first ? `${first.code} at ${first.path}: ${first.message}` : '?'}).`,
+      );
+    }
+    return execute(compiled.workflow as WorkflowPlan, input, this.options, [...this.chain, id]);
+  }
+
+  begin(k: number, node: PlanNode): void {
+    this.current = k;
+    this.nodeId = node.id;
+    this.port = 0;
+    this.waiting = false;
+    this.attempts = 0;
+    this.message = undefined;
+    this.waited = 0;
+  }
+
+  settle(k: number, node: PlanNode, value: Json | undefined): void {
+    this.outputs[k] = value === undefined ? null : value;
+    if (this.waiting) this.status[k] = WAITING;
+    else {
+      this.status[k] = SUCCEEDED;
+      // `error` is last; a kind without out ports (output, fail) emits nowhere.
+      this.ports[k] = this.port < node.ports.length - 1 ? this.port : -1;
+    }
+    this.endNode(k);
+  }
+
+  fail(k: number, node: PlanNode, error: unknown): void {
+    const runError = toRunError(error, node.id);
+    this.errors[k] = runError;
+    this.status[k] = FAILED;
+    if (node.handlesErrors) {
+      this.ports[k] = node.ports.length - 1;
+      this.outputs[k] = {
+        error: { code: runError.code, message: runError.message },
+        input: this.inputs[k] ?? null,
+      };
+    } else {
+      this.runError = { ...runError, node: node.id };
+    }
+    this.endNode(k);
+  }
+
+  private endNode(k: number): void {
+    // One clock read per node: the time since the previous one settled, so
+    // a node's duration also holds the engine's small bookkeeping before it.
+    const now = this.clock();
+    this.durations[k] = now - this.lastTime;
+    this.lastTime = now;
+    if (this.attempts > 0 || this.waited > 0 || this.message !== undefined) {
+      this.extras ??= [];
+      this.extras[k] = {
+        ...(this.attempts > 0 ? { attempts: this.attempts } : {}),
+        ...(this.waited > 0 ? { waitedMs: this.waited } : {}),
+        ...(this.message !== undefined ? { message: this.message } : {}),
+      };
+    }
+  }
+
+  markStart(): void {
+    this.lastTime = this.clock();
+  }
+
+  result(): RunResult {
+    const { plan, status } = this;
+    const nodes: Record<string, NodeResult> = {};
+    const ran: [string, Json][] = [];
+    let waiting = false;
+    for (let d = 0; d < plan.byDefinition.length; d++) {
+      const k = plan.byDefinition[d] as number;
+      const node = plan.nodes[k] as PlanNode;
+      const st = status[k] as number;
+      if (st === PENDING || st === SKIPPED || st === BLOCKED) {
+        nodes[node.id] = { status: 'skipped', durationMs: 0 };
+        continue;
+      }
+      const result: NodeResult = {
+        status: STATUS_NAMES[st] as NodeStatus,
+        durationMs: this.durations[k] as number,
+      };
+      const port = this.ports[k] as number;
+      if (port >= 0) result.port = node.ports[port] as string;
+      const input = this.inputs[k];
+      if (input !== undefined) result.input = input;
+      if (st !== FAILED || port >= 0) result.output = this.outputs[k] as Json;
+      const error = this.errors[k];
+      if (error) result.error = error;
+      const extras = this.extras?.[k];
+      if (extras) Object.assign(result, extras);
+      nodes[node.id] = result;
+      if (st === WAITING) waiting = true;
+      if (st === SUCCEEDED && node.isOutput) ran.push([node.id, this.outputs[k] as Json]);
+    }
+    const output: Json =
+      ran.length === 0 ? null : ran.length === 1 ? (ran[0]?.[1] ?? null) : Object.fromEntries(ran);
+    const run: RunResult = {
+      status: this.runError ? 'failed' : waiting ? 'waiting' : 'succeeded',
+      output,
+      nodes,
+      durationMs: this.clock() - this.startedAt,
+    };
+    if (this.runError) run.error = this.runError;
+    return run;
+  }
+}
+
+/**
+ * Runs nodes from plan position `from` on. Returns synchronously when every
+ * node did; otherwise a Promise that picks the loop up after the async node.
+ */
+function advance(run: Run, from: number): RunResult | Promise<RunResult> {
+  const { nodes } = run.plan;
+  const { status, ports, outputs } = run;
+  const signal = run.options.signal;
+  for (let k = from; k < nodes.length; k++) {
+    if (run.runError) break;
+    if (signal?.aborted) {
+      run.runError = { code: 'CANCELLED', message: 'The run was cancelled.' };
+      break;
+    }
+    const node = nodes[k] as PlanNode;
+    let input: Json;
+    if (node.isTrigger) {
+      input = run.input;
+    } else {
+      const sources = node.inSources;
+      const sourcePorts = node.inPorts;
+      let active = -1;
+      let activeCount = 0;
+      let blocked = false;
+      for (let j = 0; j < sources.length; j++) {
+        const s = sources[j] as number;
+        const st = status[s];
+        if (st === WAITING || st === BLOCKED) blocked = true;
+        else if (ports[s] === sourcePorts[j]) {
+          activeCount++;
+          active = j;
+        }
+      }
+      if (blocked) {
+        status[k] = BLOCKED;
+        continue;
+      }
+      if (activeCount === 0) {
+        status[k] = SKIPPED;
+        continue;
+      }
+      if (node.isMerge) {
+        const merged: JsonObject = {};
+        for (let j = 0; j < sources.length; j++) {
+          const s = sources[j] as number;
+          if (ports[s] === sourcePorts[j]) merged[(nodes[s] as PlanNode).id] = outputs[s] as Json;
+        }
+        input = merged;
+      } else if (activeCount > 1) {
+        const names: string[] = [];
+        for (let j = 0; j < sources.length; j++) {
+          const s = sources[j] as number;
+          if (ports[s] === sourcePorts[j]) names.push(`"${(nodes[s] as PlanNode).id}"`);
+        }
+        run.begin(k, node);
+        run.fail(
+          k,
+          node,
+          new NodeError({
+            code: 'AMBIGUOUS_INPUT',
+            message: `Node "${node.id}" received ${activeCount} inputs in one run (from ${names.join(', ')}); parallel branches must re-join through a Merge node.`,
+          }),
+        );
+        continue;
+      } else {
+        input = outputs[sources[active] as number] as Json;
+      }
+    }
+    run.inputs[k] = input;
+    run.begin(k, node);
+    let value;
+    try {
+      value = node.module.run(node.data, input, run);
+    } catch (error) {
+      run.fail(k, node, error);
+      continue;
+    }
+    if (isPromiseLike<Json | undefined>(value)) {
+      return Promise.resolve(value).then(
+        (resolved) => {
+          run.settle(k, node, resolved);
+          return advance(run, k + 1);
+        },
+        (error: unknown) => {
+          run.fail(k, node, error);
+          return advance(run, k + 1);
+        },
+      );
+    }
+    run.settle(k, node, value);
+  }
+  return run.result();
+}
+
+function execute(
+  plan: WorkflowPlan,
+  input: Json,
+  options: RunOptions,
+  chain: readonly string[],
+): RunResult | Promise<RunResult> {
+  const run = new Run(plan, input, options, chain);
+  run.markStart();
+  return advance(run, 0);
+}
+
+/**
+ * Runs a compiled workflow on an input. Preview mode (the default) is
+ * deterministic and offline; see RunOptions for live mode. Failures are in
+ * the result (`status: 'failed'` with the node that failed), never thrown.
+ */
+export function runWorkflow(
+  compiled: CompiledWorkflow,
+  input: Json,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  if (!(compiled instanceof WorkflowPlan)) {
+    return Promise.reject(
+      new TypeError('runWorkflow needs the workflow that compileWorkflow returned.'),
+    );
+  }
+  try {
+    return Promise.resolve(execute(compiled, input, options, [compiled.definition.id]));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
