@@ -11,8 +11,13 @@ export const LIMITS = {
   steps: 1_000_000,
   /** Nesting of jsonata's evaluator; user recursion costs about 3 per call. */
   depth: 1_000,
-  /** Wall-clock backstop per evaluation, in milliseconds. */
-  wallClockMs: 2_000,
+  /**
+   * Wall-clock backstop per evaluation, in milliseconds. The step budget is
+   * what normally stops a runaway (about 1 s here for a million steps); this
+   * only catches steps that are each slow, and is generous so a loaded machine
+   * still stops on the deterministic budget first.
+   */
+  wallClockMs: 5_000,
   /** Longest string an expression may build, in UTF-16 code units. */
   stringLength: 10_000_000,
   /** Longest sequence or array an expression may build. */

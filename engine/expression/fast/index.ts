@@ -1,0 +1,544 @@
+// The expression fast path: compiles the common simple JSONata forms to plain
+// synchronous closures, so a node like `$nodes.a + $nodes.b` costs a few
+// property reads instead of a trip through jsonata's async interpreter (about
+// 1 µs even for a trivial expression, some 100 times a closure).
+//
+// `compileFast` takes jsonata 2.2.2's AST (`jsonata(source).ast()`) and returns
+// a closure only when every node of it is in the subset below; anything else
+// gives `undefined` and the caller uses jsonata. The subset: literals; `$`, `$$`,
+// `$input`, `$nodes`; paths of field names (over objects and arrays, with
+// jsonata's mapping, flattening and singleton rules); `+ - * / %`, unary minus;
+// `= != < <= > >=`; `and`, `or`; `&`; `in`; `? :`; parentheses; object and array
+// constructors; and the functions in functions.ts. Predicates, wildcards,
+// lambdas, bindings and everything else stay with jsonata.
+//
+// Errors: where jsonata would raise an error (`"a" + 1`, `$sum("x")`), the
+// closure returns FAST_FALLBACK instead of throwing. The caller must then run
+// the same expression through jsonata, which raises the real error with its own
+// code, message and position. Nothing here has side effects, so running it again
+// is safe, and errors keep one source of truth.
+
+import type { Json } from '../../types.ts';
+import type { EvalScope } from '../api.ts';
+import { FAST_FUNCTIONS } from './functions.ts';
+import {
+  type Value,
+  FALLBACK,
+  append,
+  bail,
+  boolize,
+  contextValue,
+  createSequence,
+  isCons,
+  isDeepEqual,
+  isFunctionLike,
+  isNumeric,
+  isSequence,
+  lookup,
+  normalize,
+  singletonSequence,
+  toBoolean,
+  toJsonataString,
+  wrapInput,
+} from './semantics.ts';
+
+/**
+ * Returned by a FastEvaluator when jsonata must decide: the expression would
+ * raise an error (or hit a case the fast path does not reproduce). Evaluate the
+ * same expression with jsonata and use its result or its error.
+ */
+export const FAST_FALLBACK: unique symbol = Symbol('weft.fast.FAST_FALLBACK');
+
+/**
+ * Evaluates a compiled expression with `$` = input. `undefined` means JSONata
+ * yields nothing. Arrays may carry jsonata's own sequence marks (non-index
+ * properties), exactly as jsonata's result would; JSON.stringify and structured
+ * clone drop them.
+ */
+export type FastEvaluator = (
+  input: Json,
+  scope: EvalScope,
+) => Json | undefined | typeof FAST_FALLBACK;
+
+interface Env {
+  /** `$$`: the input as given, before jsonata wraps an array input. */
+  readonly root: Value;
+  readonly scope: EvalScope;
+}
+
+type Closure = (ctx: Value, env: Env) => Value;
+
+type AstNode = Readonly<Record<string, unknown>>;
+
+function asNode(value: unknown): AstNode | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as AstNode)
+    : undefined;
+}
+
+// jsonata annotates AST nodes with flags that change evaluation (predicate,
+// stages, group, keepArray, tuple, focus, consarray, seekingParent, ...). A node
+// is accepted only when it has no key beyond the ones its evaluation here reads.
+function hasOnly(node: AstNode, allowed: readonly string[]): boolean {
+  for (const key of Object.keys(node)) {
+    if (key !== 'type' && key !== 'position' && !allowed.includes(key)) return false;
+  }
+  return true;
+}
+
+/**
+ * Compiles a jsonata 2.2.2 AST to a closure, or returns `undefined` when the
+ * expression is outside the fast subset. The closure returns FAST_FALLBACK
+ * where jsonata must take over (see the file comment).
+ */
+export function compileFast(ast: unknown): FastEvaluator | undefined {
+  const body = compileNode(ast);
+  if (body === undefined) return undefined;
+  return (input, scope) => {
+    try {
+      return body(wrapInput(input), { root: input, scope });
+    } catch (error) {
+      // RangeError: a call stack or argument list too big for this engine,
+      // which jsonata meets in its own way.
+      if (error === FALLBACK || error instanceof RangeError) return FAST_FALLBACK;
+      throw error;
+    }
+  };
+}
+
+function compileNode(value: unknown): Closure | undefined {
+  const node = asNode(value);
+  if (node === undefined) return undefined;
+  switch (node.type) {
+    case 'string':
+    case 'number':
+    case 'value':
+      return compileLiteral(node);
+    case 'variable':
+      return hasOnly(node, ['value']) ? compileVariable(node.value) : undefined;
+    case 'path':
+      return compilePath(node);
+    case 'binary':
+      return compileBinary(node);
+    case 'unary':
+      return compileUnary(node);
+    case 'function':
+      return compileCall(node);
+    case 'condition':
+      return compileCondition(node);
+    case 'block':
+      return compileBlock(node);
+    default:
+      return undefined;
+  }
+}
+
+function compileLiteral(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['value'])) return undefined;
+  const literal = node.value;
+  if (
+    literal !== null &&
+    typeof literal !== 'string' &&
+    typeof literal !== 'number' &&
+    typeof literal !== 'boolean'
+  ) {
+    return undefined;
+  }
+  return () => literal;
+}
+
+function compileVariable(name: unknown): Closure | undefined {
+  switch (name) {
+    case '':
+      return (ctx) => normalize(contextValue(ctx));
+    case '$':
+      return (_ctx, env) => normalize(env.root);
+    case 'input':
+      return (_ctx, env) => normalize(env.scope.input);
+    case 'nodes':
+      // The runner's record of node outputs, read as one JSON object.
+      return (_ctx, env) => env.scope.nodes as Json;
+    default:
+      // Other variables are jsonata's functions or bindings Weft does not make.
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Paths
+
+function compilePath(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['steps']) || !Array.isArray(node.steps) || node.steps.length === 0) {
+    return undefined;
+  }
+  const steps = node.steps as unknown[];
+  let head: Closure | undefined;
+  const names: string[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const step = asNode(steps[i]);
+    if (step === undefined || !hasOnly(step, ['value'])) return undefined;
+    if (step.type === 'variable' && i === 0 && steps.length > 1) {
+      head = compileVariable(step.value);
+      if (head === undefined) return undefined;
+    } else if (step.type === 'name' && typeof step.value === 'string') {
+      names.push(step.value);
+    } else {
+      return undefined;
+    }
+  }
+  const general = generalPath(head, names);
+  const start = head;
+
+  // The common case, objects all the way down, is a chain of property reads.
+  // On meeting an array anywhere, start again with jsonata's full algorithm.
+  return (ctx, env) => {
+    let value = start === undefined ? ctx : start(ctx, env);
+    for (const name of names) {
+      if (Array.isArray(value)) return general(ctx, env);
+      if (
+        value === null ||
+        typeof value !== 'object' ||
+        !Object.prototype.hasOwnProperty.call(value, name) ||
+        isFunctionLike(value)
+      ) {
+        return undefined;
+      }
+      value = value[name];
+    }
+    // A JSON array at the end of the path is returned whole; a sequence is not.
+    if (Array.isArray(value) && isSequence(value)) return general(ctx, env);
+    return value;
+  };
+}
+
+/** evaluatePath and evaluateStep, for a path of an optional variable and then names. */
+function generalPath(head: Closure | undefined, names: readonly string[]): Closure {
+  const stepCount = names.length + (head === undefined ? 0 : 1);
+  return (ctx, env) => {
+    let input: Json[] =
+      head === undefined && Array.isArray(ctx) ? ctx : singletonSequence(ctx);
+    let result: Json[] = input;
+    for (let i = 0; i < stepCount; i++) {
+      const matches: Json[] = [];
+      for (const item of input) {
+        const res =
+          head !== undefined && i === 0
+            ? head(item, env)
+            : normalize(lookup(item, names[head === undefined ? i : i - 1] as string));
+        if (res !== undefined) matches.push(res);
+      }
+      const only = matches[0];
+      if (i === stepCount - 1 && matches.length === 1 && Array.isArray(only) && !isSequence(only)) {
+        result = only;
+      } else {
+        result = createSequence();
+        for (const res of matches) {
+          if (!Array.isArray(res) || isCons(res)) {
+            result.push(res);
+          } else {
+            for (const item of res) result.push(item);
+          }
+        }
+      }
+      if (result.length === 0) break;
+      input = result;
+    }
+    return normalize(result);
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Operators
+
+function compileBinary(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['value', 'lhs', 'rhs'])) return undefined;
+  const lhs = compileNode(node.lhs);
+  const rhs = compileNode(node.rhs);
+  if (lhs === undefined || rhs === undefined) return undefined;
+  switch (node.value) {
+    case '+':
+      return (ctx, env) => {
+        const l = lhs(ctx, env);
+        const r = rhs(ctx, env);
+        // x - x === 0 holds exactly for finite numbers: the hot path skips isNumeric.
+        if (typeof l === 'number' && typeof r === 'number' && l - l === 0 && r - r === 0) {
+          return l + r;
+        }
+        return arithmetic(l, r, (a, b) => a + b);
+      };
+    case '-':
+      return (ctx, env) => arithmetic(lhs(ctx, env), rhs(ctx, env), (a, b) => a - b);
+    case '*':
+      return (ctx, env) => arithmetic(lhs(ctx, env), rhs(ctx, env), (a, b) => a * b);
+    case '/':
+      return (ctx, env) => arithmetic(lhs(ctx, env), rhs(ctx, env), (a, b) => a / b);
+    case '%':
+      return (ctx, env) => arithmetic(lhs(ctx, env), rhs(ctx, env), (a, b) => a % b);
+    case '=':
+      return (ctx, env) => equality(lhs(ctx, env), rhs(ctx, env));
+    case '!=': {
+      return (ctx, env) => {
+        const l = lhs(ctx, env);
+        const r = rhs(ctx, env);
+        return l === undefined || r === undefined ? false : !isDeepEqual(l, r);
+      };
+    }
+    case '<':
+      return (ctx, env) => compare(lhs(ctx, env), rhs(ctx, env), (a, b) => a < b);
+    case '<=':
+      return (ctx, env) => compare(lhs(ctx, env), rhs(ctx, env), (a, b) => a <= b);
+    case '>':
+      return (ctx, env) => compare(lhs(ctx, env), rhs(ctx, env), (a, b) => a > b);
+    case '>=':
+      return (ctx, env) => compare(lhs(ctx, env), rhs(ctx, env), (a, b) => a >= b);
+    case 'and':
+      return (ctx, env) => boolize(lhs(ctx, env)) && boolize(rhs(ctx, env));
+    case 'or':
+      return (ctx, env) => boolize(lhs(ctx, env)) || boolize(rhs(ctx, env));
+    case '&':
+      return (ctx, env) =>
+        (toJsonataString(lhs(ctx, env)) ?? '') + (toJsonataString(rhs(ctx, env)) ?? '');
+    case 'in':
+      return (ctx, env) => includes(lhs(ctx, env), rhs(ctx, env));
+    default:
+      return undefined;
+  }
+}
+
+/** evaluateNumericExpression: non-numbers are T2001/T2002, undefined propagates. */
+function arithmetic(l: Value, r: Value, op: (a: number, b: number) => number): Value {
+  if (l !== undefined && !isNumeric(l)) bail();
+  if (r !== undefined && !isNumeric(r)) bail();
+  if (l === undefined || r === undefined) return undefined;
+  return op(l, r);
+}
+
+/** evaluateEqualityExpression: an undefined side makes `=` false. */
+function equality(l: Value, r: Value): boolean {
+  return l === undefined || r === undefined ? false : isDeepEqual(l, r);
+}
+
+/** evaluateComparisonExpression: strings with strings, numbers with numbers. */
+function compare(l: Value, r: Value, op: <T extends number | string>(a: T, b: T) => boolean): Value {
+  const lt = typeof l;
+  const rt = typeof r;
+  const lok = lt === 'undefined' || lt === 'string' || lt === 'number';
+  const rok = rt === 'undefined' || rt === 'string' || rt === 'number';
+  if (!lok || !rok) bail(); // T2010
+  if (l === undefined || r === undefined) return undefined;
+  if (lt !== rt) bail(); // T2009
+  return op(l as number | string, r as number | string);
+}
+
+/** evaluateIncludesExpression: strict equality against each item. */
+function includes(l: Value, r: Value): boolean {
+  if (l === undefined || r === undefined) return false;
+  if (!Array.isArray(r)) return r === l;
+  for (const item of r) {
+    if (item === l) return true;
+  }
+  return false;
+}
+
+function compileUnary(node: AstNode): Closure | undefined {
+  switch (node.value) {
+    case '-': {
+      if (!hasOnly(node, ['value', 'expression'])) return undefined;
+      const operand = compileNode(node.expression);
+      if (operand === undefined) return undefined;
+      return (ctx, env) => {
+        const v = operand(ctx, env);
+        if (v === undefined) return undefined;
+        if (isNumeric(v)) return -v;
+        return bail(); // D1002
+      };
+    }
+    case '[':
+      return compileArray(node);
+    case '{':
+      return compileObject(node);
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Constructors
+
+function compileArray(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['value', 'expressions']) || !Array.isArray(node.expressions)) {
+    return undefined;
+  }
+  const items: { closure: Closure; nested: boolean }[] = [];
+  for (const item of node.expressions as unknown[]) {
+    const closure = compileNode(item);
+    if (closure === undefined) return undefined;
+    // jsonata keeps a value whole when its expression is itself `[...]`.
+    items.push({ closure, nested: asNode(item)?.value === '[' });
+  }
+  return (ctx, env) => {
+    const result: Json[] = [];
+    for (const { closure, nested } of items) {
+      const value = closure(ctx, env);
+      if (value === undefined) continue;
+      if (nested || !Array.isArray(value)) {
+        result.push(value);
+      } else {
+        for (const v of value) result.push(v);
+      }
+    }
+    return result;
+  };
+}
+
+interface Pair {
+  key: Closure;
+  value: Closure;
+  /** The key when it is a string literal. */
+  literal: string | undefined;
+}
+
+function compileObject(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['value', 'lhs']) || !Array.isArray(node.lhs)) return undefined;
+  const pairs: Pair[] = [];
+  for (const entry of node.lhs as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) return undefined;
+    const key = compileNode(entry[0]);
+    const value = compileNode(entry[1]);
+    if (key === undefined || value === undefined) return undefined;
+    const keyNode = asNode(entry[0]);
+    const literal =
+      keyNode?.type === 'string' && typeof keyNode.value === 'string' ? keyNode.value : undefined;
+    pairs.push({ key, value, literal });
+  }
+  const general = generalObject(pairs);
+  const literalKeys = pairs.map((pair) => pair.literal);
+  const simple =
+    literalKeys.every((key) => key !== undefined && !isReservedKey(key)) &&
+    new Set(literalKeys).size === literalKeys.length;
+  if (!simple) return general;
+
+  // Literal, distinct keys over a single (non-array) context: no grouping to do.
+  // A plain object orders its keys as jsonata's does (integer-like keys first).
+  return (ctx, env) => {
+    if (Array.isArray(ctx)) return general(ctx, env);
+    const result: Record<string, Json> = {};
+    for (const pair of pairs) {
+      const value = pair.value(ctx, env);
+      if (value !== undefined) result[pair.literal as string] = value;
+    }
+    return result;
+  };
+}
+
+// `_jsonata_*` keys are jsonata error D1013; `__proto__` would set a plain
+// object's prototype, so jsonata (which builds null-prototype objects) handles it.
+function isReservedKey(key: string): boolean {
+  return key === '_jsonata_lambda' || key === '_jsonata_function' || key === '__proto__';
+}
+
+/** evaluateGroupExpression: group the context's items by key, then evaluate each value. */
+function generalObject(pairs: readonly Pair[]): Closure {
+  return (ctx, env) => {
+    const items: Value[] = Array.isArray(ctx) ? ctx : [ctx];
+    if (items.length === 0) items.push(undefined);
+    const groups = Object.create(null) as Record<string, { data: Value; pair: Pair }>;
+    for (const item of items) {
+      for (const pair of pairs) {
+        const key = pair.key(item, env);
+        if (key === undefined) continue;
+        if (typeof key !== 'string' || isReservedKey(key)) bail(); // T1003, D1013
+        const group = groups[key];
+        if (group === undefined) {
+          groups[key] = { data: item, pair };
+        } else {
+          if (group.pair !== pair) bail(); // D1009
+          group.data = append(group.data, item);
+        }
+      }
+    }
+    const result: Record<string, Json> = {};
+    for (const key of Object.keys(groups)) {
+      const group = groups[key] as { data: Value; pair: Pair };
+      const value = group.pair.value(group.data, env);
+      if (value !== undefined) result[key] = value;
+    }
+    return result;
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Functions, conditions, blocks
+
+function compileCall(node: AstNode): Closure | undefined {
+  // `name` is copied from the parser's token and never read by evaluateFunction.
+  if (
+    !hasOnly(node, ['value', 'name', 'arguments', 'procedure']) ||
+    !Array.isArray(node.arguments)
+  ) {
+    return undefined;
+  }
+  const procedure = asNode(node.procedure);
+  if (
+    procedure === undefined ||
+    procedure.type !== 'variable' ||
+    !hasOnly(procedure, ['value']) ||
+    typeof procedure.value !== 'string'
+  ) {
+    return undefined;
+  }
+  const fn = FAST_FUNCTIONS.get(procedure.value);
+  const argNodes = node.arguments as unknown[];
+  if (fn === undefined || argNodes.length < fn.minArgs || argNodes.length > fn.maxArgs) {
+    return undefined;
+  }
+  const args: Closure[] = [];
+  for (const argNode of argNodes) {
+    const arg = compileNode(argNode);
+    if (arg === undefined) return undefined;
+    args.push(arg);
+  }
+  if (args.length === 1) {
+    const only = args[0] as Closure;
+    return (ctx, env) => {
+      const value = only(ctx, env);
+      // jsonata would pass such an object on as one of its own functions.
+      if (isFunctionLike(value)) bail();
+      return normalize(fn.call([value]));
+    };
+  }
+  return (ctx, env) => {
+    const values = args.map((arg) => arg(ctx, env));
+    if (values.some(isFunctionLike)) bail();
+    return normalize(fn.call(values));
+  };
+}
+
+function compileCondition(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['condition', 'then', 'else'])) return undefined;
+  const condition = compileNode(node.condition);
+  const then = compileNode(node.then);
+  if (condition === undefined || then === undefined) return undefined;
+  if (node.else === undefined) {
+    return (ctx, env) => (toBoolean(condition(ctx, env)) ? then(ctx, env) : undefined);
+  }
+  const otherwise = compileNode(node.else);
+  if (otherwise === undefined) return undefined;
+  return (ctx, env) => (toBoolean(condition(ctx, env)) ? then(ctx, env) : otherwise(ctx, env));
+}
+
+function compileBlock(node: AstNode): Closure | undefined {
+  if (!hasOnly(node, ['expressions']) || !Array.isArray(node.expressions)) return undefined;
+  const parts: Closure[] = [];
+  for (const part of node.expressions as unknown[]) {
+    const closure = compileNode(part);
+    if (closure === undefined) return undefined;
+    parts.push(closure);
+  }
+  if (parts.length === 1) return parts[0];
+  return (ctx, env) => {
+    let result: Value;
+    for (const part of parts) result = part(ctx, env);
+    return result;
+  };
+}
