@@ -42,9 +42,8 @@ export interface PlanNode {
   readonly isTrigger: boolean;
   readonly isOutput: boolean;
   /**
-   * Plan indices whose outputs this node's expressions may read as `$nodes.<id>`:
-   * the static references when every `$nodes` use is a plain `$nodes.<id>`,
-   * else every upstream node. Empty: the node's expressions share one scope.
+   * Plan indices of the nodes this node's expressions read as `$nodes.<id>`.
+   * Empty: the node's expressions share the run's one base scope.
    */
   readonly visible: Int32Array;
 }
@@ -64,13 +63,6 @@ export class WorkflowPlan implements CompiledWorkflow {
       this.byDefinition[node.definitionIndex] = k;
     });
   }
-}
-
-const STATIC_NODE_REF = /\$nodes\.[A-Za-z_][A-Za-z0-9_]*/g;
-const ANY_NODES_USE = /\$nodes/g;
-
-function countMatches(source: string, pattern: RegExp): number {
-  return source.match(pattern)?.length ?? 0;
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -484,23 +476,14 @@ function compileUnsafe(input: unknown): CompileResult {
       inSources[j] = position[edge.source] ?? 0;
       inPorts[j] = edge.sourcePort;
     });
-    let visible: number[] = [];
-    let staticOnly = true;
+    // The expression module refuses every use of $nodes but `$nodes.<id>`,
+    // so the static references are all a node's expressions can read.
+    const visible = new Set<number>();
     for (const expression of draft.expressions.values()) {
-      if (
-        countMatches(expression.source, STATIC_NODE_REF) !==
-        countMatches(expression.source, ANY_NODES_USE)
-      ) {
-        staticOnly = false;
-      }
       for (const ref of expression.nodeRefs) {
         const at = indexById.get(ref);
-        if (at !== undefined) visible.push(position[at] ?? 0);
+        if (at !== undefined) visible.add(position[at] ?? 0);
       }
-    }
-    if (!staticOnly) {
-      visible = [];
-      for (let s = 0; s < count; s++) if (isUpstream(i, s)) visible.push(position[s] ?? 0);
     }
     return {
       id: draft.id,
@@ -515,7 +498,7 @@ function compileUnsafe(input: unknown): CompileResult {
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',
       isOutput: draft.kind === 'output',
-      visible: Int32Array.from(new Set(visible)),
+      visible: Int32Array.from(visible),
     };
   });
   const plan = new WorkflowPlan(

@@ -1,0 +1,371 @@
+import { describe, expect, it } from 'vitest';
+import { compileWorkflow, nodeKinds, outPortsOf } from './index.ts';
+import type { Diagnostic, DiagnosticCode, WorkflowDefinition } from './index.ts';
+import { defineWorkflow } from './util/define.ts';
+
+function problems(definition: unknown): Diagnostic[] {
+  const result = compileWorkflow(definition);
+  return [...result.errors, ...result.warnings];
+}
+
+function only(definition: unknown, code: DiagnosticCode): Diagnostic[] {
+  return problems(definition).filter((d) => d.code === code);
+}
+
+const basic = (): WorkflowDefinition =>
+  defineWorkflow(
+    [
+      ['start', 'trigger'],
+      ['double', 'transform', { expression: 'value * 2' }],
+      ['done', 'output'],
+    ],
+    ['start -> double', 'double -> done'],
+  );
+
+describe('compileWorkflow', () => {
+  it('compiles a valid workflow into a topological order', () => {
+    const result = compileWorkflow(basic());
+    expect(result.ok).toBe(true);
+    expect(result.errors).toEqual([]);
+    if (result.ok) expect(result.workflow.order).toEqual(['start', 'double', 'done']);
+  });
+
+  it('never throws, whatever it is given', () => {
+    for (const input of [null, 42, 'text', [], {}, { format: 'weft/v1' }, { nodes: 'x' }]) {
+      const result = compileWorkflow(input);
+      expect(result.ok).toBe(false);
+      expect(result.errors[0]?.code).toBe('SCHEMA_INVALID');
+    }
+  });
+
+  describe('SCHEMA_INVALID', () => {
+    it('points at a missing format and an unknown top-level field', () => {
+      const { format: _format, ...rest } = basic();
+      const found = only({ ...rest, extra: 1 }, 'SCHEMA_INVALID');
+      expect(found.map((d) => d.path).sort()).toEqual(['/extra', '/format']);
+      expect(found.every((d) => d.severity === 'error')).toBe(true);
+    });
+
+    it('rejects another format and a bad node id with their paths', () => {
+      const definition = { ...basic(), format: 'weft/v2' };
+      (definition.nodes[1] as { id: string }).id = '2bad';
+      const paths = only(definition, 'SCHEMA_INVALID').map((d) => d.path);
+      expect(paths).toContain('/format');
+      expect(paths).toContain('/nodes/1/id');
+    });
+
+    it('rejects unknown fields on nodes and edges', () => {
+      const definition = basic() as unknown as {
+        nodes: Record<string, unknown>[];
+        edges: Record<string, unknown>[];
+      };
+      (definition.nodes[0] as Record<string, unknown>).colour = 'red';
+      (definition.edges[0] as Record<string, unknown>).weight = 2;
+      const paths = only(definition, 'SCHEMA_INVALID').map((d) => d.path);
+      expect(paths).toEqual(expect.arrayContaining(['/nodes/0/colour', '/edges/0/weight']));
+    });
+  });
+
+  it('DUPLICATE_ID: points at the second node with the id', () => {
+    const definition = basic();
+    definition.nodes.push({ id: 'double', kind: 'transform', config: { expression: '1' } });
+    const [found] = only(definition, 'DUPLICATE_ID');
+    expect(found).toMatchObject({ path: '/nodes/3/id', node: 'double', severity: 'error' });
+    expect(found?.message).toContain('"double"');
+  });
+
+  it('UNKNOWN_NODE: an edge to or from a node that does not exist', () => {
+    const definition = basic();
+    definition.edges.push(
+      { source: 'double', target: 'ghost' },
+      { source: 'nobody', target: 'done' },
+    );
+    const found = only(definition, 'UNKNOWN_NODE');
+    expect(found.map((d) => d.path)).toEqual(['/edges/2/target', '/edges/3/source']);
+    expect(found[0]?.message).toContain('"ghost"');
+  });
+
+  describe('UNKNOWN_PORT', () => {
+    it('a source port the kind does not have, with the ports it has', () => {
+      const definition = basic();
+      definition.edges[1] = { source: 'double', sourcePort: 'true', target: 'done' };
+      const [found] = only(definition, 'UNKNOWN_PORT');
+      expect(found?.path).toBe('/edges/1/sourcePort');
+      expect(found?.message).toContain('"out", "error"');
+    });
+
+    it('an edge into the trigger, which has no input', () => {
+      const definition = basic();
+      definition.edges.push({ source: 'double', target: 'start' });
+      expect(only(definition, 'UNKNOWN_PORT')[0]?.path).toBe('/edges/2/target');
+    });
+
+    it("switch ports come from the node's cases", () => {
+      const definition = defineWorkflow(
+        [
+          ['start', 'trigger'],
+          ['route', 'switch', { cases: [{ port: 'high', expression: 'level > 3' }] }],
+          ['a', 'output'],
+          ['b', 'output'],
+          ['c', 'output'],
+        ],
+        ['start -> route', 'route.high -> a', 'route.default -> b', 'route.low -> c'],
+      );
+      const found = only(definition, 'UNKNOWN_PORT');
+      expect(found.map((d) => d.path)).toEqual(['/edges/3/sourcePort']);
+    });
+  });
+
+  it('DUPLICATE_EDGE: the same port wired twice to the same target', () => {
+    const definition = basic();
+    definition.edges.push({ source: 'start', target: 'double' });
+    expect(only(definition, 'DUPLICATE_EDGE')).toMatchObject([{ path: '/edges/2' }]);
+  });
+
+  describe('TRIGGER_COUNT', () => {
+    it('no trigger', () => {
+      const definition = basic();
+      definition.nodes[0] = { id: 'start', kind: 'transform', config: { expression: '$' } };
+      expect(only(definition, 'TRIGGER_COUNT')).toMatchObject([{ path: '/nodes' }]);
+    });
+
+    it('two triggers: the second is reported', () => {
+      const definition = basic();
+      definition.nodes.push({ id: 'again', kind: 'trigger' });
+      expect(only(definition, 'TRIGGER_COUNT')).toMatchObject([
+        { path: '/nodes/3', node: 'again' },
+      ]);
+    });
+  });
+
+  it('CYCLE: names the nodes on the cycle in order', () => {
+    const definition = defineWorkflow(
+      [
+        ['start', 'trigger'],
+        ['a', 'transform', { expression: '$' }],
+        ['b', 'transform', { expression: '$' }],
+        ['c', 'transform', { expression: '$' }],
+      ],
+      ['start -> a', 'a -> b', 'b -> c', 'c -> a'],
+    );
+    const [found] = only(definition, 'CYCLE');
+    expect(found?.message).toContain('"a" -> "b" -> "c" -> "a"');
+    expect(found?.node).toBe('a');
+  });
+
+  describe('CONFIG_INVALID', () => {
+    it('a missing expression, with its path', () => {
+      const definition = basic();
+      definition.nodes[1] = { id: 'double', kind: 'transform', config: {} };
+      expect(only(definition, 'CONFIG_INVALID')).toMatchObject([
+        { path: '/nodes/1/config/expression', node: 'double' },
+      ]);
+    });
+
+    it('a wrong type deep inside the config', () => {
+      const definition = basic();
+      definition.nodes[1] = {
+        id: 'double',
+        kind: 'http',
+        config: { url: '"https://x"', retry: { maxAttempts: 'three' } },
+      };
+      expect(only(definition, 'CONFIG_INVALID')[0]?.path).toBe('/nodes/1/config/retry/maxAttempts');
+    });
+
+    it('two switch cases with the same port', () => {
+      const definition = defineWorkflow(
+        [
+          ['start', 'trigger'],
+          [
+            'route',
+            'switch',
+            {
+              cases: [
+                { port: 'x', expression: 'true' },
+                { port: 'x', expression: 'false' },
+              ],
+            },
+          ],
+        ],
+        ['start -> route'],
+      );
+      expect(only(definition, 'CONFIG_INVALID')).toMatchObject([
+        { path: '/nodes/1/config/cases/1/port' },
+      ]);
+    });
+  });
+
+  it('EXPRESSION_SYNTAX: with the position inside the expression', () => {
+    const definition = basic();
+    definition.nodes[1] = { id: 'double', kind: 'transform', config: { expression: 'value * (2' } };
+    const [found] = only(definition, 'EXPRESSION_SYNTAX');
+    expect(found).toMatchObject({ path: '/nodes/1/config/expression', node: 'double' });
+    expect(typeof found?.position).toBe('number');
+  });
+
+  it('EXPRESSION_SYNTAX: in a switch case, at that case', () => {
+    const definition = defineWorkflow(
+      [
+        ['start', 'trigger'],
+        ['route', 'switch', { cases: [{ port: 'x', expression: 'a = = b' }] }],
+      ],
+      ['start -> route'],
+    );
+    expect(only(definition, 'EXPRESSION_SYNTAX')[0]?.path).toBe(
+      '/nodes/1/config/cases/0/expression',
+    );
+  });
+
+  it('EXPRESSION_UNSUPPORTED: $eval is refused, with its position', () => {
+    const definition = basic();
+    definition.nodes[1] = {
+      id: 'double',
+      kind: 'transform',
+      config: { expression: '1 + $eval("2")' },
+    };
+    expect(only(definition, 'EXPRESSION_UNSUPPORTED')).toMatchObject([
+      { path: '/nodes/1/config/expression', position: 4 },
+    ]);
+  });
+
+  describe('NODE_REFERENCE', () => {
+    const branches = (expression: string) =>
+      defineWorkflow(
+        [
+          ['start', 'trigger'],
+          ['left', 'transform', { expression: '1' }],
+          ['right', 'transform', { expression }],
+        ],
+        ['start -> left', 'start -> right'],
+      );
+
+    it('accepts a node upstream', () => {
+      expect(only(branches('$nodes.start.value'), 'NODE_REFERENCE')).toEqual([]);
+    });
+
+    it('refuses a node on a parallel branch', () => {
+      const [found] = only(branches('$nodes.left + 1'), 'NODE_REFERENCE');
+      expect(found).toMatchObject({ path: '/nodes/2/config/expression', node: 'right' });
+      expect(found?.message).toContain('not upstream');
+    });
+
+    it('refuses a node that does not exist and the node itself', () => {
+      expect(only(branches('$nodes.nobody'), 'NODE_REFERENCE')[0]?.message).toContain(
+        'no node has the id "nobody"',
+      );
+      expect(only(branches('$nodes.right'), 'NODE_REFERENCE')[0]?.message).toContain(
+        'its own output',
+      );
+    });
+  });
+
+  it('INPUT_SCHEMA_INVALID: an input schema that does not compile', () => {
+    const definition = { ...basic(), input: { schema: { type: 'numberish' } } };
+    expect(only(definition, 'INPUT_SCHEMA_INVALID')).toMatchObject([{ path: '/input/schema' }]);
+  });
+
+  it("SCHEMA_COMPILE: a validate node's schema that does not compile", () => {
+    const definition = basic();
+    definition.nodes[1] = {
+      id: 'double',
+      kind: 'validate',
+      config: { schema: { type: 'object', minProperties: -1 } },
+    };
+    definition.edges[1] = { source: 'double', sourcePort: 'valid', target: 'done' };
+    expect(only(definition, 'SCHEMA_COMPILE')).toMatchObject([
+      { path: '/nodes/1/config/schema', node: 'double' },
+    ]);
+  });
+
+  it('SAMPLE_INVALID: a warning naming the sample; the workflow still compiles', () => {
+    const definition = {
+      ...basic(),
+      input: {
+        schema: { type: 'object', required: ['value'] },
+        samples: [
+          { name: 'fine', data: { value: 1 } },
+          { name: 'broken', data: {} },
+        ],
+      },
+    };
+    const result = compileWorkflow(definition);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toMatchObject([
+      { code: 'SAMPLE_INVALID', severity: 'warning', path: '/input/samples/1/data' },
+    ]);
+    expect(result.warnings[0]?.message).toContain('"broken"');
+    expect(result.warnings[0]?.message).toContain('/value');
+  });
+
+  it('UNREACHABLE: a warning for a node no path from the trigger reaches', () => {
+    const definition = basic();
+    definition.nodes.push({ id: 'island', kind: 'transform', config: { expression: '1' } });
+    const result = compileWorkflow(definition);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toMatchObject([
+      { code: 'UNREACHABLE', path: '/nodes/3', node: 'island', severity: 'warning' },
+    ]);
+  });
+
+  it('reports every problem at once, not only the first', () => {
+    const definition = basic();
+    definition.nodes.push({ id: 'double', kind: 'trigger' });
+    definition.edges.push({ source: 'ghost', target: 'done' });
+    const codes = problems(definition).map((d) => d.code);
+    expect(codes).toEqual(
+      expect.arrayContaining(['DUPLICATE_ID', 'TRIGGER_COUNT', 'UNKNOWN_NODE']),
+    );
+  });
+});
+
+describe('nodeKinds and outPortsOf', () => {
+  it('describes every kind once, with its palette label and a default config it accepts', () => {
+    expect(nodeKinds.map((k) => k.kind).sort()).toEqual(
+      [
+        'approval',
+        'condition',
+        'delay',
+        'fail',
+        'http',
+        'llm',
+        'map',
+        'merge',
+        'output',
+        'subworkflow',
+        'switch',
+        'transform',
+        'trigger',
+        'validate',
+      ].sort(),
+    );
+    for (const info of nodeKinds) {
+      expect(info.label).toMatch(/^[A-Z]/);
+      if (info.kind === 'trigger' || info.kind === 'subworkflow') continue;
+      const definition = defineWorkflow(
+        [
+          ['start', 'trigger'],
+          ['node', info.kind, info.defaultConfig],
+        ],
+        ['start -> node'],
+      );
+      expect(problems(definition).filter((d) => d.severity === 'error')).toEqual([]);
+    }
+  });
+
+  it('lists out ports with error last; switch ports follow its cases', () => {
+    expect(outPortsOf({ id: 'c', kind: 'condition' })).toEqual(['true', 'false', 'error']);
+    expect(outPortsOf({ id: 'o', kind: 'output' })).toEqual(['error']);
+    expect(
+      outPortsOf({
+        id: 's',
+        kind: 'switch',
+        config: {
+          cases: [
+            { port: 'high', expression: 'x > 5' },
+            { port: 'low', expression: 'x < 2' },
+          ],
+        },
+      }),
+    ).toEqual(['high', 'low', 'default', 'error']);
+  });
+});
