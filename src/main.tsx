@@ -1,15 +1,21 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import './App.css';
+import { editorStore } from './store/editorStore.ts';
+import { connectPreview } from './store/previewBridge.ts';
+import { startWorkspace } from './workspace/bootstrap.ts';
 
-function Placeholder() {
-  return <h1>Weft</h1>;
-}
+// The preview follows the store from the start; the workspace then loads the
+// first document (the purchase-order sample on a first visit).
+connectPreview(editorStore);
+void startWorkspace(editorStore);
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <Placeholder />
+      <App />
     </StrictMode>,
   );
 }

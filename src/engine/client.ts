@@ -7,30 +7,22 @@ import { wrap, type Remote } from 'comlink';
 import type {
   ApprovalDecision,
   Json,
-  NodeDefinition,
   NodeDetail,
   NodeKindInfo,
   NodeKindName,
   PreviewReply,
   PreviewRequest,
   WorkflowDefinition,
-} from '../../engine/types.ts';
-import { nodeKinds, outPortsOf } from './pendingNodeKinds.ts';
+} from '../../engine/index.ts';
+import { nodeKinds } from '../../engine/index.ts';
 
-export type * from '../../engine/types.ts';
-export { NODE_KINDS } from '../../engine/types.ts';
-export { nodeKinds, outPortsOf };
+export type * from '../../engine/index.ts';
+export { NODE_KINDS, nodeKinds, outPortsOf } from '../../engine/index.ts';
 
 const kindIndex = new Map<NodeKindName, NodeKindInfo>(nodeKinds.map((k) => [k.kind, k]));
 
 export function nodeKindInfo(kind: NodeKindName): NodeKindInfo | undefined {
   return kindIndex.get(kind);
-}
-
-/** The node's out ports in display order, `error` last (every node has one). */
-export function portsOf(node: NodeDefinition): string[] {
-  const ports = outPortsOf(node).filter((p) => p !== 'error');
-  return [...ports, 'error'];
 }
 
 /** What engine/worker.ts exposes through comlink. */

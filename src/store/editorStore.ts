@@ -8,7 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import {
   nodeKindInfo,
-  portsOf,
+  outPortsOf,
   type EdgeDefinition,
   type NodeDefinition,
   type NodeSummary,
@@ -213,7 +213,7 @@ export function createEditorStore(
         if (!target) return refuse(`There is no node "${edge.target}" to connect to.`);
         const sourcePort = edge.sourcePort ?? 'out';
         const targetPort = edge.targetPort ?? 'in';
-        if (!portsOf(source).includes(sourcePort)) {
+        if (!outPortsOf(source).includes(sourcePort)) {
           return refuse(`"${nodeName(source)}" has no "${sourcePort}" port.`);
         }
         if (targetPort !== 'in' || nodeKindInfo(target.kind)?.hasInput === false) {

@@ -2,7 +2,7 @@
 // use so it stays out of the initial bundle.
 
 import type { Position, WorkflowDefinition } from '../engine/client.ts';
-import { portsOf } from '../engine/client.ts';
+import { outPortsOf } from '../engine/client.ts';
 
 /** The canvas draws nodes this wide; heights grow with the number of out ports. */
 export const NODE_WIDTH = 240;
@@ -27,7 +27,7 @@ export async function layoutDocument(document: WorkflowDefinition): Promise<Map<
     children: document.nodes.map((node) => ({
       id: node.id,
       width: NODE_WIDTH,
-      height: estimatedNodeHeight(portsOf(node).length),
+      height: estimatedNodeHeight(outPortsOf(node).length),
     })),
     edges: document.edges
       .filter((edge) => ids.has(edge.source) && ids.has(edge.target))

@@ -1,0 +1,233 @@
+// The preview worker: compiles and runs workflows off the main thread for the
+// editor. The only engine file that knows about comlink and `self`.
+//
+// It keeps the compiled workflow and recompiles only when the definition's
+// meaning changed (its JSON without node positions), keeps the last run so the
+// editor can fetch one node's full input/output on demand, and answers with
+// compact per-node summaries.
+
+import { expose } from 'comlink';
+import { compileWorkflow, runWorkflow } from './index.ts';
+import type {
+  CompileResult,
+  Json,
+  JsonObject,
+  NodeDetail,
+  NodeSummary,
+  PreviewReply,
+  PreviewRequest,
+  RunResult,
+  WorkflowDefinition,
+} from './index.ts';
+
+/** One line of output on a canvas card. */
+export const PREVIEW_CHARS = 80;
+/** Arrays longer than this are cut in node details and marked. */
+export const DETAIL_ARRAY_LIMIT = 100;
+
+/** The definition as the engine sees it: positions are layout, not meaning. */
+export function meaningKey(definition: WorkflowDefinition): string {
+  return JSON.stringify({
+    ...definition,
+    nodes: definition.nodes.map(({ position: _position, ...rest }) => rest),
+  });
+}
+
+/**
+ * JSON text of a value, stopping once `limit` characters are written, so a
+ * node that outputs 100,000 items costs no more to preview than one with ten.
+ */
+export function previewText(value: Json | undefined, limit = PREVIEW_CHARS): string {
+  if (value === undefined) return '';
+  let out = '';
+  const write = (text: string): boolean => {
+    out += text;
+    return out.length <= limit;
+  };
+  const walk = (v: Json): boolean => {
+    if (v === null || typeof v !== 'object') return write(JSON.stringify(v));
+    if (Array.isArray(v)) {
+      if (!write('[')) return false;
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0 && !write(',')) return false;
+        if (!walk(v[i] as Json)) return false;
+      }
+      return write(']');
+    }
+    if (!write('{')) return false;
+    let first = true;
+    for (const key in v) {
+      if (!first && !write(',')) return false;
+      first = false;
+      if (!write(`${JSON.stringify(key)}:`)) return false;
+      if (!walk(v[key] as Json)) return false;
+    }
+    return write('}');
+  };
+  return walk(value) ? out : `${out.slice(0, limit - 1)}…`;
+}
+
+/** Cuts arrays longer than `limit`, ending each with a `"… N more items"` marker. */
+export function truncateValue(
+  value: Json,
+  limit = DETAIL_ARRAY_LIMIT,
+): { value: Json; truncated: boolean } {
+  let truncated = false;
+  const walk = (v: Json): Json => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      const kept = v.length > limit ? v.slice(0, limit) : v;
+      const out: Json[] = kept.map(walk);
+      if (v.length > limit) {
+        truncated = true;
+        out.push(`… ${v.length - limit} more items`);
+      }
+      return out;
+    }
+    const out: JsonObject = {};
+    for (const key in v) out[key] = walk(v[key] as Json);
+    return out;
+  };
+  return { value: walk(value), truncated };
+}
+
+function summarise(result: RunResult): { run: RunResult; nodes: Record<string, NodeSummary> } {
+  const nodes: Record<string, NodeSummary> = {};
+  const compact: RunResult['nodes'] = {};
+  for (const [id, r] of Object.entries(result.nodes)) {
+    const summary: NodeSummary = { status: r.status, durationMs: r.durationMs };
+    if (r.port !== undefined) summary.port = r.port;
+    if (r.error !== undefined) summary.error = r.error;
+    if (r.status === 'succeeded' && r.output !== undefined) summary.preview = previewText(r.output);
+    nodes[id] = summary;
+    const slim: RunResult['nodes'][string] = { status: r.status, durationMs: r.durationMs };
+    if (r.port !== undefined) slim.port = r.port;
+    if (r.error !== undefined) slim.error = r.error;
+    if (r.attempts !== undefined) slim.attempts = r.attempts;
+    compact[id] = slim;
+  }
+  const run: RunResult = {
+    status: result.status,
+    output: truncateValue(result.output).value,
+    nodes: compact,
+  };
+  if (result.error !== undefined) run.error = result.error;
+  if (result.durationMs !== undefined) run.durationMs = result.durationMs;
+  return { run, nodes };
+}
+
+type Fetcher = (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
+
+export interface PreviewServiceOptions {
+  /** Finds sub-workflows by id; the browser worker fetches `samples/<id>.json`. */
+  fetchJson?: Fetcher;
+}
+
+export function createPreviewService(options: PreviewServiceOptions = {}) {
+  let cachedKey: string | null = null;
+  let compiled: CompileResult | null = null;
+  let lastRun: { generation: number; result: RunResult } | null = null;
+  const subworkflows = new Map<string, WorkflowDefinition | undefined>();
+
+  async function resolveWorkflow(id: string): Promise<WorkflowDefinition | undefined> {
+    if (subworkflows.has(id)) return subworkflows.get(id);
+    let found: WorkflowDefinition | undefined;
+    if (options.fetchJson && /^[A-Za-z0-9_-]+$/.test(id)) {
+      try {
+        const response = await options.fetchJson(`samples/${id}.json`);
+        if (response.ok) found = (await response.json()) as WorkflowDefinition;
+      } catch {
+        found = undefined;
+      }
+    }
+    subworkflows.set(id, found);
+    return found;
+  }
+
+  return {
+    async preview(request: PreviewRequest): Promise<PreviewReply> {
+      let recompiled = false;
+      if (request.definition) {
+        const key = meaningKey(request.definition);
+        if (key !== cachedKey) {
+          compiled = compileWorkflow(request.definition);
+          cachedKey = key;
+          recompiled = true;
+        }
+      }
+      if (!compiled) {
+        return {
+          generation: request.generation,
+          ok: false,
+          diagnostics: [
+            {
+              code: 'SCHEMA_INVALID',
+              severity: 'error',
+              path: '',
+              message: 'The preview worker has no workflow to run.',
+            },
+          ],
+          run: null,
+          nodes: {},
+          recompiled,
+        };
+      }
+      if (!compiled.ok) {
+        lastRun = null;
+        return {
+          generation: request.generation,
+          ok: false,
+          diagnostics: [...compiled.errors, ...compiled.warnings],
+          run: null,
+          nodes: {},
+          recompiled,
+        };
+      }
+      const result = await runWorkflow(compiled.workflow, request.input, {
+        mode: 'preview',
+        ...(request.options.decisions ? { decisions: request.options.decisions } : {}),
+        resolveWorkflow,
+      });
+      lastRun = { generation: request.generation, result };
+      const { run, nodes } = summarise(result);
+      return {
+        generation: request.generation,
+        ok: true,
+        diagnostics: compiled.warnings,
+        run,
+        nodes,
+        recompiled,
+      };
+    },
+
+    nodeDetail(generation: number, nodeId: string): NodeDetail | null {
+      if (!lastRun || lastRun.generation !== generation) return null;
+      const result = lastRun.result.nodes[nodeId];
+      if (!result) return null;
+      const detail: NodeDetail = { generation, nodeId, truncated: false };
+      if (result.input !== undefined) {
+        const cut = truncateValue(result.input);
+        detail.input = cut.value;
+        detail.truncated ||= cut.truncated;
+      }
+      if (result.output !== undefined) {
+        const cut = truncateValue(result.output);
+        detail.output = cut.value;
+        detail.truncated ||= cut.truncated;
+      }
+      return detail;
+    },
+  };
+}
+
+export type PreviewService = ReturnType<typeof createPreviewService>;
+
+// In a dedicated worker (not when a test imports this file), serve the editor.
+const scope = globalThis as { postMessage?: unknown; document?: unknown };
+if (typeof scope.postMessage === 'function' && scope.document === undefined) {
+  expose(
+    createPreviewService({
+      fetchJson: (url) => fetch(new URL(url, new URL('/', location.href)).href),
+    }),
+  );
+}

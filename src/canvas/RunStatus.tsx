@@ -1,0 +1,92 @@
+import { useShallow } from 'zustand/react/shallow';
+import { editorStore, useEditor } from '../store/editorStore.ts';
+import { formatDuration } from './nodeVisuals.ts';
+
+/** The preview's state for the whole workflow: status, total time, and the sample it ran on. */
+export function RunStatus() {
+  const { previewState, run, diagnostics, previewMs } = useEditor(
+    useShallow((s) => ({
+      previewState: s.previewState,
+      run: s.run,
+      diagnostics: s.diagnostics,
+      previewMs: s.previewMs,
+    })),
+  );
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  let tone: string;
+  let text: string;
+  let detail = '';
+  if (previewState === 'invalid') {
+    tone = 'failed';
+    text = `Invalid: ${errors.length} problem${errors.length === 1 ? '' : 's'}`;
+    detail = errors[0]?.message ?? '';
+  } else if (previewState === 'timed-out') {
+    tone = 'timed-out';
+    text = 'Timed out';
+    detail = run?.error?.message ?? '';
+  } else if (!run) {
+    tone = 'idle';
+    text = previewState === 'running' ? 'Running…' : 'Not run yet';
+  } else {
+    tone = run.status;
+    text =
+      run.status === 'succeeded' ? 'Succeeded' : run.status === 'failed' ? 'Failed' : 'Waiting';
+    if (run.error) detail = `${run.error.node ? `${run.error.node}: ` : ''}${run.error.message}`;
+  }
+  const total =
+    run && previewState !== 'invalid' && previewState !== 'timed-out'
+      ? (run.durationMs ??
+        Object.values(run.nodes).reduce((sum, n) => sum + (n.durationMs || 0), 0))
+      : undefined;
+
+  return (
+    <div
+      className={`run-status tone-${tone}`}
+      role="status"
+      aria-label="Run status"
+      data-preview-state={previewState}
+      title={detail}
+    >
+      <span className="run-status-dot" aria-hidden="true" />
+      <span className="run-status-text">{text}</span>
+      {total !== undefined && (
+        <span className="run-status-time" title="Engine time for the whole run">
+          {formatDuration(total)}
+        </span>
+      )}
+      {previewMs !== null && previewState === 'done' && (
+        <span className="run-status-roundtrip" title="Edit to result, including the worker trip">
+          ({formatDuration(previewMs)} round trip)
+        </span>
+      )}
+      {detail && <span className="run-status-detail">{detail}</span>}
+    </div>
+  );
+}
+
+/** Which named sample the preview runs on (the same choice as in the workflow settings). */
+export function SamplePicker() {
+  const samples = useEditor(
+    useShallow((s) => (s.document.input?.samples ?? []).map((sample) => sample.name)),
+  );
+  const active = useEditor((s) => {
+    const list = s.document.input?.samples ?? [];
+    return list.find((x) => x.name === s.activeSample)?.name ?? list[0]?.name ?? '';
+  });
+  if (samples.length === 0) return null;
+  return (
+    <label className="sample-picker">
+      <span>Preview sample</span>
+      <select
+        value={active}
+        onChange={(e) => editorStore.getState().setActiveSample(e.target.value)}
+      >
+        {samples.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

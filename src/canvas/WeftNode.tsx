@@ -1,0 +1,101 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { nodeKindInfo, outPortsOf } from '../engine/client.ts';
+import { useEditor } from '../store/editorStore.ts';
+import { nodeDiagnostics, selectNode, selectNodeSummary } from '../store/selectors.ts';
+import {
+  formatDuration,
+  kindGlyph,
+  statusIcon,
+  statusText,
+  type CanvasStatus,
+} from './nodeVisuals.ts';
+
+/**
+ * One node card. It reads its own definition and result from the store by id
+ * instead of through React Flow's `data`, so a run or a drag re-renders only
+ * the cards whose node or result changed (STYLE.md: lists subscribe to ids).
+ */
+function WeftNodeComponent({ id, selected }: NodeProps) {
+  const node = useEditor(selectNode(id));
+  const summary = useEditor(selectNodeSummary(id));
+  const diagnostics = useEditor((s) => nodeDiagnostics(s, id));
+  if (!node) return null;
+  const info = nodeKindInfo(node.kind);
+  const status: CanvasStatus = summary?.status ?? 'idle';
+  const problem = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
+  const ports = outPortsOf(node);
+  const errorLine = summary?.error?.message;
+
+  return (
+    <div
+      className={`weft-node status-${status}${selected ? ' is-selected' : ''}${problem?.severity === 'error' ? ' is-invalid' : ''}`}
+      data-node-id={id}
+      data-kind={node.kind}
+      data-status={status}
+      data-invalid={problem?.severity === 'error' ? 'true' : undefined}
+    >
+      {info?.hasInput !== false && (
+        <Handle type="target" position={Position.Left} id="in" className="weft-handle-in" />
+      )}
+      <div className="weft-node-head">
+        <span className="weft-node-glyph" aria-hidden="true">
+          {kindGlyph[node.kind]}
+        </span>
+        <span className="weft-node-title">
+          <span className="weft-node-label">{node.label ?? info?.label ?? node.kind}</span>
+          <span className="weft-node-id">{node.id}</span>
+        </span>
+        <span
+          className="weft-node-status"
+          title={statusText[status]}
+          aria-label={statusText[status]}
+        >
+          {statusIcon[status]}
+        </span>
+      </div>
+      <div className="weft-node-body">
+        {problem ? (
+          <div className={`weft-node-problem severity-${problem.severity}`} title={problem.message}>
+            {problem.message}
+          </div>
+        ) : errorLine ? (
+          <div className="weft-node-error" title={errorLine}>
+            {summary?.error?.code}: {errorLine}
+          </div>
+        ) : summary?.preview !== undefined ? (
+          <div className="weft-node-preview" title={summary.preview}>
+            {summary.preview}
+          </div>
+        ) : (
+          <div className="weft-node-preview is-empty">{statusText[status]}</div>
+        )}
+        <div className="weft-node-meta">
+          <span>{summary?.port && summary.status !== 'skipped' ? `→ ${summary.port}` : ''}</span>
+          <span className="weft-node-time">
+            {summary && summary.status !== 'skipped' ? formatDuration(summary.durationMs) : ''}
+          </span>
+        </div>
+      </div>
+      <div className="weft-node-ports">
+        {ports.map((port) => (
+          <div
+            key={port}
+            className={`weft-port${port === 'error' ? ' is-error' : ''}${summary?.port === port ? ' is-taken' : ''}`}
+          >
+            <span className="weft-port-label">{port}</span>
+            <Handle
+              type="source"
+              position={Position.Right}
+              id={port}
+              className={port === 'error' ? 'weft-handle-error' : 'weft-handle-out'}
+              title={`${port} port`}
+            />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export const WeftNode = memo(WeftNodeComponent);
