@@ -1,0 +1,625 @@
+import { describe, expect, it } from 'vitest';
+import { compileWorkflow, runWorkflow } from './index.ts';
+import type { Json, RunOptions, RunResult, WorkflowDefinition } from './index.ts';
+import type { NodeShorthand } from './util/define.ts';
+import { defineWorkflow } from './util/define.ts';
+
+async function run(
+  definition: WorkflowDefinition,
+  input: Json = null,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const compiled = compileWorkflow(definition);
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+  return runWorkflow(compiled.workflow, input, options);
+}
+
+function flow(nodes: NodeShorthand[], edges: string[], extra: Partial<WorkflowDefinition> = {}) {
+  return defineWorkflow([['start', 'trigger'], ...nodes], edges, extra);
+}
+
+/** The result without durations, which are the only thing allowed to differ between runs. */
+function withoutDurations(result: RunResult): unknown {
+  return JSON.parse(
+    JSON.stringify(result, (key, value: unknown) => (key === 'durationMs' ? undefined : value)),
+  );
+}
+
+describe('runWorkflow: flow', () => {
+  const approvalFlow = flow(
+    [
+      ['big', 'condition', { expression: 'amount > 1000' }],
+      ['review', 'transform', { expression: '{ "reviewed": amount }' }],
+      ['auto', 'transform', { expression: '{ "auto": amount }' }],
+      ['done', 'output'],
+    ],
+    ['start -> big', 'big.true -> review', 'big.false -> auto', 'review -> done', 'auto -> done'],
+  );
+
+  it('follows the port a condition chooses and skips the other branch', async () => {
+    const small = await run(approvalFlow, { amount: 10 });
+    expect(small.status).toBe('succeeded');
+    expect(small.output).toEqual({ auto: 10 });
+    expect(small.nodes.big).toMatchObject({
+      status: 'succeeded',
+      port: 'false',
+      output: { amount: 10 },
+    });
+    expect(small.nodes.review).toEqual({ status: 'skipped', durationMs: 0 });
+
+    const big = await run(approvalFlow, { amount: 5000 });
+    expect(big.output).toEqual({ reviewed: 5000 });
+    expect(big.nodes.auto?.status).toBe('skipped');
+  });
+
+  it('reads a condition with JSONata truthiness', async () => {
+    const truthy = async (expression: string) => {
+      const result = await run(flow([['c', 'condition', { expression }]], ['start -> c']), {
+        empty: [],
+        zero: 0,
+        text: 'x',
+        obj: {},
+        list: [0, 1],
+      });
+      return result.nodes.c?.port;
+    };
+    expect(await truthy('empty')).toBe('false');
+    expect(await truthy('zero')).toBe('false');
+    expect(await truthy('missing')).toBe('false');
+    expect(await truthy('obj')).toBe('false');
+    expect(await truthy('text')).toBe('true');
+    expect(await truthy('list')).toBe('true');
+  });
+
+  it('reports every node in definition order, with its input and output', async () => {
+    const result = await run(approvalFlow, { amount: 10 });
+    expect(Object.keys(result.nodes)).toEqual(['start', 'big', 'review', 'auto', 'done']);
+    expect(result.nodes.auto).toMatchObject({
+      input: { amount: 10 },
+      output: { auto: 10 },
+      port: 'out',
+    });
+    expect(result.nodes.done?.port).toBeUndefined();
+    for (const node of Object.values(result.nodes))
+      expect(node.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('switch: the first truthy case wins, else default', async () => {
+    const definition = flow(
+      [
+        [
+          'route',
+          'switch',
+          {
+            cases: [
+              { port: 'critical', expression: 'severity >= 4' },
+              { port: 'high', expression: 'severity >= 3' },
+            ],
+          },
+        ],
+        ['page', 'output', { expression: '"page"' }],
+        ['ticket', 'output', { expression: '"ticket"' }],
+        ['log', 'output', { expression: '"log"' }],
+      ],
+      ['start -> route', 'route.critical -> page', 'route.high -> ticket', 'route.default -> log'],
+    );
+    expect((await run(definition, { severity: 5 })).output).toBe('page');
+    expect((await run(definition, { severity: 3 })).output).toBe('ticket');
+    const low = await run(definition, { severity: 1 });
+    expect(low.output).toBe('log');
+    expect(low.nodes.route?.port).toBe('default');
+  });
+
+  it('AMBIGUOUS_INPUT: two active inputs into a node that is not a merge', async () => {
+    const result = await run(
+      flow(
+        [
+          ['a', 'transform', { expression: '1' }],
+          ['b', 'transform', { expression: '2' }],
+          ['join', 'transform', { expression: '$' }],
+        ],
+        ['start -> a', 'start -> b', 'a -> join', 'b -> join'],
+      ),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'AMBIGUOUS_INPUT', node: 'join' });
+    expect(result.error?.message).toContain('"a", "b"');
+  });
+
+  it('exclusive branches may re-join without a merge', async () => {
+    const result = await run(
+      flow(
+        [
+          ['c', 'condition', { expression: 'go' }],
+          ['yes', 'transform', { expression: '"yes"' }],
+          ['no', 'transform', { expression: '"no"' }],
+          ['after', 'output'],
+        ],
+        ['start -> c', 'c.true -> yes', 'c.false -> no', 'yes -> after', 'no -> after'],
+      ),
+      { go: true },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.output).toBe('yes');
+  });
+
+  it('merge: an object keyed by source id, one entry per active edge', async () => {
+    const result = await run(
+      flow(
+        [
+          ['email', 'transform', { expression: '"sent"' }],
+          ['sms', 'transform', { expression: '"queued"' }],
+          ['c', 'condition', { expression: 'false' }],
+          ['pager', 'transform', { expression: '"paged"' }],
+          ['join', 'merge'],
+          ['done', 'output'],
+        ],
+        [
+          'start -> email',
+          'start -> sms',
+          'start -> c',
+          'c.true -> pager',
+          'email -> join',
+          'sms -> join',
+          'pager -> join',
+          'join -> done',
+        ],
+      ),
+    );
+    expect(result.output).toEqual({ email: 'sent', sms: 'queued' });
+    expect(result.nodes.join?.input).toEqual({ email: 'sent', sms: 'queued' });
+  });
+
+  it('output: several outputs that ran give an object by id; none gives null', async () => {
+    const two = await run(
+      flow(
+        [
+          ['a', 'output', { expression: '1' }],
+          ['b', 'output', { expression: '2' }],
+        ],
+        ['start -> a', 'start -> b'],
+      ),
+    );
+    expect(two.output).toEqual({ a: 1, b: 2 });
+    const none = await run(
+      flow(
+        [
+          ['c', 'condition', { expression: 'false' }],
+          ['a', 'output'],
+        ],
+        ['start -> c', 'c.true -> a'],
+      ),
+    );
+    expect(none.status).toBe('succeeded');
+    expect(none.output).toBeNull();
+  });
+
+  it('map: items default to the input; each item becomes $', async () => {
+    const result = await run(
+      flow(
+        [
+          ['prices', 'map', { expression: 'price * qty' }],
+          ['names', 'map', { items: '$nodes.start', expression: '$uppercase(name)' }],
+        ],
+        ['start -> prices', 'prices -> names'],
+      ),
+      [
+        { name: 'pen', price: 2, qty: 3 },
+        { name: 'ink', price: 5, qty: 1 },
+      ],
+    );
+    expect(result.nodes.prices?.output).toEqual([6, 5]);
+    expect(result.nodes.names?.output).toEqual(['PEN', 'INK']);
+  });
+
+  it('validate: valid passes the input on; invalid outputs it with the errors', async () => {
+    const definition = flow(
+      [
+        [
+          'check',
+          'validate',
+          {
+            schema: {
+              type: 'object',
+              required: ['email'],
+              properties: { age: { type: 'integer' } },
+            },
+          },
+        ],
+        ['ok', 'output'],
+        ['bad', 'output'],
+      ],
+      ['start -> check', 'check.valid -> ok', 'check.invalid -> bad'],
+    );
+    const good = await run(definition, { email: 'a@b.c' });
+    expect(good.nodes.check?.port).toBe('valid');
+    expect(good.output).toEqual({ email: 'a@b.c' });
+    const bad = await run(definition, { age: 1.5 });
+    expect(bad.nodes.check?.port).toBe('invalid');
+    expect(bad.output).toEqual({
+      input: { age: 1.5 },
+      errors: [
+        { path: '/email', message: 'is required' },
+        { path: '/age', message: 'must be integer' },
+      ],
+    });
+  });
+});
+
+describe('runWorkflow: input and failures', () => {
+  const typed = flow([['done', 'output']], ['start -> done'], {
+    input: {
+      schema: {
+        type: 'object',
+        required: ['amount', 'currency'],
+        properties: { amount: { type: 'number' } },
+      },
+    },
+  });
+
+  it('INPUT_INVALID: the trigger fails, naming each error by its path', async () => {
+    const result = await run(typed, { amount: 'ten' });
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'INPUT_INVALID', node: 'start' });
+    expect(result.error?.message).toContain('/currency');
+    expect(result.error?.message).toContain('/amount');
+    expect(result.nodes.done?.status).toBe('skipped');
+    expect(result.output).toBeNull();
+  });
+
+  it('an unhandled failure fails the run and skips every node after it', async () => {
+    const result = await run(
+      flow(
+        [
+          ['broken', 'transform', { expression: '$error("no luck")' }],
+          ['after', 'output'],
+          ['parallel', 'transform', { expression: '1' }],
+        ],
+        ['start -> broken', 'broken -> after', 'start -> parallel'],
+      ),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'EXPRESSION_ERROR', node: 'broken' });
+    expect(result.error?.message).toContain('no luck');
+    expect(result.nodes.broken).toMatchObject({ status: 'failed', input: null });
+    expect(result.nodes.broken?.output).toBeUndefined();
+    expect(result.nodes.after?.status).toBe('skipped');
+    expect(result.nodes.parallel?.status).toBe('skipped');
+  });
+
+  it('the error port handles a failure: it emits { error, input } and the run goes on', async () => {
+    const result = await run(
+      flow(
+        [
+          [
+            'charge',
+            'http',
+            {
+              url: '"https://erp/charge"',
+              mock: { error: { code: 'DECLINED', message: 'card declined' } },
+            },
+          ],
+          ['ok', 'output'],
+          ['recover', 'output', { expression: '{ "failed": error.code, "amount": input.amount }' }],
+        ],
+        ['start -> charge', 'charge -> ok', 'charge.error -> recover'],
+      ),
+      { amount: 12 },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.nodes.charge).toMatchObject({
+      status: 'failed',
+      port: 'error',
+      error: { code: 'DECLINED', message: 'card declined' },
+      output: { error: { code: 'DECLINED', message: 'card declined' }, input: { amount: 12 } },
+    });
+    expect(result.nodes.ok?.status).toBe('skipped');
+    expect(result.output).toEqual({ failed: 'DECLINED', amount: 12 });
+  });
+
+  it('fail: its code, and the cause as the message', async () => {
+    const result = await run(
+      flow(
+        [
+          [
+            'stop',
+            'fail',
+            { error: 'OVER_BUDGET', cause: '"Budget exceeded by " & $string(over)' },
+          ],
+        ],
+        ['start -> stop'],
+      ),
+      { over: 30 },
+    );
+    expect(result.error).toEqual({
+      code: 'OVER_BUDGET',
+      message: 'Budget exceeded by 30',
+      node: 'stop',
+    });
+  });
+});
+
+describe('runWorkflow: preview integrations', () => {
+  it('http and llm return their mocks', async () => {
+    const result = await run(
+      flow(
+        [
+          [
+            'get',
+            'http',
+            { url: '"https://api/x"', mock: { status: 200, headers: {}, body: { id: 7 } } },
+          ],
+          [
+            'ask',
+            'llm',
+            { model: 'm', prompt: '"Summarise " & $string(body.id)', mock: { text: 'a summary' } },
+          ],
+          ['done', 'output', { expression: '{ "id": $nodes.get.body.id, "text": text }' }],
+        ],
+        ['start -> get', 'get -> ask', 'ask -> done'],
+      ),
+    );
+    expect(result.output).toEqual({ id: 7, text: 'a summary' });
+  });
+
+  it('MOCK_MISSING: preview never calls out', async () => {
+    const result = await run(flow([['get', 'http', { url: '"https://api/x"' }]], ['start -> get']));
+    expect(result.error).toMatchObject({ code: 'MOCK_MISSING', node: 'get' });
+  });
+
+  it('a mocked non-2xx response is an HTTP_ERROR, as a real one would be', async () => {
+    const result = await run(
+      flow(
+        [
+          [
+            'get',
+            'http',
+            { url: '"https://api/x"', mock: { status: 503, headers: {}, body: null } },
+          ],
+        ],
+        ['start -> get'],
+      ),
+    );
+    expect(result.error).toMatchObject({ code: 'HTTP_ERROR', node: 'get' });
+  });
+
+  it('retries with exponential backoff on the virtual clock', async () => {
+    const result = await run(
+      flow(
+        [
+          [
+            'get',
+            'http',
+            {
+              url: '"https://api/x"',
+              mock: { error: { code: 'HTTP_ERROR', message: 'unavailable' } },
+              retry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 3 },
+            },
+          ],
+        ],
+        ['start -> get'],
+      ),
+    );
+    expect(result.status).toBe('failed');
+    // 1 attempt + 3 retries, waiting 2 s, 6 s and 18 s between them.
+    expect(result.nodes.get).toMatchObject({ attempts: 4, waitedMs: 26000 });
+  });
+
+  it('retries only the error codes listed in retry.errors', async () => {
+    const result = await run(
+      flow(
+        [
+          [
+            'ask',
+            'llm',
+            {
+              prompt: '"hi"',
+              mock: { error: { code: 'LLM_ERROR', message: 'bad request' } },
+              retry: { maxAttempts: 2, errors: ['TIMEOUT'] },
+            },
+          ],
+        ],
+        ['start -> ask'],
+      ),
+    );
+    expect(result.nodes.ask).toMatchObject({ attempts: 1, status: 'failed' });
+    expect(result.nodes.ask?.waitedMs).toBeUndefined();
+  });
+
+  it('approval: approved by default in preview; decisions route to rejected', async () => {
+    const definition = flow(
+      [
+        ['ask', 'approval', { message: '"Approve " & $string(amount) & "?"' }],
+        ['yes', 'output', { expression: '"approved"' }],
+        ['no', 'output', { expression: '"rejected"' }],
+      ],
+      ['start -> ask', 'ask.approved -> yes', 'ask.rejected -> no'],
+    );
+    const approved = await run(definition, { amount: 5 });
+    expect(approved.output).toBe('approved');
+    expect(approved.nodes.ask?.message).toBe('Approve 5?');
+    const rejected = await run(definition, { amount: 5 }, { decisions: { ask: 'rejected' } });
+    expect(rejected.output).toBe('rejected');
+    expect(rejected.nodes.ask?.port).toBe('rejected');
+  });
+
+  it('approval in live mode without a decision waits, and so does the run', async () => {
+    const result = await run(
+      flow(
+        [
+          ['ask', 'approval'],
+          ['after', 'output'],
+          ['other', 'output', { expression: '"parallel work"' }],
+        ],
+        ['start -> ask', 'ask.approved -> after', 'start -> other'],
+      ),
+      {},
+      { mode: 'live' },
+    );
+    expect(result.status).toBe('waiting');
+    expect(result.nodes.ask?.status).toBe('waiting');
+    expect(result.nodes.after?.status).toBe('skipped');
+    expect(result.nodes.other?.status).toBe('succeeded');
+    expect(result.output).toBe('parallel work');
+  });
+
+  it('delay advances the virtual clock by a number or an expression of seconds', async () => {
+    const result = await run(
+      flow(
+        [
+          ['fixed', 'delay', { seconds: 90 }],
+          ['computed', 'delay', { seconds: 'days * 86400' }],
+          ['done', 'output'],
+        ],
+        ['start -> fixed', 'fixed -> computed', 'computed -> done'],
+      ),
+      { days: 2 },
+    );
+    expect(result.output).toEqual({ days: 2 });
+    expect(result.nodes.fixed?.waitedMs).toBe(90_000);
+    expect(result.nodes.computed?.waitedMs).toBe(172_800_000);
+  });
+
+  it('delay with seconds that are not a number fails', async () => {
+    const result = await run(flow([['wait', 'delay', { seconds: 'label' }]], ['start -> wait']), {
+      label: 'soon',
+    });
+    expect(result.error).toMatchObject({ code: 'EXPRESSION_ERROR', node: 'wait' });
+    expect(result.error?.message).toContain('"soon"');
+  });
+});
+
+describe('runWorkflow: expression scope', () => {
+  it('sees $input, upstream $nodes, a fixed $now and $millis', async () => {
+    const result = await run(
+      flow(
+        [
+          ['first', 'transform', { expression: 'a + 1' }],
+          [
+            'second',
+            'transform',
+            { expression: '{ "sum": $nodes.first + $input.a, "at": $now(), "ms": $millis() }' },
+          ],
+        ],
+        ['start -> first', 'first -> second'],
+      ),
+      { a: 1 },
+      { now: Date.UTC(2024, 0, 2) },
+    );
+    expect(result.nodes.second?.output).toEqual({
+      sum: 3,
+      at: '2024-01-02T00:00:00.000Z',
+      ms: Date.UTC(2024, 0, 2),
+    });
+  });
+
+  it('$now() defaults to the epoch in preview', async () => {
+    const result = await run(flow([['t', 'transform', { expression: '$now()' }]], ['start -> t']));
+    expect(result.nodes.t?.output).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('a skipped upstream node reads as nothing', async () => {
+    const result = await run(
+      flow(
+        [
+          ['c', 'condition', { expression: 'false' }],
+          ['maybe', 'transform', { expression: '"value"' }],
+          ['join', 'merge'],
+          ['after', 'transform', { expression: '$exists($nodes.maybe)' }],
+        ],
+        ['start -> c', 'c.true -> maybe', 'maybe -> join', 'c.false -> join', 'join -> after'],
+      ),
+    );
+    expect(result.nodes.join?.output).toEqual({ c: null });
+    expect(result.nodes.after?.output).toBe(false);
+  });
+
+  it('is deterministic: the same input and options give the same result', async () => {
+    const definition = flow(
+      [
+        ['r', 'transform', { expression: '[$random(), $random()]' }],
+        ['get', 'http', { url: '"https://x"', mock: { status: 200, headers: {}, body: 1 } }],
+        ['done', 'output'],
+      ],
+      ['start -> r', 'r -> get', 'get -> done'],
+    );
+    const first = await run(definition, { a: 1 }, { seed: 42 });
+    const second = await run(definition, { a: 1 }, { seed: 42 });
+    expect(withoutDurations(second)).toEqual(withoutDurations(first));
+    const other = await run(definition, { a: 1 }, { seed: 43 });
+    expect(other.nodes.r?.output).not.toEqual(first.nodes.r?.output);
+  });
+});
+
+describe('runWorkflow: sub-workflows', () => {
+  const child = defineWorkflow(
+    [
+      ['in', 'trigger'],
+      ['provision', 'transform', { expression: '{ "account": $lowercase(name) }' }],
+      ['out', 'output'],
+    ],
+    ['in -> provision', 'provision -> out'],
+    { id: 'child', name: 'Child' },
+  );
+  const parent = (workflow: string) =>
+    flow(
+      [
+        ['call', 'subworkflow', { workflow, input: '{ "name": user }' }],
+        ['done', 'output'],
+      ],
+      ['start -> call', 'call -> done'],
+      { id: 'parent' },
+    );
+  const resolver =
+    (...definitions: WorkflowDefinition[]) =>
+    (id: string) =>
+      definitions.find((d) => d.id === id);
+
+  it('runs the sub-workflow and outputs its output', async () => {
+    const result = await run(
+      parent('child'),
+      { user: 'Ada' },
+      { resolveWorkflow: resolver(child) },
+    );
+    expect(result.output).toEqual({ account: 'ada' });
+  });
+
+  it('SUBWORKFLOW_NOT_FOUND without a resolver or an unknown id', async () => {
+    expect((await run(parent('child'), {})).error?.code).toBe('SUBWORKFLOW_NOT_FOUND');
+    const result = await run(parent('nope'), {}, { resolveWorkflow: resolver(child) });
+    expect(result.error).toMatchObject({ code: 'SUBWORKFLOW_NOT_FOUND', node: 'call' });
+  });
+
+  it('SUBWORKFLOW_RECURSION: a workflow that calls itself, directly or not, names the chain', async () => {
+    const self = await run(parent('parent'), {}, { resolveWorkflow: resolver(parent('parent')) });
+    expect(self.error?.code).toBe('SUBWORKFLOW_RECURSION');
+
+    const a = { ...parent('b'), id: 'a' };
+    const b = { ...parent('a'), id: 'b' };
+    const indirect = await run(a, {}, { resolveWorkflow: resolver(a, b) });
+    expect(indirect.status).toBe('failed');
+    expect(indirect.error?.code).toBe('SUBWORKFLOW_FAILED');
+    expect(indirect.error?.message).toContain('SUBWORKFLOW_RECURSION');
+    expect(indirect.error?.message).toContain('"a" -> "b" -> "a"');
+  });
+
+  it('SUBWORKFLOW_INVALID and SUBWORKFLOW_FAILED', async () => {
+    const broken = { ...child, nodes: [] };
+    const invalid = await run(parent('child'), {}, { resolveWorkflow: () => broken });
+    expect(invalid.error?.code).toBe('SUBWORKFLOW_INVALID');
+    expect(invalid.error?.message).toContain('TRIGGER_COUNT');
+
+    const failing = defineWorkflow(
+      [
+        ['in', 'trigger'],
+        ['stop', 'fail', { error: 'NO_SEAT', cause: '"no licence left"' }],
+      ],
+      ['in -> stop'],
+      { id: 'child' },
+    );
+    const failed = await run(parent('child'), {}, { resolveWorkflow: resolver(failing) });
+    expect(failed.error).toMatchObject({ code: 'SUBWORKFLOW_FAILED', node: 'call' });
+    expect(failed.error?.message).toContain('NO_SEAT');
+    expect(failed.error?.message).toContain('no licence left');
+  });
+});
