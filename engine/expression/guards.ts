@@ -267,3 +267,29 @@ function withNullPrototypes(value: unknown): unknown {
   }
   return out;
 }
+
+/** Deepest `$string(…$string(…))` nesting handed to the unguarded fast path. */
+const FAST_STRING_NESTING = 2;
+
+/**
+ * Whether an expression is safe to run on the fast path, which has no step or
+ * size guards. Without lambdas or bindings (the fast subset has neither), a
+ * result grows at most linearly in the text and the input, except through
+ * nested serialisation: each `$string` of an array holding a string escapes
+ * its quotes and backslashes again, doubling it, so 27 nested calls reach a
+ * gigabyte. Such expressions go to the guarded interpreter instead.
+ */
+export function fastPathIsBounded(ast: unknown): boolean {
+  const deepest = (value: unknown): number => {
+    if (Array.isArray(value)) return Math.max(0, ...value.map(deepest));
+    if (typeof value !== 'object' || value === null) return 0;
+    const node = value as { type?: unknown; procedure?: { value?: unknown } };
+    const own = node.type === 'function' && node.procedure?.value === 'string' ? 1 : 0;
+    let inner = 0;
+    for (const key of Object.keys(value)) {
+      inner = Math.max(inner, deepest((value as Record<string, unknown>)[key]));
+    }
+    return own + inner;
+  };
+  return deepest(ast) <= FAST_STRING_NESTING;
+}

@@ -320,3 +320,46 @@ describe('evaluate: results are plain JSON', () => {
     expect(Object.getPrototypeOf(transformed)).toBe(Object.prototype);
   });
 });
+
+describe('evaluate: fast path', () => {
+  it('answers simple expressions synchronously, with the same values', () => {
+    const compiled = compileExpression('$nodes.fetch.body.total + $nodes.score * 2');
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    expect(compiled.expression.fast).toBe(true);
+    expect(compiled.expression.nodeRefs).toEqual(['fetch', 'score']);
+    expect(compiled.expression.evaluate(null, scope)).toBe(56);
+  });
+
+  it('leaves lambdas, predicates and regexes to the interpreter', () => {
+    for (const source of ['$map(a, function($x){ $x })', 'a[b > 1]', '$match(a, /x/)']) {
+      const compiled = compileExpression(source);
+      if (!compiled.ok) throw new Error(compiled.problem.message);
+      expect(compiled.expression.fast).toBe(false);
+    }
+  });
+
+  it('hands errors to jsonata, so messages and offsets are the interpreter ones', async () => {
+    const compiled = compileExpression('a + "x"');
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    expect(compiled.expression.fast).toBe(true);
+    await expect(compiled.expression.evaluate({ a: 1 }, scope)).rejects.toMatchObject({
+      problem: { code: 'EXPRESSION_ERROR', position: 2 },
+    });
+  });
+
+  it('returns plain arrays without sequence marks', () => {
+    const compiled = compileExpression('items.price');
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    const result = compiled.expression.evaluate({ items: [{ price: 1 }, { price: 2 }] }, scope);
+    expect(result).toEqual([1, 2]);
+    expect(Object.keys(result as object)).toEqual(['0', '1']);
+  });
+
+  it('refuses non-finite numbers with "result is not JSON"', () => {
+    const compiled = compileExpression('{"ratio": a / b}');
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    expect(() => compiled.expression.evaluate({ a: 1, b: 0 }, scope)).toThrow(
+      /^result is not JSON: Infinity/,
+    );
+  });
+});

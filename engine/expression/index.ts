@@ -3,18 +3,20 @@
 //
 // Compiling parses with jsonata 2.2 (what runs) and 2.0.6 (what AWS Step
 // Functions accepts), walks the AST for `$nodes.<id>` references and refused
-// constructs, and installs the step/depth/size guards. Results are cached by
-// source text, so an edit recompiles only the expressions whose text changed.
+// constructs, and installs the step/depth/size guards. Simple expressions also
+// get a synchronous closure from fast/ (no interpreter on the hot path).
+// Results are cached by source text, so an edit recompiles only the
+// expressions whose text changed.
 
 import type { Json } from '../types.ts';
 import {
   ExpressionFailure,
   type CompileExpressionResult,
-  type CompiledExpression,
   type EvalScope,
   type ExpressionProblem,
 } from './api.ts';
-import { LimitExceeded, LIMITS, installHooks, scopeBindings } from './guards.ts';
+import { FAST_FALLBACK, compileFast } from './fast/index.ts';
+import { LimitExceeded, LIMITS, fastPathIsBounded, installHooks, scopeBindings } from './guards.ts';
 import { Re2RegexEngine, UnsupportedRegex } from './regex.ts';
 import { NotJson, assertFastResult, toJson } from './result.ts';
 import {
@@ -33,18 +35,6 @@ export type {
 } from './api.ts';
 export { LIMITS as EXPRESSION_LIMITS } from './guards.ts';
 export { RESULT_LIMITS } from './result.ts';
-
-/** A compiled fast-path closure: sync, no jsonata interpreter. */
-type FastEvaluator = (input: Json, scope: EvalScope) => Json | undefined;
-
-/**
- * The seam for engine/expression/fast/ (the fast-path compiler). Until it
- * lands, every expression takes the interpreter path.
- */
-function compileFast(ast: unknown): FastEvaluator | undefined {
-  void ast;
-  return undefined;
-}
 
 /** Most compiled expressions kept; an editor session rarely has more live texts. */
 export const EXPRESSION_CACHE_CAPACITY = 2_000;
@@ -93,38 +83,42 @@ function compileUncached(source: string): CompileExpressionResult {
   if (!analysis.ok) return analysis;
   const nodeRefs: readonly string[] = Object.freeze(analysis.nodeRefs);
 
-  const fast = compileFast(ast);
-  if (fast !== undefined) {
-    const expression: CompiledExpression = {
-      source,
-      nodeRefs,
-      fast: true,
-      evaluate(input: Json, scope: EvalScope): Json | undefined {
-        try {
-          return assertFastResult(fast(input, scope));
-        } catch (err) {
-          throw toFailure(source, err);
-        }
-      },
-    };
-    return { ok: true, expression };
+  installHooks(parsed);
+  const interpret = async (input: Json, scope: EvalScope): Promise<Json | undefined> => {
+    try {
+      const bindings = await scopeBindings(scope);
+      return toJson(await parsed.evaluate(input, bindings));
+    } catch (err) {
+      throw toFailure(source, err);
+    }
+  };
+
+  const fast = fastPathIsBounded(ast) ? compileFast(ast) : undefined;
+  if (fast === undefined) {
+    return { ok: true, expression: { source, nodeRefs, fast: false, evaluate: interpret } };
   }
 
-  installHooks(parsed);
-  const expression: CompiledExpression = {
-    source,
-    nodeRefs,
-    fast: false,
-    async evaluate(input: Json, scope: EvalScope): Promise<Json | undefined> {
-      try {
-        const bindings = await scopeBindings(scope);
-        return toJson(await parsed.evaluate(input, bindings));
-      } catch (err) {
-        throw toFailure(source, err);
-      }
-    },
+  // The fast path answers synchronously. Where jsonata would raise an error it
+  // returns FAST_FALLBACK, and jsonata (the one source of truth for errors)
+  // runs the same text; an unexpected throw takes the same route.
+  const evaluate = (
+    input: Json,
+    scope: EvalScope,
+  ): Json | undefined | Promise<Json | undefined> => {
+    let value: ReturnType<typeof fast>;
+    try {
+      value = fast(input, scope);
+    } catch {
+      return interpret(input, scope);
+    }
+    if (value === FAST_FALLBACK) return interpret(input, scope);
+    try {
+      return assertFastResult(value);
+    } catch (err) {
+      throw toFailure(source, err);
+    }
   };
-  return { ok: true, expression };
+  return { ok: true, expression: { source, nodeRefs, fast: true, evaluate } };
 }
 
 /** jsonata's own guard codes: recursion, timeout, range and sequence size. */

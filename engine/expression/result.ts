@@ -4,6 +4,7 @@
 // boundary (structured clone) and JSON.stringify all need plain data.
 
 import type { Json } from '../types.ts';
+import { LIMITS } from './guards.ts';
 
 export const RESULT_LIMITS = {
   /** Deepest nesting a result may have. */
@@ -18,6 +19,15 @@ export class NotJson extends Error {
     super(`result is not JSON: ${reason}`);
     this.name = 'NotJson';
   }
+}
+
+function checkedString(value: string): string {
+  if (value.length > LIMITS.stringLength) {
+    throw new NotJson(
+      `it holds a string of ${value.length.toLocaleString('en-US')} characters, past the limit of ${LIMITS.stringLength.toLocaleString('en-US')}`,
+    );
+  }
+  return value;
 }
 
 function isFunctionLike(value: object): boolean {
@@ -44,6 +54,7 @@ export function toJson(value: unknown): Json | undefined {
       case 'undefined':
         return undefined;
       case 'string':
+        return checkedString(item);
       case 'boolean':
         return item;
       case 'number':
@@ -94,7 +105,8 @@ export function toJson(value: unknown): Json | undefined {
 
 /**
  * The cheap check for the fast path: its closures build values from JSON input
- * with plain operators, so what can go wrong is a non-finite number or a hole.
+ * with plain operators, so what can go wrong is a non-finite number, a hole or
+ * an array still carrying jsonata's sequence marks.
  * Walks the value without copying it and copies (through `toJson`) only when
  * something needs fixing or refusing.
  */
@@ -105,6 +117,7 @@ export function assertFastResult(value: Json | undefined): Json | undefined {
     }
     return value;
   }
+  if (typeof value === 'string') return checkedString(value);
   if (typeof value !== 'object' || value === null) return value;
   return isCleanJson(value, 0) ? value : toJson(value);
 }
@@ -112,6 +125,7 @@ export function assertFastResult(value: Json | undefined): Json | undefined {
 function isCleanJson(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
+      return value.length <= LIMITS.stringLength;
     case 'boolean':
       return true;
     case 'number':
@@ -120,6 +134,9 @@ function isCleanJson(value: unknown, depth: number): boolean {
       if (value === null) return true;
       if (depth >= RESULT_LIMITS.depth) return false;
       if (Array.isArray(value)) {
+        // jsonata's sequence marks (`sequence`, `keepSingleton`, …) are extra
+        // own keys; structured clone would carry them, so such arrays are copied.
+        if (Object.keys(value).length !== value.length) return false;
         for (const item of value as unknown[]) if (!isCleanJson(item, depth + 1)) return false;
         return true;
       }

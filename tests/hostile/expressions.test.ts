@@ -175,6 +175,14 @@ const cases: HostileCase[] = [
     source: '$reduce([1..40], function($a, $i){ {"l": $a, "r": $a} }, 1)',
     outcome: { runError: 'EXPRESSION_ERROR', message: /^result is not JSON/ },
   },
+  {
+    name: 'nested $string escaping that doubles at every level',
+    source: Array.from({ length: 27 }).reduce<string>(
+      (inner) => `$string([${inner}])`,
+      '"\\\\\\""',
+    ),
+    outcome: { runError: 'LIMIT_EXCEEDED' },
+  },
   // Regular expressions cannot backtrack catastrophically.
   {
     name: 'catastrophic regex (a+)+$',
