@@ -39,7 +39,7 @@ export function runInWorker(job: RunJob, limits: WorkerLimits): Promise<RunReply
               finish(
                 stopped(
                   'RUN_TIMEOUT',
-                  `the run did not finish within ${limits.timeoutSeconds} seconds and was stopped`,
+                  `the run did not finish within ${limits.timeoutSeconds} s and was stopped`,
                 ),
               ),
             limits.timeoutSeconds * 1000,

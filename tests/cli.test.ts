@@ -1,0 +1,303 @@
+// The CLI as a user meets it: a separate process, JSON on stdout, messages on
+// stderr, and exit codes 0 succeeded, 1 failed, 2 invalid or wrong usage,
+// 3 waiting.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const MAIN = join(ROOT, 'engine/cli/main.ts');
+const PURCHASE_ORDER = join(ROOT, 'public/samples/purchase-order.json');
+const ONBOARDING = join(ROOT, 'public/samples/employee-onboarding.json');
+const scratch = mkdtempSync(join(tmpdir(), 'weft-cli-'));
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function json(outcome: Outcome): Record<string, unknown> {
+  return JSON.parse(outcome.stdout) as Record<string, unknown>;
+}
+
+function file(name: string, content: unknown): string {
+  const path = join(scratch, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function workflow(nodes: unknown[], edges: unknown[]): Record<string, unknown> {
+  return { format: 'weft/v1', id: 'test', name: 'test', nodes, edges };
+}
+
+const approvalOnly = workflow(
+  [
+    { id: 'start', kind: 'trigger' },
+    { id: 'gate', kind: 'approval', config: { message: '"Ship it?"' } },
+    { id: 'out', kind: 'output' },
+  ],
+  [
+    { source: 'start', target: 'gate' },
+    { source: 'gate', sourcePort: 'approved', target: 'out' },
+  ],
+);
+
+describe('usage', () => {
+  it('prints usage and exits 0 for --help', async () => {
+    const r = await cli('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: npm run flow -- <command>');
+    expect(r.stdout).toContain('validate <file>');
+  });
+
+  it('prints usage to stderr and exits 2 with no arguments', async () => {
+    const r = await cli();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage:');
+  });
+
+  it('names an unknown command or option and exits 2', async () => {
+    const command = await cli('launch', PURCHASE_ORDER);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('unknown command "launch"');
+    const option = await cli('run', PURCHASE_ORDER, '--verbose');
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("'--verbose'");
+  });
+
+  it('refuses --input together with --sample, and a bad --timeout', async () => {
+    const both = await cli('run', PURCHASE_ORDER, '--input', PURCHASE_ORDER, '--sample', 'x');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --input or --sample, not both');
+    const timeout = await cli('run', PURCHASE_ORDER, '--timeout', 'soon');
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toContain('--timeout takes a positive number of seconds');
+  });
+});
+
+describe('validate', () => {
+  it('reports a valid sample with exit 0', async () => {
+    const r = await cli('validate', PURCHASE_ORDER);
+    expect(r.code).toBe(0);
+    expect(json(r)).toEqual({ valid: true, errors: [], warnings: [] });
+  });
+
+  it('lists the problems of an invalid graph with path, code and message, exit 2', async () => {
+    const cyclic = file(
+      'cycle.json',
+      workflow(
+        [
+          { id: 'start', kind: 'trigger' },
+          { id: 'a', kind: 'transform', config: { expression: '$' } },
+          { id: 'b', kind: 'transform', config: { expression: '$' } },
+        ],
+        [
+          { source: 'start', target: 'a' },
+          { source: 'a', target: 'b' },
+          { source: 'b', target: 'a' },
+        ],
+      ),
+    );
+    const r = await cli('validate', cyclic);
+    expect(r.code).toBe(2);
+    const out = json(r) as { valid: boolean; errors: { path: string; code: string }[] };
+    expect(out.valid).toBe(false);
+    expect(out.errors).toEqual([{ path: '/nodes/1', code: 'CYCLE', message: expect.any(String) }]);
+    expect(r.stderr).toMatch(/cycle\.json: error \/nodes\/1 CYCLE: .*"a".*"b"/);
+  });
+
+  it('reports a file in the wrong format as SCHEMA_INVALID, exit 2', async () => {
+    const r = await cli('validate', file('array.json', [{ id: 'start', kind: 'trigger' }]));
+    expect(r.code).toBe(2);
+    const out = json(r) as { errors: { code: string }[] };
+    expect(out.errors.map((e) => e.code)).toEqual(['SCHEMA_INVALID']);
+  });
+
+  it('names a file that is not JSON and the spot where it breaks, exit 2', async () => {
+    const broken = file('broken.json', '{\n  "format": "weft/v1",\n  "id": "x",,\n}');
+    const r = await cli('validate', broken);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('broken.json is not valid JSON');
+    expect(r.stderr).toContain('line 3, column 13');
+  });
+
+  it('says when the file does not exist, exit 2', async () => {
+    const r = await cli('validate', join(scratch, 'nowhere.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nowhere.json: no such file');
+  });
+
+  it('refuses hostile files with a clear message instead of crashing', async () => {
+    const deep = await cli('validate', file('deep.json', '['.repeat(10_000) + ']'.repeat(10_000)));
+    expect(deep.code).toBe(2);
+    expect(deep.stderr).toContain('nesting deeper than 512 levels');
+    const huge = file('huge.json', `"${'x'.repeat(17 * 1024 * 1024)}"`);
+    const big = await cli('validate', huge);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain('files up to 16.0 MB are accepted');
+  });
+});
+
+describe('run', () => {
+  it('runs the first sample when neither --input nor --sample is given, exit 0', async () => {
+    const r = await cli('run', PURCHASE_ORDER);
+    expect(r.code).toBe(0);
+    const result = json(r) as { status: string; output: unknown };
+    expect(result.status).toBe('succeeded');
+    expect(result.output).toEqual({
+      status: 'ordered',
+      poNumber: 'PO-2026-0142',
+      vendor: 'Acme Office Supply',
+      total: 115.5,
+    });
+  });
+
+  it('runs a named sample', async () => {
+    const r = await cli('run', PURCHASE_ORDER, '--sample', 'unmapped department');
+    expect(r.code).toBe(0);
+    expect((json(r) as { output: { status: string } }).output.status).toBe('manual entry');
+  });
+
+  it('lists the samples when the named one does not exist, exit 2', async () => {
+    const r = await cli('run', PURCHASE_ORDER, '--sample', 'big order');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('has no sample "big order"');
+    expect(r.stderr).toContain('office supplies');
+    expect(r.stderr).toContain('unapproved vendor');
+  });
+
+  it('takes the input from --input, and reports a failed run with exit 1', async () => {
+    const input = file('order.json', { requester: 'Kim', department: 'Engineering', items: [] });
+    const r = await cli('run', PURCHASE_ORDER, '--input', input);
+    expect(r.code).toBe(1);
+    const result = json(r) as { status: string; error: { code: string; node: string } };
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'INPUT_INVALID', node: 'start' });
+    expect(r.stderr).toContain('the run failed at node "start": INPUT_INVALID');
+  });
+
+  it('refuses an input file that is not JSON, exit 2', async () => {
+    const r = await cli('run', PURCHASE_ORDER, '--input', file('input.json', "{ amount: 'x' }"));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('input.json is not valid JSON');
+    expect(r.stderr).toContain('expected a property name in double quotes at line 1, column 3');
+  });
+
+  it('applies --decisions to approval nodes', async () => {
+    const decisions = file('decisions.json', { approve: 'rejected' });
+    const r = await cli('run', PURCHASE_ORDER, '--sample', 'new laptops', '--decisions', decisions);
+    expect(r.code).toBe(0);
+    const result = json(r) as { output: unknown; nodes: Record<string, { port?: string }> };
+    expect(result.nodes.approve?.port).toBe('rejected');
+    expect(result.output).toEqual({
+      status: 'declined',
+      total: 8352,
+      requester: 'Priya Natarajan',
+    });
+  });
+
+  it('refuses decisions that are not approved or rejected, exit 2', async () => {
+    const decisions = file('maybe.json', { approve: 'maybe' });
+    const r = await cli('run', PURCHASE_ORDER, '--decisions', decisions);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the decision for "approve" must be "approved" or "rejected"');
+  });
+
+  it('exits 3 when a live run waits for an approval', async () => {
+    const r = await cli('run', file('approval.json', approvalOnly), '--live');
+    expect(r.code).toBe(3);
+    const result = json(r) as { status: string; nodes: Record<string, { status: string }> };
+    expect(result.status).toBe('waiting');
+    expect(result.nodes.gate?.status).toBe('waiting');
+    expect(r.stderr).toContain('waiting for: gate');
+  });
+
+  it('prints the diagnostics of an invalid definition and exits 2', async () => {
+    const invalid = file(
+      'invalid.json',
+      workflow(
+        [
+          { id: 'start', kind: 'trigger' },
+          { id: 'calc', kind: 'transform', config: { expression: 'amount >' } },
+        ],
+        [{ source: 'start', target: 'calc' }],
+      ),
+    );
+    const r = await cli('run', invalid);
+    expect(r.code).toBe(2);
+    const out = json(r) as { valid: boolean; errors: { path: string; code: string }[] };
+    expect(out.valid).toBe(false);
+    expect(out.errors[0]).toMatchObject({
+      path: '/nodes/1/config/expression',
+      code: 'EXPRESSION_SYNTAX',
+    });
+    expect(r.stderr).toContain('error /nodes/1/config/expression EXPRESSION_SYNTAX:');
+  });
+
+  it('resolves a sub-workflow id to <id>.json beside the file', async () => {
+    const r = await cli('run', ONBOARDING, '--sample', 'remote designer');
+    expect(r.code).toBe(0);
+    const result = json(r) as { output: { accounts: unknown; shipped: boolean } };
+    expect(result.output.accounts).toEqual({
+      login: 'mateo.alvarez@example.com',
+      directoryId: '00u1f8kq2XxYz',
+      groups: ['everyone', 'design'],
+      github: 'not needed',
+    });
+    expect(result.output.shipped).toBe(true);
+  });
+
+  it('cuts off a runaway run at --timeout and still reports it, exit 1', async () => {
+    // Each item stays under the expression step budget, so only the timeout stops it.
+    const runaway = file(
+      'runaway.json',
+      workflow(
+        [
+          { id: 'start', kind: 'trigger' },
+          {
+            id: 'spin',
+            kind: 'map',
+            config: {
+              items: '[1..100000]',
+              expression: '$reduce([1..100000], function($a, $b) { $a + $b })',
+            },
+          },
+          { id: 'out', kind: 'output' },
+        ],
+        [
+          { source: 'start', target: 'spin' },
+          { source: 'spin', target: 'out' },
+        ],
+      ),
+    );
+    const r = await cli('run', runaway, '--timeout', '1');
+    expect(r.code).toBe(1);
+    const result = json(r) as { status: string; error: { code: string; message: string } };
+    expect(result.status).toBe('failed');
+    expect(result.error.code).toBe('RUN_TIMEOUT');
+    expect(result.error.message).toContain('within 1 s');
+    expect(r.stderr).toContain('RUN_TIMEOUT');
+  });
+});
