@@ -60,33 +60,45 @@ function stringToString(op: (s: string) => Value): FastFunction {
 /** Keyed by name without the `$`. A Map, so `$constructor` finds nothing. */
 export const FAST_FUNCTIONS: ReadonlyMap<string, FastFunction> = new Map<string, FastFunction>([
   // <a<n>:n>
-  ['sum', unary((arg) => {
-    const numbers = arrayOf(arg, 'n');
-    return numbers === undefined ? undefined : total(numbers);
-  })],
+  [
+    'sum',
+    unary((arg) => {
+      const numbers = arrayOf(arg, 'n');
+      return numbers === undefined ? undefined : total(numbers);
+    }),
+  ],
   // <a:n>
   ['count', unary((arg) => (arg === undefined ? 0 : Array.isArray(arg) ? arg.length : 1))],
   // <a<n>:n>
-  ['max', unary((arg) => {
-    const numbers = arrayOf(arg, 'n');
-    return numbers === undefined || numbers.length === 0
-      ? undefined
-      : Math.max(...(numbers as number[]));
-  })],
+  [
+    'max',
+    unary((arg) => {
+      const numbers = arrayOf(arg, 'n');
+      return numbers === undefined || numbers.length === 0
+        ? undefined
+        : Math.max(...(numbers as number[]));
+    }),
+  ],
   // <a<n>:n>
-  ['min', unary((arg) => {
-    const numbers = arrayOf(arg, 'n');
-    return numbers === undefined || numbers.length === 0
-      ? undefined
-      : Math.min(...(numbers as number[]));
-  })],
+  [
+    'min',
+    unary((arg) => {
+      const numbers = arrayOf(arg, 'n');
+      return numbers === undefined || numbers.length === 0
+        ? undefined
+        : Math.min(...(numbers as number[]));
+    }),
+  ],
   // <a<n>:n>
-  ['average', unary((arg) => {
-    const numbers = arrayOf(arg, 'n');
-    return numbers === undefined || numbers.length === 0
-      ? undefined
-      : total(numbers) / numbers.length;
-  })],
+  [
+    'average',
+    unary((arg) => {
+      const numbers = arrayOf(arg, 'n');
+      return numbers === undefined || numbers.length === 0
+        ? undefined
+        : total(numbers) / numbers.length;
+    }),
+  ],
   // <x-b?:s>, one argument
   ['string', unary(toJsonataString)],
   // <(nsb)-:n>
@@ -104,15 +116,18 @@ export const FAST_FUNCTIONS: ReadonlyMap<string, FastFunction> = new Map<string,
   // <s-:s>
   ['lowercase', stringToString((s) => s.toLowerCase())],
   // <n-n?:n>
-  ['round', {
-    minArgs: 1,
-    maxArgs: 2,
-    call: (args) => {
-      const n = optionalNumber(args[0]);
-      const precision = optionalNumber(args[1]);
-      return n === undefined ? undefined : roundHalfEven(n, precision);
+  [
+    'round',
+    {
+      minArgs: 1,
+      maxArgs: 2,
+      call: (args) => {
+        const n = optionalNumber(args[0]);
+        const precision = optionalNumber(args[1]);
+        return n === undefined ? undefined : roundHalfEven(n, precision);
+      },
     },
-  }],
+  ],
   // <n-:n>
   ['floor', numeric(Math.floor)],
   // <n-:n>
@@ -122,13 +137,16 @@ export const FAST_FUNCTIONS: ReadonlyMap<string, FastFunction> = new Map<string,
   // <x-:a<s>>
   ['keys', unary(keysOf)],
   // <a<s>s?:s>
-  ['join', {
-    minArgs: 1,
-    maxArgs: 2,
-    call: (args) => {
-      const strings = arrayOf(args[0], 's');
-      const separator = optionalString(args[1]);
-      return strings === undefined ? undefined : strings.join(separator ?? '');
+  [
+    'join',
+    {
+      minArgs: 1,
+      maxArgs: 2,
+      call: (args) => {
+        const strings = arrayOf(args[0], 's');
+        const separator = optionalString(args[1]);
+        return strings === undefined ? undefined : strings.join(separator ?? '');
+      },
     },
-  }],
+  ],
 ]);

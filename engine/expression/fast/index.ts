@@ -215,8 +215,7 @@ function compilePath(node: AstNode): Closure | undefined {
 function generalPath(head: Closure | undefined, names: readonly string[]): Closure {
   const stepCount = names.length + (head === undefined ? 0 : 1);
   return (ctx, env) => {
-    let input: Json[] =
-      head === undefined && Array.isArray(ctx) ? ctx : singletonSequence(ctx);
+    let input: Json[] = head === undefined && Array.isArray(ctx) ? ctx : singletonSequence(ctx);
     let result: Json[] = input;
     for (let i = 0; i < stepCount; i++) {
       const matches: Json[] = [];
@@ -319,7 +318,11 @@ function equality(l: Value, r: Value): boolean {
 }
 
 /** evaluateComparisonExpression: strings with strings, numbers with numbers. */
-function compare(l: Value, r: Value, op: <T extends number | string>(a: T, b: T) => boolean): Value {
+function compare(
+  l: Value,
+  r: Value,
+  op: <T extends number | string>(a: T, b: T) => boolean,
+): Value {
   const lt = typeof l;
   const rt = typeof r;
   const lok = lt === 'undefined' || lt === 'string' || lt === 'number';
