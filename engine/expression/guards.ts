@@ -116,6 +116,8 @@ interface Natives {
   fromMillis: NativeFunction;
   now: NativeFunction;
   clone: NativeFunction;
+  distinct: NativeFunction;
+  split: NativeFunction;
 }
 
 function isNative(value: unknown): value is NativeFunction {
@@ -131,10 +133,12 @@ function isNative(value: unknown): value is NativeFunction {
 // function objects (with their signatures) so the guarded versions validate
 // arguments exactly as the originals do. Started at load; resolved long before
 // the first run needs it.
-const nativesReady: Promise<Natives> = jsonata('[$pad, $string, $join, $fromMillis, $now, $clone]')
+const nativesReady: Promise<Natives> = jsonata(
+  '[$pad, $string, $join, $fromMillis, $now, $clone, $distinct, $split]',
+)
   .evaluate(null)
   .then((list: unknown) => {
-    const [pad, string, join, fromMillis, now, clone] = Array.isArray(list)
+    const [pad, string, join, fromMillis, now, clone, distinct, split] = Array.isArray(list)
       ? (list as unknown[])
       : [];
     if (
@@ -143,20 +147,31 @@ const nativesReady: Promise<Natives> = jsonata('[$pad, $string, $join, $fromMill
       !isNative(join) ||
       !isNative(fromMillis) ||
       !isNative(now) ||
-      !isNative(clone)
+      !isNative(clone) ||
+      !isNative(distinct) ||
+      !isNative(split)
     ) {
       throw new Error('jsonata built-ins have an unexpected shape');
     }
-    return { pad, string, join, fromMillis, now, clone };
+    return { pad, string, join, fromMillis, now, clone, distinct, split };
   });
 
-function guarded(native: NativeFunction, check: (args: unknown[]) => void): NativeFunction {
+/**
+ * Wraps a built-in with its own signature. jsonata's partial application
+ * (`$pad(?, 5)`) reads the parameter list from the implementation's source
+ * text, so each wrapper spells out the original's parameters instead of
+ * taking `...args`, and keeps the original's arity.
+ */
+function wrap(
+  native: NativeFunction,
+  implementation: (this: unknown, ...args: never[]) => unknown,
+): NativeFunction {
+  // Higher-order functions ($map, $filter, …) pass as many arguments as the
+  // implementation's `length` says, so it must match the original's.
+  Object.defineProperty(implementation, 'length', { value: native.implementation.length });
   const wrapped: NativeFunction = {
     _jsonata_function: true,
-    implementation(this: unknown, ...args: unknown[]) {
-      check(args);
-      return native.implementation.apply(this, args);
-    },
+    implementation: implementation as NativeFunction['implementation'],
   };
   if (native.signature !== undefined) wrapped.signature = native.signature;
   return wrapped;
@@ -218,41 +233,74 @@ export async function scopeBindings(scope: EvalScope): Promise<ScopeBindings> {
 }
 
 // The guarded built-ins do not depend on the scope: build them once.
-let guardedCache:
-  | { pad: NativeFunction; string: NativeFunction; join: NativeFunction; clone: NativeFunction }
-  | undefined;
+/** Above this many items, `$distinct` (quadratic in jsonata) must have only scalar items. */
+const DISTINCT_QUADRATIC_MAX = 5_000;
 
-function guardedBuiltins(natives: Natives): NonNullable<typeof guardedCache> {
+type Guarded = Record<'pad' | 'string' | 'join' | 'clone' | 'distinct' | 'split', NativeFunction>;
+
+// The guarded built-ins do not depend on the scope: build them once.
+let guardedCache: Guarded | undefined;
+
+function guardedBuiltins(natives: Natives): Guarded {
   guardedCache ??= {
-    pad: guarded(natives.pad, ([, width]) => {
+    pad: wrap(natives.pad, function (this: unknown, str: unknown, width: unknown, char: unknown) {
       if (typeof width === 'number' && Math.abs(width) > LIMITS.stringLength) {
         throw new LimitExceeded(
           `$pad width ${width} is larger than the limit of ${LIMITS.stringLength.toLocaleString('en-US')} characters`,
         );
       }
+      return natives.pad.implementation.call(this, str, width, char);
     }),
-    string: guarded(natives.string, ([value]) => {
-      checkSerializedSize(value);
+    string: wrap(natives.string, function (this: unknown, arg: unknown, prettify: unknown) {
+      checkSerializedSize(arg);
+      return natives.string.implementation.call(this, arg, prettify);
     }),
-    join: guarded(natives.join, ([strings, separator]) => {
-      if (!Array.isArray(strings)) return;
-      const sep = typeof separator === 'string' ? separator.length : 0;
-      let total = 0;
-      for (const s of strings) total += (typeof s === 'string' ? s.length : 0) + sep;
-      checkStringLength(total - sep);
+    join: wrap(natives.join, function (this: unknown, strs: unknown, separator: unknown) {
+      if (Array.isArray(strs)) {
+        const sep = typeof separator === 'string' ? separator.length : 0;
+        let total = 0;
+        for (const s of strs as unknown[]) total += (typeof s === 'string' ? s.length : 0) + sep;
+        checkStringLength(total - sep);
+      }
+      return natives.join.implementation.call(this, strs, separator);
     }),
     // The transform operator (`~> |…|…|`) copies its input with `$clone`, then
     // assigns the update's members onto the copy. On an ordinary object,
     // assigning `__proto__` would swap the copy's prototype and lose the data;
     // on a null-prototype copy it is an ordinary member.
-    clone: {
-      _jsonata_function: true,
-      implementation(this: unknown, value: unknown) {
-        checkSerializedSize(value);
-        return withNullPrototypes(natives.clone.implementation.call(this, value));
+    clone: wrap(natives.clone, function (this: unknown, arg: unknown) {
+      checkSerializedSize(arg);
+      return withNullPrototypes(natives.clone.implementation.call(this, arg));
+    }),
+    // jsonata compares every item with every kept one: a million items is 10^12
+    // comparisons inside one step, out of reach of the step budget. Scalars
+    // (the usual case) get the same answer from a Set in linear time.
+    distinct: wrap(natives.distinct, function (this: unknown, arr: unknown) {
+      if (!Array.isArray(arr) || arr.length <= DISTINCT_QUADRATIC_MAX) {
+        return natives.distinct.implementation.call(this, arr);
+      }
+      const items = arr as unknown[];
+      if (!items.every((item) => item === null || typeof item !== 'object')) {
+        throw new LimitExceeded(
+          `$distinct of more than ${DISTINCT_QUADRATIC_MAX.toLocaleString('en-US')} objects or arrays would take too long`,
+        );
+      }
+      const unique = [...new Set(items)];
+      if ((arr as { sequence?: unknown }).sequence === true) {
+        Object.defineProperty(unique, 'sequence', { value: true, enumerable: false });
+      }
+      return unique;
+    }),
+    // Splitting a long string on "" makes one item per character.
+    split: wrap(
+      natives.split,
+      function (this: unknown, str: unknown, separator: unknown, limit: unknown) {
+        if (separator === '' && typeof str === 'string' && typeof limit !== 'number') {
+          checkSequenceLength(str.length);
+        }
+        return natives.split.implementation.call(this, str, separator, limit);
       },
-      ...(natives.clone.signature === undefined ? {} : { signature: natives.clone.signature }),
-    },
+    ),
   };
   return guardedCache;
 }

@@ -253,6 +253,36 @@ describe('evaluate: guards', () => {
   });
 });
 
+describe('evaluate: guarded built-ins behave like the originals', () => {
+  it.each([
+    ['($p := $pad(?, 5, "#"); $p("a"))', 'a####'],
+    ['($s := $string(?); $s(12))', '12'],
+    ['($j := $join(?, ","); $j(["a", "b"]))', 'a,b'],
+    ['["a", "b"] ~> $join("-")', 'a-b'],
+    ['$map([1, 2], $string)', ['1', '2']],
+    ['$map(["a", "b"], $pad(?, 2, "."))', ['a.', 'b.']],
+    ['$filter(["a", "", "b"], $string)', ['a', 'b']],
+    ['$string({"a": 1}, true)', '{\n  "a": 1\n}'],
+    ['$split("a,b", ",")', ['a', 'b']],
+    ['$distinct([1, 2, 1, "x", "x"])', [1, 2, 'x']],
+    ['$clone({"a": [1, {"b": 2}]})', { a: [1, { b: 2 }] }],
+    ['($n := $now(?); $n("[Y0001]"))', '2024'],
+  ])('%j gives %j', async (source, expected) => {
+    expect(await run(source)).toEqual(expected);
+  });
+
+  it('de-duplicates long lists of scalars in linear time, in order', async () => {
+    expect(await run('$count($distinct([1..20000].($ % 7)))')).toBe(7);
+    expect(await run('$distinct([1..20000].($ % 3))')).toEqual([1, 2, 0]);
+  });
+
+  it('refuses a quadratic $distinct over many objects', async () => {
+    const problem = await runProblem('$distinct([1..20000].{"v": $})');
+    expect(problem.code).toBe('LIMIT_EXCEEDED');
+    expect(problem.message).toMatch(/\$distinct/);
+  });
+});
+
 describe('evaluate: regular expressions run on RE2', () => {
   it('matches, replaces, splits and tests like JSONata', async () => {
     expect(await run("$match('abcabc', /(b)c/)")).toEqual([
