@@ -28,7 +28,11 @@ function saveLabel(save: SaveIndicator): { text: string; tone: string; title: st
 
 function SaveStatus() {
   const save = useWorkspace((s) => s.save);
-  const { text, tone, title } = saveLabel(save);
+  const phase = useWorkspace((s) => s.phase);
+  const { text, tone, title } =
+    phase === 'starting'
+      ? { text: 'Opening…', tone: 'busy', title: 'Opening your workspace.' }
+      : saveLabel(save);
   return (
     <span
       className={`ws-save ws-save-${tone}`}
