@@ -1,0 +1,245 @@
+import fc from 'fast-check';
+import jsonata from 'jsonata';
+import { describe, expect, it } from 'vitest';
+import type { Json } from '../../types.ts';
+import type { EvalScope } from '../api.ts';
+import { FAST_FALLBACK, compileFast } from './index.ts';
+
+const scope: EvalScope = {
+  input: { order: { id: 'po-1', amount: 1200 } },
+  nodes: { price: 30, qty: 4, fetch: { body: { items: [{ sku: 'a' }, { sku: 'b' }] } } },
+  now: 0,
+  random: () => 0.5,
+};
+
+function fast(source: string) {
+  const evaluator = compileFast(jsonata(source).ast());
+  if (evaluator === undefined) throw new Error(`not on the fast path: ${source}`);
+  return evaluator;
+}
+
+/** A result without jsonata's sequence marks, as the engine stores it. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+/** jsonata's own answer, with Weft's scope bound the way the expression module binds it. */
+async function reference(source: string, input: unknown, s: EvalScope = scope) {
+  try {
+    const value: unknown = await jsonata(source).evaluate(input, {
+      input: s.input,
+      nodes: s.nodes,
+    });
+    return { ok: true as const, value };
+  } catch (error) {
+    return { ok: false as const, code: (error as { code?: string }).code };
+  }
+}
+
+/** Equal as jsonata's results are: by items and keys (in order), ignoring sequence marks. */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => same(item, b[i]));
+  }
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  return (
+    ak.length === bk.length &&
+    ak.every(
+      (key, i) =>
+        key === bk[i] &&
+        same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    )
+  );
+}
+
+describe('compileFast', () => {
+  it('adds two upstream node outputs', () => {
+    expect(fast('$nodes.price * $nodes.qty + 1')({}, scope)).toBe(121);
+  });
+
+  it('propagates a missing operand as nothing, and compares it as false', () => {
+    expect(fast('$nodes.price + $nodes.missing')({}, scope)).toBeUndefined();
+    expect(fast('$nodes.missing = 1')({}, scope)).toBe(false);
+    expect(fast('$nodes.missing < 1')({}, scope)).toBeUndefined();
+  });
+
+  it('reads the workflow input and the node input', () => {
+    expect(fast('$input.order.amount > 1000 and amount < 5')({ amount: 2 }, scope)).toBe(true);
+    expect(fast('$$.a & "-" & $.b')({ a: 'x', b: 2 }, scope)).toBe('x-2');
+  });
+
+  it('maps paths over arrays and flattens them as jsonata does', () => {
+    expect(plain(fast('$nodes.fetch.body.items.sku')({}, scope))).toEqual(['a', 'b']);
+    const input = { items: [{ p: 1 }, { p: [2, 3] }, { q: 9 }] };
+    expect(plain(fast('items.p')(input, scope))).toEqual([1, 2, 3]);
+    expect(fast('$sum(items.p)')(input, scope)).toBe(6);
+    expect(fast('$count(items)')(input, scope)).toBe(3);
+    // A one-item result unwraps; an array stored in the data stays an array.
+    expect(fast('items.q')(input, scope)).toBe(9);
+    expect(fast('x.y')({ x: { y: [5] } }, scope)).toEqual([5]);
+  });
+
+  it('builds objects and arrays', () => {
+    expect(
+      fast('{"total": a + b, "none": c, "list": [a, [b], ks]}')({ a: 1, b: 2, ks: [3, 4] }, scope),
+    ).toEqual({ total: 3, list: [1, [2], 3, 4] });
+  });
+
+  it('hands errors back to jsonata instead of guessing them', () => {
+    expect(fast('"a" + 1')({}, scope)).toBe(FAST_FALLBACK);
+    expect(fast('a < "b"')({ a: 1 }, scope)).toBe(FAST_FALLBACK);
+    expect(fast('$sum(["a"])')({}, scope)).toBe(FAST_FALLBACK);
+    expect(fast('$string(1/0)')({}, scope)).toBe(FAST_FALLBACK);
+    expect(fast('{"k": 1, "k": 2}')({}, scope)).toBe(FAST_FALLBACK);
+  });
+
+  it('declines what it does not reproduce', () => {
+    for (const source of [
+      'items[p > 1]',
+      'items.(p * 2)',
+      '$map(items, function($i) { $i })',
+      '($x := 1; $x)',
+      '*.p',
+      '**.p',
+      'a[]',
+      '$random()',
+      '$unknownBinding',
+      '$string(a, true)',
+      '$sum()',
+      'a ~> $string()',
+      '[1..3]',
+    ]) {
+      expect(compileFast(jsonata(source).ast()), source).toBeUndefined();
+    }
+  });
+});
+
+// --- Property tests: random expressions of the fast subset over random JSON ---
+
+const KEYS = ['a', 'b', 'c'] as const;
+
+const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.integer({ min: -5, max: 5 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+    fc.constantFrom('', 'x', 'B', '10', 'a b'),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 3 }),
+  ),
+})).value;
+
+const path = fc
+  .array(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 3 })
+  .map((names) => names.join('.'));
+
+const leaf = fc.oneof(
+  path,
+  path,
+  fc.integer({ min: -3, max: 10 }).map(String),
+  fc.constantFrom('"x"', '""', '"10"', 'true', 'false', 'null', '$', '$$.a', '$.b'),
+  path.map((p) => `$nodes.n.${p}`),
+  path.map((p) => `$input.${p}`),
+);
+
+const BINARY = ['+', '-', '*', '/', '%', '=', '!=', '<', '<=', '>', '>=', 'and', 'or', '&', 'in'];
+const FUNCTIONS = [
+  'sum',
+  'count',
+  'max',
+  'min',
+  'average',
+  'string',
+  'number',
+  'boolean',
+  'not',
+  'exists',
+  'length',
+  'uppercase',
+  'lowercase',
+  'round',
+  'floor',
+  'ceil',
+  'abs',
+  'keys',
+  'join',
+];
+
+const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc
+      .tuple(tie('expr'), fc.constantFrom(...BINARY), tie('expr'))
+      .map(([l, op, r]) => `(${l}) ${op} (${r})`),
+    tie('expr').map((e) => `-(${e})`),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, t, e]) => `(${c}) ? (${t}) : (${e})`),
+    fc.array(tie('expr'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc
+      .array(fc.tuple(fc.constantFrom('"a"', '"b"', '"1"'), tie('expr')), { maxLength: 3 })
+      .map((pairs) => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
+    fc.tuple(fc.constantFrom(...FUNCTIONS), tie('expr')).map(([f, arg]) => `$${f}(${arg})`),
+  ),
+})).expr;
+
+async function agrees(source: string, input: unknown, nodes: unknown, inputBinding: unknown) {
+  const evaluator = compileFast(jsonata(source).ast());
+  expect(evaluator, `compileFast declined ${source}`).toBeDefined();
+  if (evaluator === undefined) return;
+  const s: EvalScope = {
+    input: inputBinding as Json,
+    nodes: { n: nodes as Json },
+    now: 0,
+    random: () => 0.5,
+  };
+  const expected = await reference(source, input, s);
+  const actual = evaluator(input as Json, s);
+  if (!expected.ok) {
+    expect(actual, `jsonata raised ${expected.code}`).toBe(FAST_FALLBACK);
+  } else {
+    expect(actual, 'the fast path handed back a case jsonata answers').not.toBe(FAST_FALLBACK);
+    expect(
+      same(actual, expected.value),
+      `fast ${JSON.stringify(actual)} vs jsonata ${JSON.stringify(expected.value)}`,
+    ).toBe(true);
+  }
+}
+
+describe('compileFast agrees with jsonata 2.2.2 (property)', () => {
+  it('on random expressions of the subset over random JSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(expression, jsonValue, jsonValue, jsonValue, (source, input, nodes, bound) =>
+        agrees(source, input, nodes, bound),
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('on arithmetic and comparisons of numbers, strings and missing values', async () => {
+    const operand = fc.oneof(
+      fc.double({ noNaN: true, min: -1e9, max: 1e9 }).map((n) => ({ n })),
+      fc.constantFrom('a', 'Z', '').map((s) => ({ n: s })),
+      fc.constant({}),
+    );
+    const op = fc.constantFrom(...BINARY);
+    await fc.assert(
+      fc.asyncProperty(operand, op, operand, (l, o, r) =>
+        agrees(`$nodes.n.l.n ${o} $nodes.n.r.n`, null, { l, r }, null),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on paths over nested arrays and objects', async () => {
+    await fc.assert(
+      fc.asyncProperty(path, jsonValue, (p, input) => agrees(p, input, null, null)),
+      { numRuns: 400 },
+    );
+  });
+});
