@@ -27,6 +27,8 @@ interface ConfigFormProps {
   diagnostics: readonly Diagnostic[];
   upstreamIds: readonly string[];
   view: NodeView | undefined;
+  /** Shown under expression fields when there is no run to show. */
+  notRunReason: string;
   onChange(config: JsonObject): void;
 }
 
@@ -146,6 +148,7 @@ export function ConfigForm({
   diagnostics,
   upstreamIds,
   view,
+  notRunReason,
   onChange,
 }: ConfigFormProps) {
   const config = node.config ?? {};
@@ -180,7 +183,7 @@ export function ConfigForm({
                   else setField(spec.key, next);
                 }}
               >
-                <LiveValueView live={liveValueOf(node.kind, spec.key, view)} />
+                <LiveValueView live={liveValueOf(node.kind, spec.key, view, notRunReason)} />
               </ExpressionField>
             );
           }

@@ -1,7 +1,6 @@
 // The right-hand panel: the selected node's inspector, or the workflow
 // settings when nothing is selected.
 import { useEditor } from '../store/editorStore.ts';
-import { SamplePicker } from '../settings/SamplePicker.tsx';
 import { WorkflowSettings } from '../settings/WorkflowSettings.tsx';
 import { NodeInspector } from './NodeInspector.tsx';
 import { RunSummary } from './RunSummary.tsx';
@@ -34,9 +33,6 @@ export function Inspector() {
 
   return (
     <aside className="inspector" aria-label="Inspector">
-      <div className="inspector-toolbar">
-        <SamplePicker />
-      </div>
       <div className="inspector-body">{body}</div>
     </aside>
   );

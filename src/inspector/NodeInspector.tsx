@@ -44,6 +44,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const edges = useEditor((s) => s.document.edges);
   const nodeIds = useEditor(useShallow((s) => s.document.nodes.map((n) => n.id)));
   const diagnostics = useEditor((s) => s.diagnostics);
+  const previewState = useEditor((s) => s.previewState);
   const summary = useEditor((s) => s.nodeSummaries[nodeId]);
   const detail = useEditor((s) => s.nodeDetails[nodeId]);
   const updateNodeLabel = useEditor((s) => s.updateNodeLabel);
@@ -115,6 +116,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         diagnostics={diagnostics}
         upstreamIds={upstreamIds}
         view={view}
+        notRunReason={
+          previewState === 'invalid' ? 'Not run: the workflow has errors' : 'Not run yet'
+        }
         onChange={(config) => updateNodeConfig(node.id, config)}
       />
 
@@ -146,7 +150,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
             <span className="result-time">{formatDuration(summary.durationMs)}</span>
           </p>
         ) : (
-          <p className="result-line live-muted">Not run yet</p>
+          <p className="result-line live-muted">
+            {previewState === 'invalid' ? 'Not run: the workflow has errors' : 'Not run yet'}
+          </p>
         )}
         {summary?.error && (
           <p className="field-error" role="status">

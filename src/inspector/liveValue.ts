@@ -39,6 +39,8 @@ export function liveValueOf(
   kind: NodeKindName,
   field: string,
   view: NodeView | undefined,
+  /** Why there is no run at all (an invalid workflow), when that is the case. */
+  notRunReason = 'Not run yet',
 ): LiveValue {
   const determined =
     VALUE_FIELDS[kind] === field ||
@@ -46,7 +48,7 @@ export function liveValueOf(
     (kind === 'condition' && field === 'expression') ||
     (kind === 'fail' && field === 'cause');
   if (!determined) return { type: 'none' };
-  if (!view) return { type: 'status', text: 'Not run yet' };
+  if (!view) return { type: 'status', text: notRunReason };
   const { summary, detail } = view;
   if (summary.status === 'skipped') return { type: 'status', text: 'Skipped: no active input' };
   if (summary.status === 'waiting') return { type: 'status', text: 'Waiting' };

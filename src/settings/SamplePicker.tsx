@@ -4,7 +4,13 @@ import { useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/editorStore.ts';
 
-export function SamplePicker({ className }: { className?: string }) {
+export function SamplePicker({
+  label = 'Sample',
+  className,
+}: {
+  label?: string;
+  className?: string;
+}) {
   const id = useId();
   const names = useEditor(
     useShallow((s) => (s.document.input?.samples ?? []).map((sample) => sample.name)),
@@ -14,8 +20,8 @@ export function SamplePicker({ className }: { className?: string }) {
   const value = active !== null && names.includes(active) ? active : (names[0] ?? '');
 
   return (
-    <div className={className ? `sample-picker ${className}` : 'sample-picker'}>
-      <label htmlFor={id}>Sample</label>
+    <div className={className ? `sample-picker-field ${className}` : 'sample-picker-field'}>
+      <label htmlFor={id}>{label}</label>
       <select
         id={id}
         value={value}

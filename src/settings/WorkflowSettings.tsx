@@ -7,6 +7,7 @@ import { useId } from 'react';
 import type { Diagnostic, InputSample, Json, JsonSchema } from '../engine/client.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { JsonField } from '../ui/JsonField.tsx';
+import { SamplePicker } from './SamplePicker.tsx';
 
 const NO_SAMPLES: InputSample[] = [];
 
@@ -170,6 +171,7 @@ export function WorkflowSettings() {
         <p className="field-hint">
           Named inputs to preview the workflow with. Each is checked against the input schema.
         </p>
+        <SamplePicker />
         {samples.map((sample, index) => (
           <SampleEditor
             key={index}

@@ -1,0 +1,172 @@
+// The inspector and workflow settings, driven as a person would: click a node,
+// type into its fields, and read what the canvas and the inspector show. Runs
+// on the purchase-order sample that a first visit opens.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+function node(page: Page, id: string): Locator {
+  return page.locator(`[data-node-id="${id}"]`);
+}
+
+function inspector(page: Page): Locator {
+  return page.getByRole('complementary', { name: 'Inspector' });
+}
+
+async function openPurchaseOrder(page: Page): Promise<void> {
+  await page.goto('/');
+  // The first visit opens the sample with its preview already run.
+  await expect(node(page, 'total')).toHaveAttribute('data-status', 'succeeded');
+}
+
+async function selectNode(page: Page, id: string): Promise<void> {
+  await node(page, id).locator('.weft-node-head').click();
+  await expect(inspector(page).locator('.node-id')).toHaveText(id);
+}
+
+async function clearSelection(page: Page): Promise<void> {
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await expect(inspector(page).getByLabel('Input schema')).toBeVisible();
+}
+
+/** Replaces the text of a CodeMirror field the way a person does: select all, type. */
+async function typeCode(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.pressSequentially(text);
+}
+
+test('editing a node label and expression updates the canvas, and a syntax error is flagged then fixed', async ({
+  page,
+}) => {
+  await openPurchaseOrder(page);
+  await selectNode(page, 'total');
+  const panel = inspector(page);
+
+  const label = panel.getByLabel('Label', { exact: true });
+  await expect(label).toHaveValue('Order total');
+  await label.fill('Order sum');
+  await expect(node(page, 'total').locator('.weft-node-label')).toHaveText('Order sum');
+
+  const expression = panel.getByRole('textbox', { name: 'Expression', exact: true });
+  const expressionField = panel
+    .locator('.field')
+    .filter({ has: page.getByRole('textbox', { name: 'Expression', exact: true }) });
+  // Brackets close themselves as in any code editor; the dangling operator is the error.
+  await typeCode(expression, '$sum(items.(quantity * unitPrice)) *');
+  await expect(expressionField.locator('.field-error')).toContainText('Transform node "total"');
+  await expect(panel.locator('.cm-lintRange-error')).toHaveCount(1);
+  await expect(node(page, 'total')).toHaveAttribute('data-invalid', 'true');
+
+  await expression.press('Backspace');
+  await expression.press('Backspace');
+  await expect(panel.locator('.cm-lintRange-error')).toHaveCount(0);
+  await expect(node(page, 'total')).not.toHaveAttribute('data-invalid', 'true');
+  // office supplies: 10 × 4.20 + 3 × 24.50
+  await expect(expressionField.locator('.live-value')).toContainText('115.5');
+  await expect(node(page, 'total').locator('.weft-node-preview')).toContainText('115.5');
+  await page.screenshot({ path: 'test-results/inspector-node.png' });
+});
+
+test('switching the sample with the picker changes the branch the condition takes', async ({
+  page,
+}) => {
+  await openPurchaseOrder(page);
+  await selectNode(page, 'budget');
+  const panel = inspector(page);
+  await expect(panel.locator('.live-value')).toContainText('→ false');
+  await expect(node(page, 'approve')).toHaveAttribute('data-status', 'skipped');
+
+  await clearSelection(page);
+  await panel.getByLabel('Sample', { exact: true }).selectOption('new laptops');
+  await expect(node(page, 'approve')).toHaveAttribute('data-status', 'succeeded');
+  await expect(panel.locator('.sample.is-active legend')).toHaveText('new laptops');
+
+  await selectNode(page, 'budget');
+  await expect(panel.locator('.live-value')).toContainText('→ true');
+  await expect(panel.getByRole('region', { name: 'Node result' })).toContainText('8352');
+});
+
+test('a sample with invalid JSON shows the error and keeps the text; one that breaks the schema is flagged', async ({
+  page,
+}) => {
+  await openPurchaseOrder(page);
+  await clearSelection(page);
+  const panel = inspector(page);
+  const sample = panel.getByRole('group', { name: 'office supplies' });
+  const data = sample.getByLabel('Data', { exact: true });
+
+  const broken = '{ "requester": "Dana", "department": ';
+  await data.fill(broken);
+  await expect(sample.locator('.field-error')).toContainText('Invalid JSON');
+  await expect(data).toHaveValue(broken);
+  // The preview keeps the last good sample meanwhile.
+  await expect(node(page, 'total')).toHaveAttribute('data-status', 'succeeded');
+
+  await data.pressSequentially('"Finance" }');
+  await expect(sample.locator('.field-error')).toContainText('does not match the input schema');
+  await expect(data).toHaveValue('{ "requester": "Dana", "department": "Finance" }');
+  await expect(node(page, 'start')).toHaveAttribute('data-status', 'failed');
+  await page.screenshot({ path: 'test-results/inspector-settings.png' });
+});
+
+test('a switch case list can be added to, renamed, reordered and trimmed', async ({ page }) => {
+  await openPurchaseOrder(page);
+  await page.getByRole('button', { name: 'Switch', exact: true }).click();
+  const switchNode = page.locator('[data-kind="switch"]');
+  await expect(switchNode).toHaveCount(1);
+  await switchNode.locator('.weft-node-head').click();
+
+  const panel = inspector(page);
+  const cases = panel.getByRole('group', { name: 'Cases' });
+  await expect(cases.getByLabel('Case 1 port')).toHaveValue('case1');
+
+  await cases.getByRole('button', { name: 'Add case' }).click();
+  const secondPort = cases.getByLabel('Case 2 port');
+  await expect(secondPort).toHaveValue('case2');
+  await secondPort.fill('urgent');
+  await typeCode(cases.getByRole('textbox', { name: 'Case 2 expression' }), '$exists(vendor)');
+  await expect(switchNode.locator('.weft-port-label')).toHaveText([
+    'case1',
+    'urgent',
+    'default',
+    'error',
+  ]);
+
+  await cases.getByRole('button', { name: 'Move case 2 up' }).click();
+  await expect(cases.getByLabel('Case 1 port')).toHaveValue('urgent');
+  await expect(cases.getByRole('textbox', { name: 'Case 1 expression' })).toHaveText(
+    '$exists(vendor)',
+  );
+  await expect(switchNode.locator('.weft-port-label')).toHaveText([
+    'urgent',
+    'case1',
+    'default',
+    'error',
+  ]);
+
+  await cases.getByRole('button', { name: 'Remove case 2' }).click();
+  await expect(switchNode.locator('.weft-port-label')).toHaveText(['urgent', 'default', 'error']);
+  await cases.getByLabel('Case 1 port').fill('default');
+  await expect(cases).toContainText('"default" is a reserved port name.');
+  await page.screenshot({ path: 'test-results/inspector-switch.png' });
+});
+
+test('the approval decision and an error mock change the preview', async ({ page }) => {
+  await openPurchaseOrder(page);
+  await clearSelection(page);
+  const panel = inspector(page);
+  await panel.getByLabel('Sample', { exact: true }).selectOption('new laptops');
+  await expect(node(page, 'approve')).toHaveAttribute('data-status', 'succeeded');
+
+  await selectNode(page, 'approve');
+  await panel.getByLabel('Decision').selectOption('rejected');
+  await expect(node(page, 'approve').locator('.weft-node-meta')).toContainText('→ rejected');
+  await expect(node(page, 'erp')).toHaveAttribute('data-status', 'skipped');
+
+  await panel.getByLabel('Decision').selectOption('approved');
+  await expect(node(page, 'erp')).toHaveAttribute('data-status', 'succeeded');
+
+  await selectNode(page, 'erp');
+  await panel.getByLabel('Preview result').selectOption('error');
+  await expect(panel.getByLabel('Mock', { exact: true })).toHaveValue(/"HTTP_ERROR"/);
+  await expect(node(page, 'erp').locator('.weft-node-meta')).toContainText('→ error');
+});
