@@ -29,6 +29,12 @@ export interface CompiledExpression {
   readonly source: string;
   /** Node ids read through `$nodes.<id>` (static references only). */
   readonly nodeRefs: readonly string[];
+  /**
+   * Every `$nodes.<id>` occurrence in source order, with the 0-based offset of
+   * its `$`, so a NODE_REFERENCE diagnostic can point at it. (Added after the
+   * contract was agreed; optional so older code need not set it.)
+   */
+  readonly nodeRefSites?: readonly NodeRefSite[];
   /** True when a plain closure evaluates it (no jsonata interpreter on the hot path). */
   readonly fast: boolean;
   /**
@@ -37,6 +43,11 @@ export interface CompiledExpression {
    * Rejects/throws an `ExpressionFailure` on error; never returns a non-JSON value.
    */
   evaluate(input: Json, scope: EvalScope): Json | undefined | Promise<Json | undefined>;
+}
+
+export interface NodeRefSite {
+  readonly node: string;
+  readonly position: number;
 }
 
 export class ExpressionFailure extends Error {

@@ -120,6 +120,17 @@ describe('compileExpression: $nodes references', () => {
     expect([...compiled.expression.nodeRefs].sort()).toEqual(['fetch', 'odd id', 'score']);
   });
 
+  it('gives the offset of every occurrence, in source order', () => {
+    const source = '$nodes.b.x + $nodes.a + ($nodes.b)';
+    const compiled = compileExpression(source);
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    expect(compiled.expression.nodeRefSites).toEqual([
+      { node: 'b', position: 0 },
+      { node: 'a', position: 13 },
+      { node: 'b', position: 25 },
+    ]);
+  });
+
   it('finds references inside functions, predicates and object constructors', () => {
     const compiled = compileExpression(
       'items[price > $nodes.limits.max].{ "n": $nodes.names.first, "f": function($x){ $nodes.deep.v } }',

@@ -32,6 +32,7 @@ export type {
   CompiledExpression,
   EvalScope,
   ExpressionProblem,
+  NodeRefSite,
 } from './api.ts';
 export { LIMITS as EXPRESSION_LIMITS } from './guards.ts';
 export { RESULT_LIMITS } from './result.ts';
@@ -82,6 +83,7 @@ function compileUncached(source: string): CompileExpressionResult {
   const analysis = analyseExpression(source, ast);
   if (!analysis.ok) return analysis;
   const nodeRefs: readonly string[] = Object.freeze(analysis.nodeRefs);
+  const nodeRefSites = Object.freeze(analysis.nodeRefSites);
 
   installHooks(parsed);
   const interpret = async (input: Json, scope: EvalScope): Promise<Json | undefined> => {
@@ -95,7 +97,10 @@ function compileUncached(source: string): CompileExpressionResult {
 
   const fast = fastPathIsBounded(ast) ? compileFast(ast) : undefined;
   if (fast === undefined) {
-    return { ok: true, expression: { source, nodeRefs, fast: false, evaluate: interpret } };
+    return {
+      ok: true,
+      expression: { source, nodeRefs, nodeRefSites, fast: false, evaluate: interpret },
+    };
   }
 
   // The fast path answers synchronously. Where jsonata would raise an error it
@@ -118,7 +123,7 @@ function compileUncached(source: string): CompileExpressionResult {
       throw toFailure(source, err);
     }
   };
-  return { ok: true, expression: { source, nodeRefs, fast: true, evaluate } };
+  return { ok: true, expression: { source, nodeRefs, nodeRefSites, fast: true, evaluate } };
 }
 
 /** jsonata's own guard codes: recursion, timeout, range and sequence size. */

@@ -5,7 +5,7 @@
 
 import jsonata from 'jsonata';
 import jsonata206 from 'jsonata206';
-import type { ExpressionProblem } from './api.ts';
+import type { ExpressionProblem, NodeRefSite } from './api.ts';
 
 /** The fields of a jsonata error object this module reads. */
 export interface JsonataErrorLike {
@@ -159,7 +159,8 @@ function nodeOffset(source: string, node: AstNode): number | undefined {
 }
 
 export type AnalysisResult =
-  { ok: true; nodeRefs: string[] } | { ok: false; problem: ExpressionProblem };
+  | { ok: true; nodeRefs: string[]; nodeRefSites: NodeRefSite[] }
+  | { ok: false; problem: ExpressionProblem };
 
 class Unsupported {
   constructor(
@@ -178,6 +179,7 @@ const NAME_THE_NODE =
  */
 export function analyseExpression(source: string, ast: unknown): AnalysisResult {
   const refs = new Set<string>();
+  const sites: NodeRefSite[] = [];
   const seen = new Set<object>();
 
   const visit = (value: unknown): void => {
@@ -192,7 +194,9 @@ export function analyseExpression(source: string, ast: unknown): AnalysisResult 
       const [first, second] = node.steps as unknown[];
       if (isRecord(first) && first.type === 'variable' && first.value === 'nodes') {
         checkNodesStep(first as AstNode, second);
-        refs.add((second as AstNode).value as string);
+        const node = (second as AstNode).value as string;
+        refs.add(node);
+        sites.push({ node, position: nodeOffset(source, first as AstNode) ?? 0 });
         seen.add(first);
       }
     } else if (node.type === 'variable') {
@@ -250,5 +254,6 @@ export function analyseExpression(source: string, ast: unknown): AnalysisResult 
     }
     throw err;
   }
-  return { ok: true, nodeRefs: [...refs] };
+  sites.sort((a, b) => a.position - b.position);
+  return { ok: true, nodeRefs: [...refs], nodeRefSites: sites };
 }
