@@ -42,6 +42,12 @@ export interface PlanNode {
   readonly isTrigger: boolean;
   readonly isOutput: boolean;
   /**
+   * What the node's result depends on besides its sources' outputs: kind,
+   * config and incoming wiring (and the input schema, for the trigger). Equal
+   * signatures with reused sources mean an equal result (see RunOptions.previous).
+   */
+  readonly signature: string;
+  /**
    * Plan indices of the nodes this node's expressions read as `$nodes.<id>`.
    * Empty: the node's expressions share the run's one base scope.
    */
@@ -62,6 +68,13 @@ export class WorkflowPlan implements CompiledWorkflow {
     nodes.forEach((node, k) => {
       this.byDefinition[node.definitionIndex] = k;
     });
+  }
+
+  private byId: Map<string, PlanNode> | undefined;
+
+  nodeById(id: string): PlanNode | undefined {
+    this.byId ??= new Map(this.nodes.map((node) => [node.id, node]));
+    return this.byId.get(id);
   }
 }
 
@@ -485,8 +498,21 @@ function compileUnsafe(input: unknown): CompileResult {
         if (at !== undefined) visible.add(position[at] ?? 0);
       }
     }
+    const wiring = incoming
+      .map((edge) => {
+        const source = drafts[edge.source] as NodeDraft;
+        return `${source.id}.${source.ports[edge.sourcePort] ?? ''}`;
+      })
+      .sort();
+    const signature = JSON.stringify([
+      draft.kind,
+      draft.config,
+      wiring,
+      draft.kind === 'trigger' ? (definition.input?.schema ?? null) : null,
+    ]);
     return {
       id: draft.id,
+      signature,
       kind: draft.kind,
       module: draft.module,
       data: prepared[i],

@@ -267,15 +267,24 @@ describe('runWorkflow: input and failures', () => {
     expect(result.output).toBeNull();
   });
 
-  it('an unhandled failure fails the run and skips every node after it', async () => {
+  it('an unhandled failure fails the run and skips everything downstream of it', async () => {
     const result = await run(
       flow(
         [
           ['broken', 'transform', { expression: '$error("no luck")' }],
-          ['after', 'output'],
-          ['parallel', 'transform', { expression: '1' }],
+          ['after', 'transform', { expression: '1' }],
+          ['parallel', 'transform', { expression: '2' }],
+          ['join', 'merge'],
+          ['done', 'output'],
         ],
-        ['start -> broken', 'broken -> after', 'start -> parallel'],
+        [
+          'start -> broken',
+          'broken -> after',
+          'start -> parallel',
+          'after -> join',
+          'parallel -> join',
+          'join -> done',
+        ],
       ),
     );
     expect(result.status).toBe('failed');
@@ -284,7 +293,12 @@ describe('runWorkflow: input and failures', () => {
     expect(result.nodes.broken).toMatchObject({ status: 'failed', input: null });
     expect(result.nodes.broken?.output).toBeUndefined();
     expect(result.nodes.after?.status).toBe('skipped');
-    expect(result.nodes.parallel?.status).toBe('skipped');
+    // A merge downstream of the failure is skipped too, even with another input active.
+    expect(result.nodes.join?.status).toBe('skipped');
+    expect(result.nodes.done?.status).toBe('skipped');
+    // An independent branch still runs, whatever order the nodes were sorted in.
+    expect(result.nodes.parallel?.status).toBe('succeeded');
+    expect(result.output).toBeNull();
   });
 
   it('the error port handles a failure: it emits { error, input } and the run goes on', async () => {
@@ -621,5 +635,83 @@ describe('runWorkflow: sub-workflows', () => {
     expect(failed.error).toMatchObject({ code: 'SUBWORKFLOW_FAILED', node: 'call' });
     expect(failed.error?.message).toContain('NO_SEAT');
     expect(failed.error?.message).toContain('no licence left');
+  });
+});
+
+describe('runWorkflow: re-runs reuse unchanged results', () => {
+  const pipeline = (lastExpression: string) =>
+    flow(
+      [
+        [
+          'fetch',
+          'http',
+          { url: '"https://x"', mock: { status: 200, headers: {}, body: { n: 2 } } },
+        ],
+        ['square', 'transform', { expression: 'body.n * body.n' }],
+        ['side', 'transform', { expression: '$random()' }],
+        ['last', 'transform', { expression: lastExpression }],
+        ['done', 'output'],
+      ],
+      ['start -> fetch', 'fetch -> square', 'start -> side', 'square -> last', 'last -> done'],
+    );
+
+  it('reruns only the edited node and what lies downstream; the result equals a full run', async () => {
+    const first = await run(pipeline('$ + 1'), { a: 1 });
+    const edited = compileWorkflow(pipeline('$ + 100'));
+    if (!edited.ok) throw new Error('invalid');
+    const again = await runWorkflow(edited.workflow, { a: 1 }, { previous: first });
+    expect(again.output).toBe(104);
+    expect(again.nodes.fetch?.reused).toBe(true);
+    expect(again.nodes.square?.reused).toBe(true);
+    expect(again.nodes.side?.reused).toBe(true);
+    expect(again.nodes.last?.reused).toBeUndefined();
+    expect(again.nodes.done?.reused).toBeUndefined();
+    const full = await runWorkflow(edited.workflow, { a: 1 });
+    const strip = (result: RunResult) =>
+      JSON.parse(
+        JSON.stringify(result, (key, value: unknown) =>
+          key === 'durationMs' || key === 'reused' ? undefined : value,
+        ),
+      ) as unknown;
+    expect(strip(again)).toEqual(strip(full));
+  });
+
+  it('reuses nothing when the input or the decisions differ', async () => {
+    const first = await run(pipeline('$ + 1'), { a: 1 });
+    const compiled = compileWorkflow(pipeline('$ + 1'));
+    if (!compiled.ok) throw new Error('invalid');
+    const otherInput = await runWorkflow(compiled.workflow, { a: 2 }, { previous: first });
+    expect(Object.values(otherInput.nodes).some((n) => n.reused)).toBe(false);
+    const otherSeed = await runWorkflow(compiled.workflow, { a: 1 }, { previous: first, seed: 9 });
+    expect(otherSeed.nodes.side?.reused).toBeUndefined();
+    expect(otherSeed.nodes.side?.output).not.toEqual(first.nodes.side?.output);
+  });
+
+  it('re-runs a node whose incoming wiring changed', async () => {
+    const first = await run(pipeline('$ + 1'), { a: 1 });
+    const rewired = pipeline('$ + 1');
+    rewired.edges = rewired.edges.map((e) =>
+      e.target === 'last' ? { source: 'side', target: 'last' } : e,
+    );
+    const compiled = compileWorkflow(rewired);
+    if (!compiled.ok) throw new Error('invalid');
+    const again = await runWorkflow(compiled.workflow, { a: 1 }, { previous: first });
+    expect(again.nodes.last?.reused).toBeUndefined();
+    expect(again.nodes.side?.reused).toBe(true);
+  });
+
+  it("each node's $random() does not depend on the other nodes", async () => {
+    const one = await run(flow([['r', 'transform', { expression: '$random()' }]], ['start -> r']));
+    const two = await run(
+      flow(
+        [
+          ['other', 'transform', { expression: '$random()' }],
+          ['r', 'transform', { expression: '$random()' }],
+        ],
+        ['start -> other', 'start -> r'],
+      ),
+    );
+    expect(two.nodes.r?.output).toBe(one.nodes.r?.output);
+    expect(two.nodes.other?.output).not.toBe(one.nodes.r?.output);
   });
 });

@@ -3,10 +3,11 @@
 // yields to the microtask queue when an evaluation actually returned a
 // Promise, so a graph of fast-path expressions runs as one tight loop.
 //
-// Per-node results live in arrays indexed by plan position (not objects keyed
-// by id), so a later incremental re-run can copy the rows of unchanged
-// upstream nodes from a previous run and resume the loop where the first
-// changed node sits.
+// A node's result depends only on its own definition and its upstream: an
+// unhandled failure or a waiting approval holds back what lies downstream of
+// it, while independent branches still run. That makes results independent of
+// which topological order was picked, and lets a re-run after an edit reuse
+// the results of every node whose upstream did not change (RunOptions.previous).
 
 import type { PlanNode } from './compile.ts';
 import { compileWorkflow, WorkflowPlan } from './compile.ts';
@@ -27,7 +28,7 @@ import type {
   WorkflowDefinition,
 } from './types.ts';
 import { isPromiseLike } from './util/promise.ts';
-import { seededRandom } from './util/random.ts';
+import { nodeSeed, seededRandom } from './util/random.ts';
 import { realSleep } from './util/timers.ts';
 
 const PENDING = 0;
@@ -35,7 +36,7 @@ const SUCCEEDED = 1;
 const FAILED = 2;
 const SKIPPED = 3;
 const WAITING = 4;
-/** Downstream of a waiting node: cannot settle in this run; reported as skipped. */
+/** Downstream of a waiting node or an unhandled failure: reported as skipped. */
 const BLOCKED = 5;
 
 const STATUS_NAMES: readonly NodeStatus[] = [
@@ -56,6 +57,53 @@ interface NodeExtras {
   attempts?: number;
   waitedMs?: number;
   message?: string;
+}
+
+/** What a later run needs to know to reuse this run's results. */
+interface RunRecord {
+  plan: WorkflowPlan;
+  input: Json;
+  // Only what results depend on: keeping the whole options would keep its
+  // `previous`, and so every earlier run, alive.
+  options: {
+    decisions: RunOptions['decisions'] | undefined;
+    now: number | undefined;
+    seed: number | undefined;
+  };
+}
+
+// Keyed by the RunResult object handed out, so callers pass results back as
+// `previous` without seeing any engine state. A structured clone is not found
+// here, and simply gets no reuse.
+const records = new WeakMap<RunResult, RunRecord>();
+
+const STATUS_CODES: Readonly<Record<NodeStatus, number>> = {
+  succeeded: SUCCEEDED,
+  failed: FAILED,
+  skipped: SKIPPED,
+  waiting: WAITING,
+};
+
+/** The earlier run to reuse, when its input and options match this one's. */
+function reusable(
+  options: RunOptions,
+  input: Json,
+): { record: RunRecord; result: RunResult } | undefined {
+  const previous = options.previous;
+  if (!previous || options.mode === 'live') return undefined;
+  const record = records.get(previous);
+  if (!record) return undefined;
+  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  const before = record.options;
+  if (
+    !same(record.input, input) ||
+    !same(before.decisions, options.decisions) ||
+    before.now !== options.now ||
+    before.seed !== options.seed
+  ) {
+    return undefined;
+  }
+  return { record, result: previous };
 }
 
 function defaultClock(): () => number {
@@ -108,7 +156,13 @@ class Run implements NodeContext {
   readonly errors: (RunError | undefined)[];
   readonly durations: Float64Array;
   extras: (NodeExtras | undefined)[] | undefined;
-  runError: RunError | undefined;
+  /** Set when the run was cancelled; node failures are found in `result()`. */
+  cancelled: RunError | undefined;
+  /** Results taken from the previous run, by plan index. */
+  reused: (NodeResult | undefined)[] | undefined;
+  /** 1 where a node's definition and whole upstream equal the previous run's. */
+  readonly unchanged: Uint8Array | undefined;
+  readonly previous: { record: RunRecord; result: RunResult } | undefined;
 
   // NodeContext, for the node being run.
   nodeId = '';
@@ -121,6 +175,8 @@ class Run implements NodeContext {
   private scopeOf = -1;
   private currentScope: EvalScope;
   private readonly baseScope: EvalScope;
+  private readonly seed: number;
+  private randoms: ((() => number) | undefined)[] | undefined;
   private readonly clock: () => number;
   private readonly startedAt: number;
   private lastTime: number;
@@ -142,13 +198,62 @@ class Run implements NodeContext {
     this.clock = options.clock ?? defaultClock();
     this.startedAt = this.clock();
     this.lastTime = this.startedAt;
+    this.seed = options.seed ?? 1;
     this.baseScope = {
       input,
       nodes: EMPTY_NODES,
       now: options.now ?? (this.mode === 'live' ? Date.now() : 0),
-      random: seededRandom(options.seed ?? 1),
+      random: () => this.random(),
     };
     this.currentScope = this.baseScope;
+    this.previous = reusable(options, input);
+    this.unchanged = this.previous ? new Uint8Array(count) : undefined;
+  }
+
+  /** `$random()`: each node draws from its own seeded sequence. */
+  private random(): number {
+    this.randoms ??= [];
+    let next = this.randoms[this.current];
+    if (!next) {
+      next = seededRandom(nodeSeed(this.seed, this.nodeId));
+      this.randoms[this.current] = next;
+    }
+    return next();
+  }
+
+  /**
+   * Takes node k's result from the previous run when its definition and whole
+   * upstream are unchanged. Returns false when the node has to run.
+   */
+  reuse(k: number, node: PlanNode): boolean {
+    const previous = this.previous;
+    const unchanged = this.unchanged;
+    if (!previous || !unchanged || node.kind === 'subworkflow') return false;
+    const before = previous.record.plan.nodeById(node.id);
+    if (!before || before.signature !== node.signature) return false;
+    const sources = node.inSources;
+    for (let j = 0; j < sources.length; j++)
+      if (unchanged[sources[j] as number] !== 1) return false;
+    unchanged[k] = 1;
+    return true;
+  }
+
+  /** Copies a reused node's outcome into this run's arrays. */
+  adopt(k: number, node: PlanNode): boolean {
+    const result = this.previous?.result.nodes[node.id];
+    if (!result || result.status === 'skipped') {
+      if (this.unchanged) this.unchanged[k] = 0;
+      return false;
+    }
+    this.status[k] = STATUS_CODES[result.status];
+    this.ports[k] = result.port === undefined ? -1 : node.ports.indexOf(result.port);
+    this.outputs[k] = result.output ?? null;
+    this.inputs[k] = result.input;
+    this.errors[k] = result.error;
+    this.durations[k] = result.durationMs;
+    this.reused ??= [];
+    this.reused[k] = result;
+    return true;
   }
 
   scope(): EvalScope {
@@ -164,7 +269,8 @@ class Run implements NodeContext {
           nodes[(this.plan.nodes[at] as PlanNode).id] = this.outputs[at] as Json;
         }
       }
-      scope = { ...this.baseScope, nodes };
+      const base = this.baseScope;
+      scope = { input: base.input, nodes, now: base.now, random: base.random };
     }
     this.scopeOf = this.current;
     this.currentScope = scope;
@@ -252,8 +358,6 @@ class Run implements NodeContext {
         error: { code: runError.code, message: runError.message },
         input: this.inputs[k] ?? null,
       };
-    } else {
-      this.runError = { ...runError, node: node.id };
     }
     this.endNode(k);
   }
@@ -283,6 +387,7 @@ class Run implements NodeContext {
     const nodes: Record<string, NodeResult> = {};
     const ran: [string, Json][] = [];
     let waiting = false;
+    let runError = this.cancelled;
     for (let d = 0; d < plan.byDefinition.length; d++) {
       const k = plan.byDefinition[d] as number;
       const node = plan.nodes[k] as PlanNode;
@@ -291,11 +396,22 @@ class Run implements NodeContext {
         nodes[node.id] = { status: 'skipped', durationMs: 0 };
         continue;
       }
+      const port = this.ports[k] as number;
+      // The run's error is the unhandled failure first in definition order.
+      if (st === FAILED && port < 0 && !runError) {
+        runError = { ...(this.errors[k] as RunError), node: node.id };
+      }
+      if (st === WAITING) waiting = true;
+      if (st === SUCCEEDED && node.isOutput) ran.push([node.id, this.outputs[k] as Json]);
+      const reused = this.reused?.[k];
+      if (reused) {
+        nodes[node.id] = reused.reused ? reused : { ...reused, reused: true };
+        continue;
+      }
       const result: NodeResult = {
         status: STATUS_NAMES[st] as NodeStatus,
         durationMs: this.durations[k] as number,
       };
-      const port = this.ports[k] as number;
       if (port >= 0) result.port = node.ports[port] as string;
       const input = this.inputs[k];
       if (input !== undefined) result.input = input;
@@ -305,18 +421,21 @@ class Run implements NodeContext {
       const extras = this.extras?.[k];
       if (extras) Object.assign(result, extras);
       nodes[node.id] = result;
-      if (st === WAITING) waiting = true;
-      if (st === SUCCEEDED && node.isOutput) ran.push([node.id, this.outputs[k] as Json]);
     }
-    const output: Json =
-      ran.length === 0 ? null : ran.length === 1 ? (ran[0]?.[1] ?? null) : Object.fromEntries(ran);
+    let output: Json = null;
+    if (!runError && ran.length === 1) output = ran[0]?.[1] ?? null;
+    else if (!runError && ran.length > 1) output = Object.fromEntries(ran);
     const run: RunResult = {
-      status: this.runError ? 'failed' : waiting ? 'waiting' : 'succeeded',
+      status: runError ? 'failed' : waiting ? 'waiting' : 'succeeded',
       output,
       nodes,
       durationMs: this.clock() - this.startedAt,
     };
-    if (this.runError) run.error = this.runError;
+    if (runError) run.error = runError;
+    if (this.mode === 'preview') {
+      const { decisions, now, seed } = this.options;
+      records.set(run, { plan, input: this.input, options: { decisions, now, seed } });
+    }
     return run;
   }
 }
@@ -330,12 +449,12 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
   const { status, ports, outputs } = run;
   const signal = run.options.signal;
   for (let k = from; k < nodes.length; k++) {
-    if (run.runError) break;
     if (signal?.aborted) {
-      run.runError = { code: 'CANCELLED', message: 'The run was cancelled.' };
+      run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
       break;
     }
     const node = nodes[k] as PlanNode;
+    const unchanged = run.reuse(k, node);
     let input: Json;
     if (node.isTrigger) {
       input = run.input;
@@ -348,8 +467,11 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       for (let j = 0; j < sources.length; j++) {
         const s = sources[j] as number;
         const st = status[s];
-        if (st === WAITING || st === BLOCKED) blocked = true;
-        else if (ports[s] === sourcePorts[j]) {
+        // Waiting, held back, or failed with nobody handling it: what lies
+        // downstream cannot settle in this run.
+        if (st === WAITING || st === BLOCKED || (st === FAILED && (ports[s] as number) < 0)) {
+          blocked = true;
+        } else if (ports[s] === sourcePorts[j]) {
           activeCount++;
           active = j;
         }
@@ -362,6 +484,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
         status[k] = SKIPPED;
         continue;
       }
+      if (unchanged && run.adopt(k, node)) continue;
       if (node.isMerge) {
         const merged: JsonObject = {};
         for (let j = 0; j < sources.length; j++) {
@@ -375,6 +498,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
           const s = sources[j] as number;
           if (ports[s] === sourcePorts[j]) names.push(`"${(nodes[s] as PlanNode).id}"`);
         }
+        run.inputs[k] = null;
         run.begin(k, node);
         run.fail(
           k,
@@ -389,6 +513,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
         input = outputs[sources[active] as number] as Json;
       }
     }
+    if (node.isTrigger && unchanged && run.adopt(k, node)) continue;
     run.inputs[k] = input;
     run.begin(k, node);
     let value;

@@ -146,6 +146,8 @@ export interface NodeResult {
   waitedMs?: number;
   /** Approval nodes: the evaluated message shown to the person deciding. */
   message?: string;
+  /** True when the result was taken from `RunOptions.previous` instead of running the node. */
+  reused?: boolean;
 }
 
 export interface RunResult {
@@ -181,6 +183,13 @@ export interface RunOptions {
   clock?: () => number;
   /** Cancels a live run. */
   signal?: AbortSignalLike;
+  /**
+   * An earlier preview run (of this or an earlier version of the workflow, by
+   * this engine instance). Nodes whose kind, config, incoming edges and whole
+   * upstream are unchanged, with the same input and options, take their result
+   * from it instead of running again (marked `reused`). Ignored in live mode.
+   */
+  previous?: RunResult;
 }
 
 /** The subset of fetch the engine uses, so the engine needs no DOM or Node types. */

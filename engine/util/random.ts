@@ -12,3 +12,17 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A seed for one node: the run's seed mixed with the node's id (FNV-1a), so a
+ * node's random numbers do not depend on how many other nodes drew before it.
+ * That keeps an incremental re-run equal to a full one.
+ */
+export function nodeSeed(seed: number, id: string): number {
+  let hash = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
