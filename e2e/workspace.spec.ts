@@ -222,20 +222,37 @@ test('a corrupt stored record opens the recovery view, which offers the raw data
   // Damage the current version the way a crash or a bug elsewhere might.
   const corrupt = '{"format": "weft/v1", "nodes": [ <damaged>';
   await page.evaluate(async (json) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('weft-workspace');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+    // The page's IndexedDB, typed just enough (this file compiles without the DOM lib).
+    interface Request<T> {
+      result: T;
+      onsuccess: (() => void) | null;
+    }
+    interface Store {
+      getAll(): Request<Array<{ head: number; key: string }>>;
+      put(value: unknown): Request<unknown>;
+    }
+    interface Database {
+      transaction(
+        stores: string[],
+        mode: 'readwrite',
+      ): {
+        objectStore(name: string): Store;
+        oncomplete: (() => void) | null;
+      };
+      close(): void;
+    }
+    const { indexedDB } = globalThis as unknown as {
+      indexedDB: { open(name: string): Request<Database> };
+    };
+    const done = <T>(request: Request<T>) =>
+      new Promise<T>((resolve) => (request.onsuccess = () => resolve(request.result)));
+    const db = await done(indexedDB.open('weft-workspace'));
     const tx = db.transaction(['workflows', 'versions'], 'readwrite');
-    const all = await new Promise<Array<{ head: number; key: string }>>((resolve) => {
-      const request = tx.objectStore('workflows').getAll();
-      request.onsuccess = () => resolve(request.result as Array<{ head: number; key: string }>);
-    });
-    for (const record of all) {
+    const records = await done(tx.objectStore('workflows').getAll());
+    for (const record of records) {
       tx.objectStore('versions').put({ vid: record.head, key: record.key, savedAt: 0, json });
     }
-    await new Promise((resolve) => (tx.oncomplete = resolve));
+    await new Promise<void>((resolve) => (tx.oncomplete = () => resolve()));
     db.close();
   }, corrupt);
 
