@@ -22,11 +22,15 @@ interface Outcome {
 }
 
 function cli(...args: string[]): Promise<Outcome> {
+  return cliWithEnv({}, ...args);
+}
+
+function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -61,7 +65,9 @@ const approvalOnly = workflow(
   ],
 );
 
-describe('usage', () => {
+// Each case starts a Node process (and a worker thread for runs): seconds on a
+// loaded machine, so the limit is generous. Nothing here asserts a duration.
+describe('usage', { timeout: 60_000 }, () => {
   it('prints usage and exits 0 for --help', async () => {
     const r = await cli('--help');
     expect(r.code).toBe(0);
@@ -95,7 +101,7 @@ describe('usage', () => {
   });
 });
 
-describe('validate', () => {
+describe('validate', { timeout: 60_000 }, () => {
   it('reports a valid sample with exit 0', async () => {
     const r = await cli('validate', PURCHASE_ORDER);
     expect(r.code).toBe(0);
@@ -159,7 +165,7 @@ describe('validate', () => {
   });
 });
 
-describe('run', () => {
+describe('run', { timeout: 60_000 }, () => {
   it('runs the first sample when neither --input nor --sample is given, exit 0', async () => {
     const r = await cli('run', PURCHASE_ORDER);
     expect(r.code).toBe(0);
@@ -300,4 +306,29 @@ describe('run', () => {
     expect(result.error.message).toContain('within 1 s');
     expect(r.stderr).toContain('RUN_TIMEOUT');
   });
+
+  it('stops a run that blows up its memory and still reports it, exit 1', async () => {
+    // Half a million small arrays: each expression result is within its limits,
+    // the map's whole output is not. A low heap limit keeps the test quick.
+    const hog = file(
+      'hog.json',
+      workflow(
+        [
+          { id: 'start', kind: 'trigger' },
+          { id: 'grow', kind: 'map', config: { items: '[1..500000]', expression: '[1..1000]' } },
+          { id: 'out', kind: 'output', config: { expression: '$count($)' } },
+        ],
+        [
+          { source: 'start', target: 'grow' },
+          { source: 'grow', target: 'out' },
+        ],
+      ),
+    );
+    const r = await cliWithEnv({ WEFT_RUN_MEMORY_MB: '96' }, 'run', hog, '--timeout', '300');
+    expect(r.code).toBe(1);
+    const result = json(r) as { status: string; error: { code: string; message: string } };
+    expect(result.status).toBe('failed');
+    expect(result.error.code).toBe('LIMIT_EXCEEDED');
+    expect(result.error.message).toContain('more than 96 MB of memory');
+  }, 120_000);
 });

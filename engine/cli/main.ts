@@ -119,7 +119,7 @@ async function runCommand(args: string[]): Promise<number> {
     job.decisions = decisions;
   }
 
-  const reply = await runInWorker(job, { timeoutSeconds, memoryMb: RUN_MEMORY_LIMIT_MB });
+  const reply = await runInWorker(job, { timeoutSeconds, memoryMb: memoryLimitMb() });
   switch (reply.type) {
     case 'invalid':
       return reportInvalid(file, reply.errors, reply.warnings);
@@ -139,6 +139,12 @@ async function runCommand(args: string[]): Promise<number> {
       reportRunError(reply.result);
       return EXIT[reply.result.status];
   }
+}
+
+/** The run worker's heap limit: WEFT_RUN_MEMORY_MB when set to a sane number, else the default. */
+function memoryLimitMb(): number {
+  const fromEnv = Number(process.env.WEFT_RUN_MEMORY_MB);
+  return Number.isInteger(fromEnv) && fromEnv >= 64 ? fromEnv : RUN_MEMORY_LIMIT_MB;
 }
 
 async function validateCommand(args: string[]): Promise<number> {
