@@ -169,4 +169,5 @@ test('the approval decision and an error mock change the preview', async ({ page
   await panel.getByLabel('Preview result').selectOption('error');
   await expect(panel.getByLabel('Mock', { exact: true })).toHaveValue(/"HTTP_ERROR"/);
   await expect(node(page, 'erp').locator('.weft-node-meta')).toContainText('→ error');
+  await page.screenshot({ path: 'test-results/inspector-mock.png' });
 });

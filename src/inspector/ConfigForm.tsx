@@ -11,6 +11,7 @@ import type {
   NodeKindInfo,
 } from '../engine/client.ts';
 import { JsonField } from '../ui/JsonField.tsx';
+import { schemaShapeProblem } from '../ui/schemaShape.ts';
 import { CaseList, readCases } from './CaseList.tsx';
 import type { FieldSpec } from './configFields.ts';
 import { ExpressionField } from './ExpressionField.tsx';
@@ -229,6 +230,7 @@ export function ConfigForm({
                   : editor.type === 'schema'
                     ? { hint: 'A JSON Schema (draft 2020-12) the input must match.' }
                     : {})}
+                {...(editor.type === 'schema' ? { check: schemaShapeProblem } : {})}
                 onChange={(next) => setField(spec.key, next)}
               />
             );

@@ -4,19 +4,13 @@
 // values that do, and the preview's diagnostics say whether the schema
 // compiles and whether each sample matches it.
 import { useId } from 'react';
-import type { Diagnostic, InputSample, Json, JsonSchema } from '../engine/client.ts';
+import type { Diagnostic, InputSample, Json } from '../engine/client.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { JsonField } from '../ui/JsonField.tsx';
+import { isJsonSchema, schemaShapeProblem } from '../ui/schemaShape.ts';
 import { SamplePicker } from './SamplePicker.tsx';
 
 const NO_SAMPLES: InputSample[] = [];
-
-function isSchema(value: Json): value is JsonSchema {
-  return (
-    typeof value === 'boolean' ||
-    (typeof value === 'object' && value !== null && !Array.isArray(value))
-  );
-}
 
 function messagesAt(diagnostics: readonly Diagnostic[], pointer: string): string | null {
   const found = diagnostics.filter((d) => d.path === pointer || d.path.startsWith(`${pointer}/`));
@@ -157,12 +151,10 @@ export function WorkflowSettings() {
         allowEmpty
         rows={8}
         error={messagesAt(diagnostics, '/input/schema')}
-        check={(next) =>
-          next === undefined || isSchema(next)
-            ? null
-            : 'A JSON Schema is an object, or true or false.'
+        check={schemaShapeProblem}
+        onChange={(next) =>
+          setInputSchema(next !== undefined && isJsonSchema(next) ? next : undefined)
         }
-        onChange={(next) => setInputSchema(next !== undefined && isSchema(next) ? next : undefined)}
       />
       <section className="samples" aria-labelledby={`${nameId}-samples`}>
         <h3 className="section-title" id={`${nameId}-samples`}>
