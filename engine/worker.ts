@@ -223,11 +223,12 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
 export type PreviewService = ReturnType<typeof createPreviewService>;
 
 // In a dedicated worker (not when a test imports this file), serve the editor.
-const scope = globalThis as { postMessage?: unknown; document?: unknown };
-if (typeof scope.postMessage === 'function' && scope.document === undefined) {
-  expose(
-    createPreviewService({
-      fetchJson: (url) => fetch(new URL(url, new URL('/', location.href)).href),
-    }),
-  );
+const scope = globalThis as {
+  postMessage?: unknown;
+  document?: unknown;
+  location?: { href: string };
+};
+if (typeof scope.postMessage === 'function' && scope.document === undefined && scope.location) {
+  const root = new URL('/', scope.location.href);
+  expose(createPreviewService({ fetchJson: (url) => fetch(new URL(url, root).href) }));
 }

@@ -258,23 +258,30 @@ function CanvasInner() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
         <Controls position="bottom-left" />
-        <MiniMap
-          position="bottom-right"
-          pannable
-          zoomable
-          nodeColor={minimapColour}
-          nodeStrokeWidth={2}
-          maskColor="rgba(241, 245, 249, 0.7)"
-        />
+        <StatusMiniMap />
       </ReactFlow>
       <RefusalBanner />
     </div>
   );
 }
 
-function minimapColour(node: Node): string {
-  const summary = editorStore.getState().nodeSummaries[node.id];
-  return statusColour[summary?.status ?? 'idle'];
+/** The minimap, with each node in its status colour (re-coloured when a run lands). */
+function StatusMiniMap() {
+  const summaries = useEditor((s) => s.nodeSummaries);
+  const nodeColor = useCallback(
+    (node: Node) => statusColour[summaries[node.id]?.status ?? 'idle'],
+    [summaries],
+  );
+  return (
+    <MiniMap
+      position="bottom-right"
+      pannable
+      zoomable
+      nodeColor={nodeColor}
+      nodeBorderRadius={4}
+      maskColor="rgba(241, 245, 249, 0.7)"
+    />
+  );
 }
 
 export function Canvas() {

@@ -4,8 +4,9 @@ import { formatDuration } from './nodeVisuals.ts';
 
 /** The preview's state for the whole workflow: status, total time, and the sample it ran on. */
 export function RunStatus() {
-  const { previewState, run, diagnostics, previewMs } = useEditor(
+  const { previewState, run, diagnostics, previewMs, generation } = useEditor(
     useShallow((s) => ({
+      generation: s.generation,
       previewState: s.previewState,
       run: s.run,
       diagnostics: s.diagnostics,
@@ -45,18 +46,21 @@ export function RunStatus() {
       role="status"
       aria-label="Run status"
       data-preview-state={previewState}
-      title={detail}
+      data-generation={generation}
+      title={[
+        detail,
+        previewMs !== null
+          ? `Edit to result: ${formatDuration(previewMs)} (worker round trip)`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n')}
     >
       <span className="run-status-dot" aria-hidden="true" />
       <span className="run-status-text">{text}</span>
       {total !== undefined && (
         <span className="run-status-time" title="Engine time for the whole run">
           {formatDuration(total)}
-        </span>
-      )}
-      {previewMs !== null && previewState === 'done' && (
-        <span className="run-status-roundtrip" title="Edit to result, including the worker trip">
-          ({formatDuration(previewMs)} round trip)
         </span>
       )}
       {detail && <span className="run-status-detail">{detail}</span>}

@@ -24,7 +24,10 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
   const info = nodeKindInfo(node.kind);
   const status: CanvasStatus = summary?.status ?? 'idle';
   const problem = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
-  const ports = outPortsOf(node);
+  // `error` sits on the bottom edge, styled apart; the others on the right.
+  // A lone `out` needs no label; every other port is named beside its handle.
+  const outPorts = outPortsOf(node).filter((p) => p !== 'error');
+  const labelled = !(outPorts.length === 1 && outPorts[0] === 'out');
   const errorLine = summary?.error?.message;
 
   return (
@@ -38,61 +41,75 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
       {info?.hasInput !== false && (
         <Handle type="target" position={Position.Left} id="in" className="weft-handle-in" />
       )}
-      <div className="weft-node-head">
-        <span className="weft-node-glyph" aria-hidden="true">
-          {kindGlyph[node.kind]}
-        </span>
-        <span className="weft-node-title">
-          <span className="weft-node-label">{node.label ?? info?.label ?? node.kind}</span>
-          <span className="weft-node-id">{node.id}</span>
-        </span>
-        <span
-          className="weft-node-status"
-          title={statusText[status]}
-          aria-label={statusText[status]}
-        >
-          {statusIcon[status]}
-        </span>
-      </div>
-      <div className="weft-node-body">
-        {problem ? (
-          <div className={`weft-node-problem severity-${problem.severity}`} title={problem.message}>
-            {problem.message}
-          </div>
-        ) : errorLine ? (
-          <div className="weft-node-error" title={errorLine}>
-            {summary?.error?.code}: {errorLine}
-          </div>
-        ) : summary?.preview !== undefined ? (
-          <div className="weft-node-preview" title={summary.preview}>
-            {summary.preview}
-          </div>
-        ) : (
-          <div className="weft-node-preview is-empty">{statusText[status]}</div>
-        )}
-        <div className="weft-node-meta">
-          <span>{summary?.port && summary.status !== 'skipped' ? `→ ${summary.port}` : ''}</span>
-          <span className="weft-node-time">
-            {summary && summary.status !== 'skipped' ? formatDuration(summary.durationMs) : ''}
+      <div className="weft-node-content">
+        <div className="weft-node-head">
+          <span className="weft-node-glyph" aria-hidden="true">
+            {kindGlyph[node.kind]}
+          </span>
+          <span className="weft-node-title">
+            <span className="weft-node-label">{node.label ?? info?.label ?? node.kind}</span>
+            <span className="weft-node-id">{node.id}</span>
+          </span>
+          <span
+            className="weft-node-status"
+            title={statusText[status]}
+            aria-label={statusText[status]}
+          >
+            {statusIcon[status]}
           </span>
         </div>
-      </div>
-      <div className="weft-node-ports">
-        {ports.map((port) => (
-          <div
-            key={port}
-            className={`weft-port${port === 'error' ? ' is-error' : ''}${summary?.port === port ? ' is-taken' : ''}`}
-          >
-            <span className="weft-port-label">{port}</span>
-            <Handle
-              type="source"
-              position={Position.Right}
-              id={port}
-              className={port === 'error' ? 'weft-handle-error' : 'weft-handle-out'}
-              title={`${port} port`}
-            />
+        <div className="weft-node-body">
+          {problem ? (
+            <div
+              className={`weft-node-problem severity-${problem.severity}`}
+              title={problem.message}
+            >
+              {problem.message}
+            </div>
+          ) : errorLine ? (
+            <div className="weft-node-error" title={errorLine}>
+              {summary?.error?.code}: {errorLine}
+            </div>
+          ) : summary?.preview !== undefined ? (
+            <div className="weft-node-preview" title={summary.preview}>
+              {summary.preview}
+            </div>
+          ) : (
+            <div className="weft-node-preview is-empty">{statusText[status]}</div>
+          )}
+          <div className="weft-node-meta">
+            <span>{summary?.port && summary.status !== 'skipped' ? `→ ${summary.port}` : ''}</span>
+            <span className="weft-node-time">
+              {summary && summary.status !== 'skipped' ? formatDuration(summary.durationMs) : ''}
+            </span>
           </div>
-        ))}
+        </div>
+      </div>
+      {outPorts.length > 0 && (
+        <div className={`weft-node-ports${labelled ? ' is-labelled' : ''}`}>
+          {outPorts.map((port) => (
+            <div key={port} className={`weft-port${summary?.port === port ? ' is-taken' : ''}`}>
+              {labelled && <span className="weft-port-label">{port}</span>}
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={port}
+                className="weft-handle-out"
+                title={`${port} port`}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+      <div className={`weft-port-error${summary?.port === 'error' ? ' is-taken' : ''}`}>
+        <span className="weft-port-label">error</span>
+        <Handle
+          type="source"
+          position={Position.Bottom}
+          id="error"
+          className="weft-handle-error"
+          title="error port: receives the error when this node fails"
+        />
       </div>
     </div>
   );

@@ -9,7 +9,7 @@ export const kindGlyph: Record<NodeKindName, string> = {
   trigger: '▶',
   transform: 'ƒ',
   condition: '◇',
-  switch: '⑂',
+  switch: '⇉',
   map: '⟳',
   merge: '⋈',
   validate: '✓',
@@ -17,7 +17,7 @@ export const kindGlyph: Record<NodeKindName, string> = {
   llm: '✦',
   approval: '☑',
   delay: '◷',
-  subworkflow: '⧉',
+  subworkflow: '⊞',
   fail: '✕',
   output: '■',
 };

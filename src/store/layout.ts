@@ -5,10 +5,10 @@ import type { Position, WorkflowDefinition } from '../engine/client.ts';
 import { outPortsOf } from '../engine/client.ts';
 
 /** The canvas draws nodes this wide; heights grow with the number of out ports. */
-export const NODE_WIDTH = 240;
+export const NODE_WIDTH = 220;
 
 export function estimatedNodeHeight(ports: number): number {
-  return 84 + ports * 22;
+  return Math.max(92, 16 + ports * 18);
 }
 
 export async function layoutDocument(document: WorkflowDefinition): Promise<Map<string, Position>> {

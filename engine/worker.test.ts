@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { Json, WorkflowDefinition } from './index.ts';
+import { createPreviewService, meaningKey, previewText, truncateValue } from './worker.ts';
+
+function workflow(expression: string): WorkflowDefinition {
+  return {
+    format: 'weft/v1',
+    id: 'w',
+    name: 'w',
+    nodes: [
+      { id: 'start', kind: 'trigger', position: { x: 0, y: 0 } },
+      { id: 'double', kind: 'transform', position: { x: 200, y: 0 }, config: { expression } },
+      {
+        id: 'big',
+        kind: 'condition',
+        position: { x: 400, y: 0 },
+        config: { expression: '$ > 10' },
+      },
+    ],
+    edges: [
+      { source: 'start', target: 'double' },
+      { source: 'double', target: 'big' },
+    ],
+  };
+}
+
+describe('preview service', () => {
+  it('runs a workflow and answers with compact per-node summaries', async () => {
+    const service = createPreviewService();
+    const reply = await service.preview({
+      generation: 1,
+      definition: workflow('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    expect(reply.ok).toBe(true);
+    expect(reply.generation).toBe(1);
+    expect(reply.run?.status).toBe('succeeded');
+    expect(reply.nodes['double']).toMatchObject({
+      status: 'succeeded',
+      port: 'out',
+      preview: '14',
+    });
+    expect(reply.nodes['big']).toMatchObject({ status: 'succeeded', port: 'true' });
+    expect(reply.run?.nodes['double']?.output).toBeUndefined();
+  });
+
+  it('recompiles only when the meaning changed, not when a node moved', async () => {
+    const service = createPreviewService();
+    const first = workflow('$ * 2');
+    expect(
+      (await service.preview({ generation: 1, definition: first, input: 1, options: {} }))
+        .recompiled,
+    ).toBe(true);
+    const moved = { ...first, nodes: first.nodes.map((n) => ({ ...n, position: { x: 9, y: 9 } })) };
+    const again = await service.preview({
+      generation: 2,
+      definition: moved,
+      input: 1,
+      options: {},
+    });
+    expect(again.recompiled).toBe(false);
+    const sampleOnly = await service.preview({ generation: 3, input: 30, options: {} });
+    expect(sampleOnly.recompiled).toBe(false);
+    expect(sampleOnly.nodes['big']?.port).toBe('true');
+    const edited = await service.preview({
+      generation: 4,
+      definition: workflow('$ * 3'),
+      input: 1,
+      options: {},
+    });
+    expect(edited.recompiled).toBe(true);
+    expect(edited.nodes['double']?.preview).toBe('3');
+  });
+
+  it('reports diagnostics for an invalid definition instead of running it', async () => {
+    const service = createPreviewService();
+    const reply = await service.preview({
+      generation: 5,
+      definition: workflow('$ *'),
+      input: 1,
+      options: {},
+    });
+    expect(reply.ok).toBe(false);
+    expect(reply.run).toBeNull();
+    expect(reply.diagnostics.some((d) => d.code === 'EXPRESSION_SYNTAX')).toBe(true);
+  });
+
+  it('gives a node full input and output on request, for the latest run only', async () => {
+    const service = createPreviewService();
+    await service.preview({
+      generation: 8,
+      definition: workflow('[1..250]'),
+      input: 4,
+      options: {},
+    });
+    const detail = service.nodeDetail(8, 'double');
+    expect(detail?.input).toBe(4);
+    expect(detail?.truncated).toBe(true);
+    const output = detail?.output as Json[];
+    expect(output).toHaveLength(101);
+    expect(output[100]).toBe('… 150 more items');
+    expect(service.nodeDetail(7, 'double')).toBeNull();
+  });
+});
+
+describe('previews of values', () => {
+  it('cuts long output to one line of about 80 characters', () => {
+    const big = Array.from({ length: 100_000 }, (_, i) => ({ id: i, name: `item ${i}` }));
+    const text = previewText(big);
+    expect(text.length).toBeLessThanOrEqual(80);
+    expect(text.endsWith('…')).toBe(true);
+    expect(text.startsWith('[{"id":0,"name":"item 0"}')).toBe(true);
+  });
+
+  it('leaves short output whole', () => {
+    expect(previewText({ a: [1, 2], b: 'x' })).toBe('{"a":[1,2],"b":"x"}');
+    expect(previewText(null)).toBe('null');
+  });
+
+  it('marks arrays it truncates, at any depth', () => {
+    const { value, truncated } = truncateValue({ rows: [1, 2, 3, 4] }, 2);
+    expect(truncated).toBe(true);
+    expect(value).toEqual({ rows: [1, 2, '… 2 more items'] });
+    expect(truncateValue([1, 2], 2)).toEqual({ value: [1, 2], truncated: false });
+  });
+
+  it('ignores positions in the meaning of a definition', () => {
+    const a = workflow('$');
+    const b = { ...a, nodes: a.nodes.map((n) => ({ ...n, position: { x: 1, y: 2 } })) };
+    expect(meaningKey(a)).toBe(meaningKey(b));
+    expect(meaningKey(a)).not.toBe(meaningKey(workflow('$ + 1')));
+  });
+});

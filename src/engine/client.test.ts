@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PreviewReply, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
+import { createPreviewService } from '../../engine/worker.ts';
+import { createPreviewClient, type PreviewWorkerHandle } from './client.ts';
+
+const definition: WorkflowDefinition = {
+  format: 'weft/v1',
+  id: 'w',
+  name: 'w',
+  nodes: [
+    { id: 'start', kind: 'trigger' },
+    { id: 'double', kind: 'transform', config: { expression: '$ * 2' } },
+  ],
+  edges: [{ source: 'start', target: 'double' }],
+};
+
+/**
+ * A worker stand-in that runs the real preview service in-process but answers
+ * only when the test says so, so the order of replies is under the test's control.
+ */
+function heldWorkers() {
+  const spawned: Array<{
+    requests: PreviewRequest[];
+    release(): Promise<void>;
+    terminated: boolean;
+  }> = [];
+  const spawn = (): PreviewWorkerHandle => {
+    const service = createPreviewService();
+    const queue: Array<() => Promise<void>> = [];
+    const record = {
+      requests: [] as PreviewRequest[],
+      terminated: false,
+      async release() {
+        const next = queue.shift();
+        if (next) await next();
+      },
+    };
+    spawned.push(record);
+    return {
+      api: {
+        preview(request) {
+          record.requests.push(request);
+          return new Promise<PreviewReply>((resolve) => {
+            queue.push(async () => resolve(await service.preview(request)));
+          });
+        },
+        nodeDetail: async (generation, nodeId) => service.nodeDetail(generation, nodeId),
+      },
+      terminate() {
+        record.terminated = true;
+      },
+    };
+  };
+  return { spawn, spawned };
+}
+
+async function flush() {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('preview client', () => {
+  it('coalesces: while a run is in flight only the newest request waits, and stale replies are dropped', async () => {
+    const workers = heldWorkers();
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      events: { onReply: (reply) => replies.push(reply), onTimeout: () => undefined },
+    });
+    client.request({ definition, input: 1, decisions: {} });
+    client.request({ definition, input: 2, decisions: {} });
+    client.request({ definition, input: 3, decisions: {} });
+    const worker = workers.spawned[0];
+    expect(worker?.requests.map((r) => r.input)).toEqual([1]);
+
+    await worker?.release();
+    await flush();
+    // The reply to input 1 is stale (generation 1 of 3): dropped; input 3 goes next, input 2 never.
+    expect(replies).toEqual([]);
+    expect(worker?.requests.map((r) => r.input)).toEqual([1, 3]);
+
+    await worker?.release();
+    await flush();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.generation).toBe(3);
+    expect(replies[0]?.nodes['double']?.preview).toBe('6');
+    client.dispose();
+  });
+
+  it('sends the definition once per worker and reuses it when only the input changed', async () => {
+    const workers = heldWorkers();
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      events: { onReply: () => undefined, onTimeout: () => undefined },
+    });
+    client.request({ definition, input: 1, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    client.request({ definition, input: 2, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    const requests = workers.spawned[0]?.requests ?? [];
+    expect(requests[0]?.definition).toBe(definition);
+    expect(requests[1]?.definition).toBeUndefined();
+    client.dispose();
+  });
+
+  it('cuts off a run that does not answer, replaces the worker and reports the timeout', async () => {
+    vi.useFakeTimers();
+    const workers = heldWorkers();
+    const timeouts: number[] = [];
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      timeoutMs: 3000,
+      events: { onReply: (r) => replies.push(r), onTimeout: (g) => timeouts.push(g) },
+    });
+    const generation = client.request({ definition, input: 1, decisions: {} });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(timeouts).toEqual([generation]);
+    expect(workers.spawned[0]?.terminated).toBe(true);
+    expect(workers.spawned).toHaveLength(2);
+
+    // The next request goes to the new worker, definition included (the old one's cache died with it).
+    client.request({ definition, input: 5, decisions: {} });
+    expect(workers.spawned[1]?.requests[0]?.definition).toBe(definition);
+    await workers.spawned[1]?.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['10']);
+    client.dispose();
+  });
+});
