@@ -66,6 +66,27 @@ const cases: HostileCase[] = [
     source: '/a/.constructor',
     outcome: { value: undefined },
   },
+  {
+    name: 'taking a built-in function object apart with $spread',
+    source: '($f := $spread($string).implementation; [$f.constructor, $f.prototype, $f("x")])',
+    outcome: { runError: 'EXPRESSION_ERROR', message: /non-function/ },
+  },
+  {
+    name: 'the internals of a built-in through a path and $lookup',
+    source: '[$string.implementation, $lookup($string, "signature"), $keys($string)]',
+    outcome: { value: [] },
+  },
+  {
+    name: 'transforming a built-in function object',
+    source: '$string ~> |implementation|{"polluted": "yes"}|',
+    outcome: { runError: 'EXPRESSION_ERROR', message: /^result is not JSON/ },
+  },
+  {
+    name: 'constructor of the root on the fast path',
+    source: '[$$.constructor, $.constructor, $input.constructor]',
+    input: { a: 1 },
+    outcome: { value: [] },
+  },
   // Prototype pollution: keys named __proto__/constructor stay data.
   {
     name: 'input keys __proto__ and constructor are read as data',
