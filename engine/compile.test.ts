@@ -367,5 +367,8 @@ describe('nodeKinds and outPortsOf', () => {
         },
       }),
     ).toEqual(['high', 'low', 'default', 'error']);
+    expect(
+      outPortsOf({ id: 's', kind: 'switch', config: { cases: [{ port: 'half' }, 'junk'] } }),
+    ).toEqual(['default', 'error']);
   });
 });

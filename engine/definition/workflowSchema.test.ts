@@ -24,3 +24,26 @@ describe('public/schema/workflow-v1.json', () => {
     );
   });
 });
+
+describe('the published schema on its own', () => {
+  it('catches a bad config too, for tools that only have the schema', async () => {
+    const { default: Ajv2020 } = await import('ajv/dist/2020.js');
+    const validate = new Ajv2020({ strict: false }).compile(workflowSchema);
+    const definition = {
+      format: 'weft/v1',
+      id: 'x',
+      name: 'X',
+      nodes: [
+        { id: 'start', kind: 'trigger' },
+        { id: 'shape', kind: 'transform', config: { expresion: 'a' } },
+      ],
+      edges: [{ source: 'start', target: 'shape' }],
+    };
+    expect(validate(definition)).toBe(false);
+    const fixed = {
+      ...definition,
+      nodes: [definition.nodes[0], { id: 'shape', kind: 'transform', config: { expression: 'a' } }],
+    };
+    expect(validate(fixed)).toBe(true);
+  });
+});

@@ -10,8 +10,17 @@ interface Case {
   expression: string;
 }
 
+// Also called by outPortsOf on configs still being edited: skip malformed cases.
 function casesOf(config: JsonObject): Case[] {
-  return Array.isArray(config.cases) ? (config.cases as unknown as Case[]) : [];
+  if (!Array.isArray(config.cases)) return [];
+  return config.cases.filter(
+    (c): c is JsonObject & Case =>
+      typeof c === 'object' &&
+      c !== null &&
+      !Array.isArray(c) &&
+      typeof c.port === 'string' &&
+      typeof c.expression === 'string',
+  );
 }
 
 // Evaluates cases in order until one is truthy; stays synchronous while the
