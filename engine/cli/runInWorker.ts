@@ -8,6 +8,7 @@ import type { RunResult } from '../types.ts';
 import type { RunJob, RunReply } from './protocol.ts';
 
 export const RUN_MEMORY_LIMIT_MB = 512;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface WorkerLimits {
   /** Wall-clock bound; undefined: none. */
@@ -42,7 +43,8 @@ export function runInWorker(job: RunJob, limits: WorkerLimits): Promise<RunReply
                   `the run did not finish within ${limits.timeoutSeconds} s and was stopped`,
                 ),
               ),
-            limits.timeoutSeconds * 1000,
+            // setTimeout fires at once past 2^31 - 1 ms; that far off is as good as no bound.
+            Math.min(limits.timeoutSeconds * 1000, MAX_TIMER_MS),
           );
     worker.on('message', (reply: RunReply) => finish(reply));
     worker.on('error', (error: Error & { code?: string }) => {
