@@ -32,7 +32,13 @@ function SaveStatus() {
   const { text, tone, title } =
     phase === 'starting'
       ? { text: 'Opening…', tone: 'busy', title: 'Opening your workspace.' }
-      : saveLabel(save);
+      : phase === 'recovery'
+        ? {
+            text: 'Saving paused',
+            tone: 'error',
+            title: 'Nothing is saved until the stored work is recovered.',
+          }
+        : saveLabel(save);
   return (
     <span
       className={`ws-save ws-save-${tone}`}

@@ -466,13 +466,13 @@ export class WorkspaceController {
     await this.completeImport(report.definition, null);
   }
 
+  /** Opens the definition exactly as the file had it, so export and re-import round-trip. */
   private async completeImport(
     definition: WorkflowDefinition,
     caveat: string | null,
   ): Promise<void> {
-    const name = uniqueName(definition.name, this.ui.workflows);
-    const named = name === definition.name ? definition : { ...definition, name };
-    await this.addAndOpen(named, null);
+    const { name } = definition;
+    await this.addAndOpen(definition, null);
     this.setUi({
       importReport: null,
       notice: {
