@@ -3,6 +3,7 @@
 // serialisation), whether it runs on the fast path or the guarded interpreter,
 // and fails where jsonata fails, with jsonata's message.
 
+import { readFileSync } from 'node:fs';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../types.ts';
@@ -152,5 +153,24 @@ describe('same results as plain jsonata 2.2', () => {
     const expected = await plain(source);
     expect(expected.message).toBeDefined();
     expect(await guarded(source)).toEqual(expected);
+  });
+});
+
+describe('built-in functions of jsonata 2.2 and 2.0.6', () => {
+  // If an upgrade adds a function 2.0.6 lacks, compileExpression must start
+  // refusing it (EXPRESSION_UNSUPPORTED), as it refuses 2.1's ?? and ?: operators.
+  it('are the same set, so no function needs refusing', () => {
+    const read = (pkg: string) =>
+      [
+        ...readFileSync(
+          new URL(`../../node_modules/${pkg}/jsonata.js`, import.meta.url),
+          'utf8',
+        ).matchAll(/staticFrame\.bind\('(\w+)'/g),
+      ]
+        .map((m) => m[1])
+        .sort();
+    const current = read('jsonata');
+    expect(current.length).toBeGreaterThan(50);
+    expect(current).toEqual(read('jsonata206'));
   });
 });
