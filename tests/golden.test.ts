@@ -2,7 +2,13 @@
 // a case adds no code. A folder holds
 //   definition.json               the workflow
 //   input.json                    optional; the run's input (null when absent)
-//   options.json                  optional; { decisions, mode, now, seed }
+//   options.json                  optional; { decisions, mode, now, seed, env, fetch }.
+//                                 `fetch` makes live runs offline: it maps
+//                                 "METHOD url" to a canned response { status,
+//                                 headers, body }, to a list of them answered in
+//                                 turn, or to "hang" (never answers). Live sleeps
+//                                 are instant.
+//   expected-requests.json        optional; the requests a live run made, in order
 //   <id>.json                     optional; sub-workflows, resolved by id
 //   expected.json                 the RunResult without durationMs, compared exactly
 //   expected-diagnostics.json     [{ code, path, severity? }]: every diagnostic compile
@@ -15,7 +21,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow, runWorkflow } from '../engine/index.ts';
-import type { Json, RunOptions, WorkflowDefinition } from '../engine/types.ts';
+import type { FetchLike, Json, RunOptions, WorkflowDefinition } from '../engine/types.ts';
 
 const ROOT = join(import.meta.dirname, 'golden');
 const ANY_TEXT = '…';
@@ -54,6 +60,68 @@ function normalize(actual: unknown, expected: unknown): unknown {
     return out;
   }
   return actual;
+}
+
+interface CannedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Json;
+}
+
+interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: Json;
+}
+
+/** A fetch that answers from the case's options and records what was asked. */
+function cannedFetch(
+  canned: Record<string, CannedResponse | CannedResponse[] | 'hang'>,
+  sent: SentRequest[],
+): FetchLike {
+  const calls = new Map<string, number>();
+  return (url, init) => {
+    const key = `${init.method} ${url}`;
+    let body: Json | undefined;
+    if (init.body !== undefined) {
+      try {
+        body = JSON.parse(init.body) as Json;
+      } catch {
+        body = init.body;
+      }
+    }
+    sent.push({
+      method: init.method,
+      url,
+      headers: init.headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const answer = canned[key];
+    if (answer === undefined) return Promise.reject(new Error(`no canned response for ${key}`));
+    if (answer === 'hang') {
+      return new Promise((_resolve, reject) => {
+        init.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+      });
+    }
+    const n = calls.get(key) ?? 0;
+    calls.set(key, n + 1);
+    const response = Array.isArray(answer)
+      ? (answer[Math.min(n, answer.length - 1)] as CannedResponse)
+      : answer;
+    const headers = response.headers ?? {};
+    return Promise.resolve({
+      status: response.status,
+      headers: {
+        forEach: (cb: (value: string, key: string) => void) =>
+          Object.entries(headers).forEach(([k, v]) => cb(v, k)),
+      },
+      text: () =>
+        Promise.resolve(
+          typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? null),
+        ),
+    });
+  };
 }
 
 interface ExpectedDiagnostic {
@@ -95,15 +163,23 @@ describe('golden cases', () => {
       }
       if (!compiled.ok) throw new Error(`${name} did not compile`);
 
-      const options = (readOptional(dir, 'options.json') ?? {}) as RunOptions;
+      const { fetch: canned, ...options } = (readOptional(dir, 'options.json') ??
+        {}) as RunOptions & {
+        fetch?: Record<string, CannedResponse | CannedResponse[] | 'hang'>;
+      };
+      const sent: SentRequest[] = [];
       const result = await runWorkflow(compiled.workflow, readOptional(dir, 'input.json') ?? null, {
         ...options,
+        fetch: cannedFetch(canned ?? {}, sent),
+        sleep: () => Promise.resolve(),
         resolveWorkflow: (id) => {
           const path = join(dir, `${id}.json`);
           return existsSync(path) ? (readJson(path) as unknown as WorkflowDefinition) : undefined;
         },
       });
       expect(normalize(result, expectedResult)).toEqual(expectedResult);
+      const expectedRequests = readOptional(dir, 'expected-requests.json') ?? [];
+      expect(sent).toEqual(expectedRequests);
     });
   }
 });
