@@ -13,7 +13,7 @@ import {
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
-import { Annotation, EditorState } from '@codemirror/state';
+import { Annotation, EditorState, Transaction } from '@codemirror/state';
 import {
   EditorView,
   drawSelection,
@@ -127,7 +127,8 @@ export function ExpressionField({
     if (current === value) return;
     view.dispatch({
       changes: { from: 0, to: current.length, insert: value },
-      annotations: [fromOutside.of(true)],
+      // Not an edit of this field: the field's own undo should not replay it.
+      annotations: [fromOutside.of(true), Transaction.addToHistory.of(false)],
     });
   }, [value]);
 

@@ -2,16 +2,16 @@
 // and what the last preview run did with it.
 import { useId, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatDuration, kindGlyph, statusIcon, statusText } from '../canvas/nodeVisuals.ts';
+import { kindGlyph } from '../canvas/nodeVisuals.ts';
 import { nodeKindInfo } from '../engine/client.ts';
 import { reaches } from '../store/documentOps.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { selectNode } from '../store/selectors.ts';
-import { JsonTree } from '../ui/JsonTree.tsx';
 import { configFields } from './configFields.ts';
 import { ConfigForm } from './ConfigForm.tsx';
 import type { NodeView } from './liveValue.ts';
 import { nodeLevelDiagnostics } from './nodeDiagnostics.ts';
+import { NodeResultView } from './NodeResultView.tsx';
 import { RunSummary } from './RunSummary.tsx';
 
 function DecisionField({ nodeId }: { nodeId: string }) {
@@ -82,6 +82,8 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   );
 
   if (!node || !info) return null;
+  const notRunReason =
+    previewState === 'invalid' ? 'Not run: the workflow has errors' : 'Not run yet';
 
   return (
     <div className="node-inspector">
@@ -135,44 +137,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         </ul>
       )}
 
-      <section className="node-result" aria-label="Node result">
-        <h3 className="section-title">Last run</h3>
-        {summary ? (
-          <p className="result-line">
-            <span className={`status-pill status-${summary.status}`}>
-              {statusIcon[summary.status]} {statusText[summary.status]}
-            </span>
-            {summary.port && summary.status === 'succeeded' && (
-              <span className="result-port">
-                → <code>{summary.port}</code>
-              </span>
-            )}
-            <span className="result-time">{formatDuration(summary.durationMs)}</span>
-          </p>
-        ) : (
-          <p className="result-line live-muted">
-            {previewState === 'invalid' ? 'Not run: the workflow has errors' : 'Not run yet'}
-          </p>
-        )}
-        {summary?.error && (
-          <p className="field-error" role="status">
-            <strong>{summary.error.code}</strong> {summary.error.message}
-          </p>
-        )}
-        {node.kind !== 'trigger' && (
-          <details className="result-block" open>
-            <summary>Input</summary>
-            {detail ? <JsonTree value={detail.input} /> : <p className="live-muted">—</p>}
-          </details>
-        )}
-        <details className="result-block" open>
-          <summary>Output</summary>
-          {detail ? <JsonTree value={detail.output} /> : <p className="live-muted">—</p>}
-          {detail?.truncated && (
-            <p className="field-hint">Long arrays are cut here; the run used every item.</p>
-          )}
-        </details>
-      </section>
+      <NodeResultView
+        summary={summary}
+        detail={detail}
+        hasInput={info.hasInput}
+        notRunReason={notRunReason}
+      />
       <RunSummary />
     </div>
   );
