@@ -57,11 +57,69 @@ test('the first visit opens the purchase-order sample with its preview, and a re
   await page.screenshot({ path: 'test-results/workspace-first-visit.png' });
 
   await nameField(page).fill('Purchase orders, reviewed');
+  await page.getByLabel('Preview sample').selectOption('new laptops');
   await expect(saveStatus(page)).toHaveText('Saved');
   await page.reload();
 
   await expect(nameField(page)).toHaveValue('Purchase orders, reviewed');
   await expect(canvasNodes(page)).toHaveCount(nodeCount);
+  // The session comes back too: the preview runs on the sample chosen before.
+  await expect(page.getByLabel('Preview sample')).toHaveValue('new laptops');
+});
+
+test('the gallery opens a sample as a new workflow', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Gallery' }).click();
+  const gallery = page.getByRole('dialog', { name: 'Gallery' });
+  await expect(gallery.getByRole('heading', { name: 'Incident triage' })).toBeVisible();
+  await expect(gallery.getByRole('heading', { name: 'Employee onboarding' })).toBeVisible();
+  await gallery.getByRole('button', { name: 'Open Incident triage' }).click();
+  await expect(gallery).toBeHidden();
+  await expect(nameField(page)).toHaveValue('Incident triage');
+  await expect(page.locator('[data-node-id][data-status="succeeded"]').first()).toBeVisible();
+
+  const menu = await openWorkflowMenu(page);
+  const names = await menu.locator('.ws-workflow-name').allTextContents();
+  expect(names.sort()).toEqual(['Incident triage', SAMPLE_NAME]);
+});
+
+test('a full storage quota is reported, and the edit is saved once there is room', async ({
+  page,
+}) => {
+  // Lets the test fill the "disk": while the flag is set, every IndexedDB write
+  // fails the way a full quota does.
+  await page.addInitScript(() => {
+    const scope = globalThis as unknown as {
+      __storageFull?: boolean;
+      IDBObjectStore: { prototype: Record<string, (...args: unknown[]) => unknown> };
+      DOMException: new (message: string, name: string) => Error;
+    };
+    const proto = scope.IDBObjectStore.prototype;
+    for (const method of ['add', 'put'] as const) {
+      const original = proto[method]!;
+      proto[method] = function (this: unknown, ...args: unknown[]) {
+        if (scope.__storageFull) {
+          throw new scope.DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        return original.apply(this, args);
+      };
+    }
+  });
+  await openApp(page);
+  await page.evaluate(() => {
+    (globalThis as { __storageFull?: boolean }).__storageFull = true;
+  });
+  await nameField(page).fill('Does not fit');
+  await expect(saveStatus(page)).toHaveText('Storage full');
+  await expect(page.getByRole('alert').filter({ hasText: 'Storage is full' })).toBeVisible();
+
+  await page.evaluate(() => {
+    (globalThis as { __storageFull?: boolean }).__storageFull = false;
+  });
+  await nameField(page).fill('Fits now');
+  await expect(saveStatus(page)).toHaveText('Saved');
+  await page.reload();
+  await expect(nameField(page)).toHaveValue('Fits now');
 });
 
 test('workflows can be created, renamed, switched, duplicated and deleted', async ({ page }) => {

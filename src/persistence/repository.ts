@@ -250,6 +250,9 @@ export class WorkspaceRepository {
       await tx.done;
       return result;
     } catch (error) {
+      // A quota failure may surface on a request as a plain AbortError while
+      // the transaction carries the real cause.
+      const cause = tx?.error && isQuotaError(tx.error) ? tx.error : error;
       if (tx) {
         try {
           tx.abort();
@@ -258,7 +261,7 @@ export class WorkspaceRepository {
         }
         tx.done.catch(() => undefined);
       }
-      throw classify(error, action);
+      throw classify(cause, action);
     }
   }
 
