@@ -73,9 +73,37 @@ function onEntry(_expr: unknown, _input: unknown, env: Frame): void {
   }
 }
 
-function onExit(_expr: unknown, _input: unknown, _env: Frame, result: unknown): void {
+function onExit(expr: object, _input: unknown, _env: Frame, result: unknown): void {
   if (typeof result === 'string') checkStringLength(result.length);
   else if (Array.isArray(result)) checkSequenceLength(result.length);
+  if (typeof result === 'object' && result !== null && comparedOperands.has(expr)) {
+    checkValueSize(result, 'a comparison (=, != or in)');
+  }
+}
+
+/**
+ * Operands of `=`, `!=` and `in`. jsonata compares structures deeply inside one
+ * step, so a value built by sharing (`{"l": $a, "r": $a}` repeated forty
+ * times) would take exponential time there; such operands are measured first.
+ * Keyed by AST node, which the hooks receive as `expr`.
+ */
+const comparedOperands = new WeakSet<object>();
+const COMPARISONS = new Set(['=', '!=', 'in']);
+
+function markComparedOperands(ast: unknown): void {
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    const node = value as { type?: unknown; value?: unknown; lhs?: unknown; rhs?: unknown };
+    if (node.type === 'binary' && typeof node.value === 'string' && COMPARISONS.has(node.value)) {
+      for (const operand of [node.lhs, node.rhs]) {
+        if (typeof operand === 'object' && operand !== null) comparedOperands.add(operand);
+      }
+    }
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(ast);
 }
 
 export function checkStringLength(length: number): void {
@@ -100,6 +128,7 @@ export function installHooks(parsed: jsonata.Expression): void {
   const assign = parsed.assign as (name: string | symbol, value: unknown) => void;
   assign(Symbol.for('jsonata.__evaluate_entry'), onEntry);
   assign(Symbol.for('jsonata.__evaluate_exit'), onExit);
+  markComparedOperands(parsed.ast());
 }
 
 /** A built-in jsonata function object (`defineFunction`'s shape). */
@@ -178,11 +207,12 @@ function wrap(
 }
 
 /**
- * Estimates the length of `$string(value)` without building it, stopping as
- * soon as it passes the cap: a value built by sharing (`[$a, $a]` repeated)
- * can be exponentially larger than the steps that built it.
+ * Measures a value before `what` walks it whole (serialising, copying,
+ * comparing), stopping as soon as it passes the caps: a value built by sharing
+ * (`{"l": $a, "r": $a}` repeated) can be exponentially larger than the steps
+ * that built it. Counts parts and the length its JSON text would have.
  */
-function checkSerializedSize(value: unknown): void {
+function checkValueSize(value: unknown, what: string): void {
   let size = 0;
   let nodes = 0;
   const stack: unknown[] = [value];
@@ -191,7 +221,7 @@ function checkSerializedSize(value: unknown): void {
     nodes++;
     if (nodes > LIMITS.sequenceLength) {
       throw new LimitExceeded(
-        `$string was given a value with more than ${LIMITS.sequenceLength.toLocaleString('en-US')} parts`,
+        `${what} was given a value with more than ${LIMITS.sequenceLength.toLocaleString('en-US')} parts`,
       );
     }
     if (typeof item === 'string') size += item.length + 2;
@@ -205,7 +235,11 @@ function checkSerializedSize(value: unknown): void {
       }
       size += 2;
     } else size += 24;
-    checkStringLength(size);
+    if (size > LIMITS.stringLength) {
+      throw new LimitExceeded(
+        `${what} was given a value whose JSON text would pass ${LIMITS.stringLength.toLocaleString('en-US')} characters`,
+      );
+    }
   }
 }
 
@@ -252,7 +286,7 @@ function guardedBuiltins(natives: Natives): Guarded {
       return natives.pad.implementation.call(this, str, width, char);
     }),
     string: wrap(natives.string, function (this: unknown, arg: unknown, prettify: unknown) {
-      checkSerializedSize(arg);
+      checkValueSize(arg, '$string');
       return natives.string.implementation.call(this, arg, prettify);
     }),
     join: wrap(natives.join, function (this: unknown, strs: unknown, separator: unknown) {
@@ -269,7 +303,7 @@ function guardedBuiltins(natives: Natives): Guarded {
     // assigning `__proto__` would swap the copy's prototype and lose the data;
     // on a null-prototype copy it is an ordinary member.
     clone: wrap(natives.clone, function (this: unknown, arg: unknown) {
-      checkSerializedSize(arg);
+      checkValueSize(arg, '$clone');
       return withNullPrototypes(natives.clone.implementation.call(this, arg));
     }),
     // jsonata compares every item with every kept one: a million items is 10^12
@@ -277,6 +311,7 @@ function guardedBuiltins(natives: Natives): Guarded {
     // (the usual case) get the same answer from a Set in linear time.
     distinct: wrap(natives.distinct, function (this: unknown, arr: unknown) {
       if (!Array.isArray(arr) || arr.length <= DISTINCT_QUADRATIC_MAX) {
+        if (Array.isArray(arr)) checkValueSize(arr, '$distinct');
         return natives.distinct.implementation.call(this, arr);
       }
       const items = arr as unknown[];

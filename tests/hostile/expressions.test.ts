@@ -204,6 +204,18 @@ const cases: HostileCase[] = [
     ),
     outcome: { runError: 'LIMIT_EXCEEDED' },
   },
+  {
+    name: 'comparing two structures that share themselves exponentially',
+    source:
+      '($grow := function($seed){ $reduce([1..40], function($a, $i){ {"l": $a, "r": $a} }, $seed) }; $grow(1) = $grow(1))',
+    outcome: { runError: 'LIMIT_EXCEEDED', message: /comparison/ },
+  },
+  {
+    name: '$distinct over structures that share themselves exponentially',
+    source:
+      '($big := $reduce([1..40], function($a, $i){ {"l": $a, "r": $a} }, 1); $count($distinct([$big, $big, 1])))',
+    outcome: { runError: 'LIMIT_EXCEEDED', message: /\$distinct/ },
+  },
   // Regular expressions cannot backtrack catastrophically.
   {
     name: 'catastrophic regex (a+)+$',
