@@ -1,14 +1,102 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { EditorPage } from './pages/editorPage.ts';
+
+/** Replaces the text of one of the inspector's expression fields in one input event. */
+async function setExpression(page: Page, label: string, text: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}
 
 test('a first visit opens purchase-order approval with its preview showing', async ({ page }) => {
   const editor = new EditorPage(page);
   await editor.open();
-  await editor.expectStatus('start', 'succeeded');
-  await editor.expectStatus('total', 'succeeded');
-  await expect(editor.preview('total')).toContainText('Dana Whitfield');
   await expect(editor.runStatus).toContainText('Succeeded');
-  await page.screenshot({ path: 'test-results/main-view.png' });
-  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
-  await page.screenshot({ path: 'test-results/zoomed.png' });
+  for (const id of ['start', 'policy', 'total', 'budget', 'erp', 'ordered']) {
+    await editor.expectStatus(id, 'succeeded');
+  }
+  await editor.expectStatus('approve', 'skipped');
+  await expect(editor.preview('total')).toContainText('Dana Whitfield');
+  await expect(editor.node('budget')).toContainText('→ false');
+  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/edge-taken/);
+  await expect(editor.edge('budget', 'true', 'approve')).toHaveClass(/edge-dimmed/);
+});
+
+test.describe('on a large screen', () => {
+  test.use({ viewport: { width: 1920, height: 1080 } });
+
+  test('the main view, for the README', async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.open();
+    await editor.pickSample('new laptops');
+    await editor.expectStatus('approve', 'succeeded');
+    await editor.select('total');
+    await expect(page.getByRole('region', { name: 'Node result' })).toContainText('total: 8352');
+    await page.screenshot({ path: 'test-results/main-view.png' });
+    await page.screenshot({ path: 'docs/screenshot.png' });
+  });
+});
+
+test('switching the sample switches the branch the run takes', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+
+  await editor.pickSample('new laptops');
+  await editor.expectStatus('approve', 'succeeded');
+  await expect(editor.node('budget')).toContainText('→ true');
+  await expect(editor.edge('budget', 'true', 'approve')).toHaveClass(/edge-taken/);
+  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/edge-dimmed/);
+
+  await editor.pickSample('unapproved vendor');
+  await editor.expectStatus('policy', 'succeeded');
+  await expect(editor.node('policy')).toContainText('→ invalid');
+  await editor.expectStatus('total', 'skipped');
+  await editor.expectStatus('rejected', 'succeeded');
+
+  await editor.pickSample('office supplies');
+  await editor.expectStatus('approve', 'skipped');
+  await editor.expectStatus('ordered', 'succeeded');
+});
+
+test('a failed node shows its error; its error port carries the run on', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  await editor.pickSample('unmapped department');
+  await editor.expectStatus('erp', 'failed');
+  await expect(editor.problem('erp')).toBeVisible();
+  await expect(editor.problem('erp')).not.toBeEmpty();
+  await editor.expectStatus('manual', 'succeeded');
+  await expect(editor.edge('erp', 'error', 'manual')).toHaveClass(/edge-taken/);
+  await expect(editor.runStatus).toContainText('Succeeded');
+});
+
+test('selecting a node shows its full output in the inspector', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  await editor.select('total');
+  const result = page.getByRole('region', { name: 'Node result' });
+  await expect(result).toContainText('115.5');
+});
+
+test('a run that does not end is cut off and shown as timed out; the editor recovers', async ({
+  page,
+}) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  const id = await editor.dragFromPalette('Map', { x: 0.45, y: 0.8 });
+  await editor.connect('total', 'out', id);
+  await editor.expectStatus(id, 'succeeded');
+
+  await setExpression(page, 'Items', '[1..10]');
+  await expect(editor.preview(id)).toHaveText('[1,2,3,4,5,6,7,8,9,10]');
+  // About a second of work per item: ten seconds in all, far past the backstop.
+  await setExpression(page, 'Expression', '$reduce([1..100000], function($a, $b) { $a + $b })');
+  await expect(editor.runStatus).toContainText('Timed out', { timeout: 15_000 });
+  await editor.expectStatus(id, 'timed-out');
+
+  // The page stayed responsive and a fresh worker takes the next edit.
+  await setExpression(page, 'Expression', '$ * 2');
+  await expect(editor.preview(id)).toHaveText('[2,4,6,8,10,12,14,16,18,20]');
+  await editor.expectStatus(id, 'succeeded');
+  await expect(editor.runStatus).toContainText('Succeeded');
 });

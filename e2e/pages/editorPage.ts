@@ -78,7 +78,9 @@ export class EditorPage {
   }
 
   async nodeIds(): Promise<string[]> {
-    return this.nodes().evaluateAll((els) => els.map((el) => el.getAttribute('data-node-id') ?? ''));
+    return this.nodes().evaluateAll((els) =>
+      els.map((el) => el.getAttribute('data-node-id') ?? ''),
+    );
   }
 
   /** Connects two nodes by dragging from the source's port handle to the target's input, with the mouse. */
@@ -101,9 +103,7 @@ export class EditorPage {
   }
 
   edge(source: string, port: string, target: string): Locator {
-    return this.canvas.locator(
-      `.react-flow__edge[data-id="${source}:${port}->${target}:in"], .react-flow__edge[aria-label*="${source}"][aria-label*="${target}"]`,
-    );
+    return this.canvas.locator(`.react-flow__edge[data-id="${source}:${port}->${target}:in"]`);
   }
 
   /** Moves a node by dragging its header. */

@@ -153,7 +153,7 @@ function CanvasInner() {
   useEffect(() => {
     if (framed.current === loadedId || nodeCount === 0 || measured.size === 0) return;
     framed.current = loadedId;
-    void flow.fitView({ padding: 0.15, maxZoom: 1 });
+    void flow.fitView({ padding: 0.08, maxZoom: 1 });
   }, [flow, loadedId, nodeCount, measured]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
@@ -251,7 +251,7 @@ function CanvasInner() {
         minZoom={0.1}
         maxZoom={2}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'default' }}
         aria-label="Workflow canvas"

@@ -41,23 +41,23 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
       {info?.hasInput !== false && (
         <Handle type="target" position={Position.Left} id="in" className="weft-handle-in" />
       )}
-      <div className="weft-node-content">
-        <div className="weft-node-head">
-          <span className="weft-node-glyph" aria-hidden="true">
-            {kindGlyph[node.kind]}
-          </span>
-          <span className="weft-node-title">
-            <span className="weft-node-label">{node.label ?? info?.label ?? node.kind}</span>
-            <span className="weft-node-id">{node.id}</span>
-          </span>
-          <span
-            className="weft-node-status"
-            title={statusText[status]}
-            aria-label={statusText[status]}
-          >
-            {statusIcon[status]}
-          </span>
-        </div>
+      <div className="weft-node-head">
+        <span className="weft-node-glyph" aria-hidden="true">
+          {kindGlyph[node.kind]}
+        </span>
+        <span className="weft-node-title">
+          <span className="weft-node-label">{node.label ?? info?.label ?? node.kind}</span>
+          <span className="weft-node-id">{node.id}</span>
+        </span>
+        <span
+          className="weft-node-status"
+          title={statusText[status]}
+          aria-label={statusText[status]}
+        >
+          {statusIcon[status]}
+        </span>
+      </div>
+      <div className="weft-node-row">
         <div className="weft-node-body">
           {problem ? (
             <div
@@ -84,23 +84,23 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
             </span>
           </div>
         </div>
+        {outPorts.length > 0 && (
+          <div className={`weft-node-ports${labelled ? ' is-labelled' : ''}`}>
+            {outPorts.map((port) => (
+              <div key={port} className={`weft-port${summary?.port === port ? ' is-taken' : ''}`}>
+                {labelled && <span className="weft-port-label">{port}</span>}
+                <Handle
+                  type="source"
+                  position={Position.Right}
+                  id={port}
+                  className="weft-handle-out"
+                  title={`${port} port`}
+                />
+              </div>
+            ))}
+          </div>
+        )}
       </div>
-      {outPorts.length > 0 && (
-        <div className={`weft-node-ports${labelled ? ' is-labelled' : ''}`}>
-          {outPorts.map((port) => (
-            <div key={port} className={`weft-port${summary?.port === port ? ' is-taken' : ''}`}>
-              {labelled && <span className="weft-port-label">{port}</span>}
-              <Handle
-                type="source"
-                position={Position.Right}
-                id={port}
-                className="weft-handle-out"
-                title={`${port} port`}
-              />
-            </div>
-          ))}
-        </div>
-      )}
       <div className={`weft-port-error${summary?.port === 'error' ? ' is-taken' : ''}`}>
         <span className="weft-port-label">error</span>
         <Handle
