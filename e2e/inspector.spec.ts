@@ -2,9 +2,10 @@
 // type into its fields, and read what the canvas and the inspector show. Runs
 // on the purchase-order sample that a first visit opens.
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { EditorPage } from './pages/editorPage.ts';
 
 function node(page: Page, id: string): Locator {
-  return page.locator(`[data-node-id="${id}"]`);
+  return new EditorPage(page).node(id);
 }
 
 function inspector(page: Page): Locator {
@@ -12,13 +13,13 @@ function inspector(page: Page): Locator {
 }
 
 async function openPurchaseOrder(page: Page): Promise<void> {
-  await page.goto('/');
   // The first visit opens the sample with its preview already run.
+  await new EditorPage(page).open();
   await expect(node(page, 'total')).toHaveAttribute('data-status', 'succeeded');
 }
 
 async function selectNode(page: Page, id: string): Promise<void> {
-  await node(page, id).locator('.weft-node-head').click();
+  await new EditorPage(page).select(id);
   await expect(inspector(page).locator('.node-id')).toHaveText(id);
 }
 
@@ -62,7 +63,7 @@ test('editing a node label and expression updates the canvas, and a syntax error
   await expect(node(page, 'total')).not.toHaveAttribute('data-invalid', 'true');
   // office supplies: 10 × 4.20 + 3 × 24.50
   await expect(expressionField.locator('.live-value')).toContainText('115.5');
-  await expect(node(page, 'total').locator('.weft-node-preview')).toContainText('115.5');
+  await expect(new EditorPage(page).preview('total')).toContainText('115.5');
   await page.screenshot({ path: 'test-results/inspector-node.png' });
 });
 
@@ -110,8 +111,9 @@ test('a sample with invalid JSON shows the error and keeps the text; one that br
 
 test('a switch case list can be added to, renamed, reordered and trimmed', async ({ page }) => {
   await openPurchaseOrder(page);
-  await page.getByRole('button', { name: 'Switch', exact: true }).click();
-  const switchNode = page.locator('[data-kind="switch"]');
+  const editor = new EditorPage(page);
+  await editor.paletteItem('Switch').click();
+  const switchNode = editor.nodesOfKind('switch');
   await expect(switchNode).toHaveCount(1);
   await switchNode.locator('.weft-node-head').click();
 
