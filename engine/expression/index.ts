@@ -139,10 +139,13 @@ function toFailure(source: string, err: unknown): ExpressionFailure {
     return failure('EXPRESSION_ERROR', err.message, source, err);
   }
   if (err instanceof RangeError) {
-    // V8 refusing a string or array that large, or a stack overflow in native code.
+    // A stack overflow in native code (deeply nested data), or V8 refusing a
+    // string or array that large.
     return failure(
       'LIMIT_EXCEEDED',
-      `Limit exceeded: the expression built a value too large to hold (${err.message})`,
+      /call stack/i.test(err.message)
+        ? 'Limit exceeded: the expression or its data is nested too deeply to evaluate'
+        : `Limit exceeded: the expression built a value too large to hold (${err.message})`,
     );
   }
   const e: JsonataErrorLike =

@@ -31,6 +31,13 @@ const hostileInput = JSON.parse(
   '{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "prototype": 1, "a": 1}',
 ) as Json;
 
+/** Input nested far deeper than any stack: walking it recursively would overflow. */
+const deepInput = (() => {
+  let value: Json = 1;
+  for (let i = 0; i < 200_000; i++) value = { a: value };
+  return value;
+})();
+
 const cases: HostileCase[] = [
   // JavaScript escapes: paths never reach a JavaScript function or prototype.
   {
@@ -215,6 +222,24 @@ const cases: HostileCase[] = [
     source:
       '($big := $reduce([1..40], function($a, $i){ {"l": $a, "r": $a} }, 1); $count($distinct([$big, $big, 1])))',
     outcome: { runError: 'LIMIT_EXCEEDED', message: /\$distinct/ },
+  },
+  {
+    name: 'descendants of data nested 200,000 deep',
+    source: '$count(**)',
+    input: deepInput,
+    outcome: { runError: 'LIMIT_EXCEEDED', message: /nested too deeply/ },
+  },
+  {
+    name: 'serialising data nested 200,000 deep',
+    source: '$string($)',
+    input: deepInput,
+    outcome: { runError: 'LIMIT_EXCEEDED', message: /nested too deeply/ },
+  },
+  {
+    name: 'returning data nested 200,000 deep',
+    source: '$',
+    input: deepInput,
+    outcome: { runError: 'EXPRESSION_ERROR', message: /^result is not JSON: .*deeper/ },
   },
   // Regular expressions cannot backtrack catastrophically.
   {
