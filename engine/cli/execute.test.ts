@@ -1,11 +1,13 @@
 // The CLI's run path without the worker thread, on the shipped samples: each
 // named input does what its workflow's description promises.
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../index.ts';
 import type { ApprovalDecision, Json, RunResult } from '../types.ts';
 import { executeRun, resolveBeside } from './execute.ts';
+import { parseJsonText } from './jsonFile.ts';
 
 const SAMPLES_DIR = join(import.meta.dirname, '../../public/samples');
 
@@ -192,5 +194,43 @@ describe('resolveBeside', () => {
       'sub-workflow id "../../package" cannot name a file',
       'sub-workflow id ".." cannot name a file',
     ]);
+  });
+});
+
+describe('fuzzing the CLI run path', () => {
+  it('answers every mutated sample file with a message or a reply, never a throw', async () => {
+    const ids = ['purchase-order', 'incident-triage', 'employee-onboarding'];
+    const texts = ids.map((id) => readFileSync(join(SAMPLES_DIR, `${id}.json`), 'utf8'));
+    const mutation = fc.record({
+      sample: fc.nat({ max: ids.length - 1 }),
+      at: fc.nat(),
+      remove: fc.nat({ max: 40 }),
+      insert: fc.oneof(fc.string({ maxLength: 6 }), fc.json({ maxDepth: 2 })),
+      pick: fc.option(fc.constantFrom('office supplies', 'remote designer', 'nope'), {
+        nil: undefined,
+      }),
+    });
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ sample, at, remove, insert, pick }) => {
+        const text = texts[sample] as string;
+        const cut = at % (text.length + 1);
+        const mutated = text.slice(0, cut) + insert + text.slice(cut + remove);
+        const parsed = parseJsonText(mutated, 'mutated.json');
+        if (!parsed.ok) {
+          expect(parsed.message).toMatch(
+            /^mutated\.json is not valid JSON: .+ at line \d+, column \d+/,
+          );
+          return;
+        }
+        const reply = await executeRun({
+          file: join(SAMPLES_DIR, `${ids[sample]}.json`),
+          definition: parsed.value,
+          live: false,
+          ...(pick === undefined ? {} : { sample: pick }),
+        });
+        expect(['invalid', 'unknownSample', 'result']).toContain(reply.type);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
