@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { checkDefinitionShape, MAX_JSON_DEPTH, parseJsonText } from './shape.ts';
 
 const valid = {
@@ -67,5 +68,85 @@ describe('checkDefinitionShape', () => {
     ]);
     const inherits = Object.create(valid) as object;
     expect(checkDefinitionShape(inherits).map((p) => p.path)).toContain('/format');
+  });
+});
+
+describe('hostile input (fuzzed)', () => {
+  it('never throws on arbitrary text, and passes only definition-shaped values', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const outcome = parseJsonText(text);
+          if (outcome.ok) {
+            const value = outcome.value as Record<string, unknown> | null;
+            if (checkDefinitionShape(value).length === 0) {
+              // Only a definition-shaped value passes.
+              expect(value?.format).toBe('weft/v1');
+              expect(Array.isArray(value?.nodes) && Array.isArray(value?.edges)).toBe(true);
+            }
+          } else {
+            expect(outcome.message.length).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on mutated definitions, and every problem names a JSON Pointer', () => {
+    const base = {
+      format: 'weft/v1',
+      id: 'x',
+      name: 'X',
+      input: { samples: [{ name: 's', data: 1 }] },
+      nodes: [
+        { id: 'start', kind: 'trigger', position: { x: 0, y: 0 } },
+        { id: 'a', kind: 'transform', config: { expression: '$' } },
+      ],
+      edges: [{ source: 'start', target: 'a' }],
+    };
+    const paths = [
+      [],
+      ['format'],
+      ['id'],
+      ['input'],
+      ['input', 'samples'],
+      ['input', 'samples', 0],
+      ['nodes'],
+      ['nodes', 0],
+      ['nodes', 1, 'config'],
+      ['nodes', 0, 'position'],
+      ['edges'],
+      ['edges', 0],
+      ['__proto__'],
+    ] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue(), (path, replacement) => {
+        const value = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+        let target: Record<string | number, unknown> = value;
+        let mutated: unknown = replacement;
+        if (path.length > 0) {
+          for (const step of path.slice(0, -1)) {
+            target = target[step] as Record<string | number, unknown>;
+          }
+          Object.defineProperty(target, path[path.length - 1]!, {
+            value: replacement,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+          mutated = value;
+        }
+        const problems = checkDefinitionShape(mutated);
+        for (const problem of problems) expect(problem.path).toMatch(/^(\/[^/]*)*$/);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
   });
 });
