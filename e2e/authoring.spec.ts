@@ -153,3 +153,33 @@ test('clicking a palette item adds it; search narrows the palette; help lists th
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
 });
+
+test('an edge can be selected and deleted with the keyboard', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  // office supplies is under the limit: budget -> false -> erp is the path the run takes.
+  await editor.expectStatus('erp', 'succeeded');
+  await editor.edge('budget', 'false', 'erp').click();
+  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/selected/);
+  await page.keyboard.press('Delete');
+  await expect(editor.edge('budget', 'false', 'erp')).toHaveCount(0);
+  await editor.expectStatus('erp', 'skipped');
+  await editor.expectStatus('budget', 'succeeded');
+});
+
+test('auto layout arranges the graph left to right, as one undo step', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  const x = async (id: string) => (await editor.node(id).boundingBox())?.x ?? NaN;
+
+  await editor.dragNodeBy('ordered', -700, 120);
+  await expect.poll(async () => (await x('ordered')) < (await x('erp'))).toBe(true);
+
+  await page.getByRole('button', { name: 'Auto layout' }).click();
+  await expect.poll(async () => (await x('ordered')) > (await x('erp'))).toBe(true);
+  await expect.poll(async () => (await x('erp')) > (await x('budget'))).toBe(true);
+  await expect.poll(async () => (await x('policy')) > (await x('start'))).toBe(true);
+
+  await editor.undo();
+  await expect.poll(async () => (await x('ordered')) < (await x('erp'))).toBe(true);
+});
