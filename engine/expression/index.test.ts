@@ -79,6 +79,11 @@ describe('compileExpression: syntax errors', () => {
     ['x & `abc', 4, 'the opening backquote of an unterminated name'],
     ['[1, 2', 5, 'end of the text'],
     ['a}', 1, 'the stray }'],
+    ['a /* note', 2, 'the opening of an unterminated comment'],
+    ['$match(a, /abc', 10, 'the opening slash of an unterminated regex'],
+    ["'it''s'", 4, 'the opening quote of the unexpected second string'],
+    ['a `b c`', 2, 'the opening backquote of the unexpected quoted name'],
+    ['$sum(1) $max(2)', 8, 'the $ of the unexpected name'],
   ])('%j fails with the offset of %s (%s)', (source, position) => {
     const problem = compileProblem(source);
     expect(problem.code).toBe('EXPRESSION_SYNTAX');

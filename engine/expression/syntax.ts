@@ -55,8 +55,13 @@ export function errorOffset(source: string, err: JsonataErrorLike): number | und
     const latest = after - err.token.length;
     const found = source.lastIndexOf(err.token, latest);
     const start = found >= 0 && found >= latest - TOKEN_SLACK ? found : Math.max(0, latest);
+    const before = start > 0 ? source[start - 1] : undefined;
     // A variable or function name: point at its `$`.
-    return start > 0 && source[start - 1] === '$' ? start - 1 : start;
+    if (before === '$') return start - 1;
+    // A string or quoted name (the token is its text): point at the opening quote.
+    const quoted = before === '"' || before === "'" || before === '`';
+    if (quoted && source[start + err.token.length] === before) return start - 1;
+    return start;
   }
   return after;
 }
