@@ -147,6 +147,7 @@ test('workflows can be created, renamed, switched, duplicated and deleted', asyn
   await expect(canvasNodes(page)).toHaveCount(sampleNodes);
 
   menu = await openWorkflowMenu(page);
+  await page.screenshot({ path: 'test-results/workspace-menu.png' });
   await menu.getByRole('button', { name: `Duplicate ${SAMPLE_NAME}` }).click();
   await expect(nameField(page)).toHaveValue(`${SAMPLE_NAME} (copy)`);
   await expect(canvasNodes(page)).toHaveCount(sampleNodes);
@@ -197,6 +198,7 @@ test('a broken import shows a clear error and leaves the workspace unchanged', a
   await expect(report).toContainText('not a Weft workflow definition');
   await expect(report.getByRole('list', { name: 'Problems found' })).toContainText('/nodes/0/id');
   await expect(report.getByRole('list', { name: 'Problems found' })).toContainText('/edges');
+  await page.screenshot({ path: 'test-results/workspace-import-refused.png' });
   await report.getByRole('button', { name: 'OK' }).click();
 
   // A definition with a cycle: the engine's errors are listed with their paths.
