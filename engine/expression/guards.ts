@@ -266,7 +266,6 @@ export async function scopeBindings(scope: EvalScope): Promise<ScopeBindings> {
   };
 }
 
-// The guarded built-ins do not depend on the scope: build them once.
 /** Above this many items, `$distinct` (quadratic in jsonata) must have only scalar items. */
 const DISTINCT_QUADRATIC_MAX = 5_000;
 
