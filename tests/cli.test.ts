@@ -2,6 +2,8 @@
 // stderr, and exit codes 0 succeeded, 1 failed, 2 invalid or wrong usage,
 // 3 waiting.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -331,4 +333,65 @@ describe('run', { timeout: 60_000 }, () => {
     expect(result.error.code).toBe('LIMIT_EXCEEDED');
     expect(result.error.message).toContain('more than 96 MB of memory');
   }, 120_000);
+
+  it('with --live, calls the network with the global fetch and reads the LLM endpoint from the environment', async () => {
+    // A local server the test owns: nothing leaves the machine.
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url} ${request.headers.authorization ?? '-'}`);
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        request.url === '/v1/chat/completions'
+          ? JSON.stringify({ choices: [{ message: { content: 'live summary' } }] })
+          : JSON.stringify({ rate: 1.25 }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const live = file(
+        'live.json',
+        workflow(
+          [
+            { id: 'start', kind: 'trigger' },
+            {
+              id: 'rate',
+              kind: 'http',
+              config: { method: 'GET', url: `"${base}/rate"`, mock: { status: 200, body: 0 } },
+            },
+            {
+              id: 'summary',
+              kind: 'llm',
+              config: {
+                model: 'local',
+                prompt: '"rate " & $string(body.rate)',
+                mock: { text: 'mock' },
+              },
+            },
+            {
+              id: 'out',
+              kind: 'output',
+              config: { expression: '{ "rate": $nodes.rate.body.rate, "text": text }' },
+            },
+          ],
+          [
+            { source: 'start', target: 'rate' },
+            { source: 'rate', target: 'summary' },
+            { source: 'summary', target: 'out' },
+          ],
+        ),
+      );
+      const r = await cliWithEnv(
+        { WEFT_LLM_URL: `${base}/v1`, WEFT_LLM_API_KEY: 'sk-local' },
+        'run',
+        live,
+        '--live',
+      );
+      expect(r.code).toBe(0);
+      expect((json(r) as { output: unknown }).output).toEqual({ rate: 1.25, text: 'live summary' });
+      expect(seen).toEqual(['GET /rate -', 'POST /v1/chat/completions Bearer sk-local']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
