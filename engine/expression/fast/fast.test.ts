@@ -83,6 +83,27 @@ describe('compileFast', () => {
     expect(fast('x.y')({ x: { y: [5] } }, scope)).toEqual([5]);
   });
 
+  it('reads odd field names exactly as jsonata does', async () => {
+    // JSON.parse keeps `__proto__` as an own data key, as the worker's structured clone does.
+    const data = JSON.parse(
+      '{"o": {"own": 1, "constructor": "mine"}, "plain": {}, "marked": {"_jsonata_function": true, "y": 1}, "odd": {"__proto__": 5, "toString": "x"}}',
+    ) as Json;
+    for (const source of [
+      'o.constructor',
+      'plain.constructor',
+      'plain.toString',
+      'marked.y',
+      'odd.toString',
+      'plain.hasOwnProperty',
+      'odd.__proto__',
+    ]) {
+      const expected = await reference(source, data);
+      expect(expected.ok).toBe(true);
+      const actual = fast(source)(data, scope);
+      expect(same(actual, expected.ok ? expected.value : undefined), source).toBe(true);
+    }
+  });
+
   it('builds objects and arrays', () => {
     expect(
       fast('{"total": a + b, "none": c, "list": [a, [b], ks]}')({ a: 1, b: 2, ks: [3, 4] }, scope),
