@@ -1,0 +1,243 @@
+// Engine benchmarks (issue 5): `npm run bench` (= `npx tsx bench/engine.bench.ts`).
+//
+// For each generated workload (bench/workloads.ts): median and p99 of a full
+// re-run, µs per node, the share of the run spent outside expressions and
+// schema checks (engine overhead, by replaying those calls: bench/replay.ts),
+// an incremental re-run after one node's config changes, and the heap held by
+// one compiled workflow. dag-500 is also run on litegraph.js and
+// @flowgram.ai/runtime-js in interleaved rounds, and the ratios printed.
+// Prints a Markdown report on stdout; bench/RESULTS.md records one.
+
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { clearExpressionCache } from '../engine/expression/index.ts';
+import {
+  type CompiledWorkflow,
+  type RunResult,
+  compileWorkflow,
+  runWorkflow,
+} from '../engine/index.ts';
+import { countFor, formatMs, formatUs, median, sample, stats, warm } from './measure.ts';
+import { type Peer, flowgramDag500, litegraphDag500 } from './peers.ts';
+import { replayOf } from './replay.ts';
+import { type Workload, allWorkloads, dag500, withEdit } from './workloads.ts';
+
+// Heap figures need a forced collection: re-run this file with --expose-gc.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(child.status ?? 1);
+}
+const collect = gc as () => void;
+
+const quick = process.argv.includes('--quick');
+/** Time spent sampling each measurement, in milliseconds. */
+const BUDGET = quick ? 300 : 1500;
+
+function compiled(definition: unknown): CompiledWorkflow {
+  const result = compileWorkflow(definition);
+  if (!result.ok) throw new Error(`does not compile: ${JSON.stringify(result.errors[0])}`);
+  return result.workflow;
+}
+
+async function expectSucceeded(result: Promise<RunResult>, name: string): Promise<RunResult> {
+  const run = await result;
+  if (run.status !== 'succeeded') throw new Error(`${name}: run ${run.status}`);
+  return run;
+}
+
+interface Row {
+  name: string;
+  nodes: number;
+  computeNodes: number;
+  full: ReturnType<typeof stats>;
+  perNodeUs: number;
+  overhead: number;
+  replayMedian: number;
+  incremental: ReturnType<typeof stats>;
+  editCompile: number;
+  heapKb: number;
+}
+
+async function measureWorkload(workload: Workload): Promise<Row> {
+  const { definition, input, name } = workload;
+  const workflow = compiled(definition);
+  const first = await expectSucceeded(runWorkflow(workflow, input), name);
+  const fullRun = () => runWorkflow(workflow, input);
+  await warm(fullRun, BUDGET / 3);
+  const probe = median(await sample(fullRun, 20));
+  const full = stats(await sample(fullRun, countFor(probe, BUDGET, 30, 20_000)));
+
+  // Expression and schema time: the same calls, replayed outside the engine.
+  const replay = replayOf(definition, input, first);
+  await warm(replay, BUDGET / 3);
+  const replayMedian = median(await sample(replay, countFor(probe, BUDGET, 30, 20_000)));
+
+  // An edit: recompile with one node's config changed, re-run reusing the
+  // previous result; alternate between the two versions so each run is an edit.
+  const versions = [workflow, compiled(withEdit(workload))];
+  let previous = first;
+  let turn = 1;
+  const editRun = async () => {
+    const next = versions[turn % 2] as CompiledWorkflow;
+    turn++;
+    previous = await runWorkflow(next, input, { previous });
+  };
+  await warm(editRun, BUDGET / 3);
+  const incremental = stats(await sample(editRun, countFor(probe / 4, BUDGET, 30, 20_000)));
+  const editedDefinition = withEdit(workload);
+  const editCompile = median(await sample(() => compileWorkflow(editedDefinition), 30));
+
+  // Heap held by one compiled workflow, expressions and schemas compiled cold.
+  const heaps: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    clearExpressionCache();
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    const held = compiled(structuredClone(definition));
+    collect();
+    heaps.push(process.memoryUsage().heapUsed - before);
+    if (held.order.length === 0) throw new Error('empty plan');
+  }
+
+  const nodes = definition.nodes.length;
+  return {
+    name,
+    nodes,
+    computeNodes: workload.computeNodes,
+    full,
+    perNodeUs: (full.median * 1000) / nodes,
+    overhead: Math.max(0, (full.median - replayMedian) / full.median),
+    replayMedian,
+    incremental,
+    editCompile,
+    heapKb: median(heaps) / 1024,
+  };
+}
+
+interface PeerRow {
+  name: string;
+  median: number;
+  p99: number;
+  /** Median over rounds of (peer median / Weft median) in the same round. */
+  ratio: number;
+  rounds: number;
+}
+
+/** dag-500 on Weft and its peers, in interleaved rounds. */
+async function comparePeers(): Promise<{
+  weft: ReturnType<typeof stats>;
+  peers: PeerRow[];
+  notes: string[];
+}> {
+  const workload = dag500();
+  const workflow = compiled(workload.definition);
+  const expected = (await expectSucceeded(runWorkflow(workflow, workload.input), 'dag-500')).output;
+  const weftRun = () => runWorkflow(workflow, workload.input);
+
+  const notes: string[] = [];
+  const contenders: { peer: Peer; perRound: number; rounds: number }[] = [];
+  const litegraph = litegraphDag500();
+  contenders.push({ peer: litegraph, perRound: quick ? 200 : 1000, rounds: quick ? 5 : 15 });
+  try {
+    const flowgram = await flowgramDag500();
+    contenders.push({ peer: flowgram, perRound: 1, rounds: quick ? 1 : 3 });
+  } catch (error) {
+    notes.push(`@flowgram.ai/runtime-js skipped: ${String(error)}`);
+  }
+  for (const { peer } of contenders) {
+    const value = await peer.run();
+    if (value !== expected)
+      throw new Error(`${peer.name} computed ${value}, Weft ${String(expected)}`);
+  }
+
+  await warm(weftRun, BUDGET / 2);
+  await warm(() => litegraph.run(), BUDGET / 2);
+  const weftAll: number[] = [];
+  const rows: PeerRow[] = [];
+  const peerSamples = contenders.map(() => [] as number[]);
+  const ratios = contenders.map(() => [] as number[]);
+  const rounds = Math.max(...contenders.map((c) => c.rounds));
+  for (let round = 0; round < rounds; round++) {
+    const weftRound = await sample(weftRun, quick ? 200 : 1000);
+    weftAll.push(...weftRound);
+    for (const [i, contender] of contenders.entries()) {
+      if (round >= contender.rounds) continue;
+      const peerRound = await sample(() => contender.peer.run(), contender.perRound);
+      (peerSamples[i] as number[]).push(...peerRound);
+      (ratios[i] as number[]).push(median(peerRound) / median(weftRound));
+    }
+  }
+  for (const [i, contender] of contenders.entries()) {
+    const s = stats(peerSamples[i] as number[]);
+    rows.push({
+      name: contender.peer.name,
+      median: s.median,
+      p99: s.p99,
+      ratio: median(ratios[i] as number[]),
+      rounds: contender.rounds,
+    });
+  }
+  return { weft: stats(weftAll), peers: rows, notes };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const lines: string[] = [];
+  const out = (line = '') => {
+    lines.push(line);
+    console.log(line);
+  };
+  out(`## Engine (Node), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  out();
+  out(
+    `Command: \`npm run bench\`${quick ? ' -- --quick' : ''}. Machine: ${cpu}, ${os.cpus().length} cores, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
+  );
+  out();
+  out(
+    '| workload | nodes | full re-run median | p99 | µs per node | in expressions + schemas | engine overhead | incremental re-run median (p99) | recompile after edit | heap per compiled workflow |',
+  );
+  out('|---|---|---|---|---|---|---|---|---|---|');
+  for (const workload of allWorkloads()) {
+    const r = await measureWorkload(workload);
+    out(
+      `| ${r.name} | ${r.nodes} | ${formatMs(r.full.median)} | ${formatMs(r.full.p99)} | ${formatUs(r.perNodeUs / 1000)} | ` +
+        `${formatMs(r.replayMedian)} | ${pct(r.overhead)} | ${formatMs(r.incremental.median)} (${formatMs(r.incremental.p99)}) | ` +
+        `${formatMs(r.editCompile)} | ${r.heapKb.toFixed(0)} KiB |`,
+    );
+  }
+  out();
+  out('µs per node divides by every node of the definition (trigger, merges and output included).');
+  out();
+
+  const { weft, peers, notes } = await comparePeers();
+  out('### dag-500 against peers (interleaved rounds, same process, same result checked)');
+  out();
+  out('| engine | median per pass | p99 | µs per node (500) | time relative to Weft |');
+  out('|---|---|---|---|---|');
+  out(
+    `| Weft | ${formatMs(weft.median)} | ${formatMs(weft.p99)} | ${formatUs(weft.median / 500)} | 1 |`,
+  );
+  for (const p of peers) {
+    out(
+      `| ${p.name} | ${formatMs(p.median)} | ${formatMs(p.p99)} | ${formatUs(p.median / 500)} | ` +
+        `${p.ratio.toFixed(p.ratio >= 10 ? 0 : 2)}× (median of ${p.rounds} rounds) |`,
+    );
+  }
+  for (const note of notes) out(`\n${note}`);
+  out();
+  out(`(benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+await main();
