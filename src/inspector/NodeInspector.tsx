@@ -1,10 +1,8 @@
 // The inspector for one selected node: what it is, its label, its config form,
 // and what the last preview run did with it.
 import { useId, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { kindGlyph } from '../canvas/nodeVisuals.ts';
 import { nodeKindInfo } from '../engine/client.ts';
-import { reaches } from '../store/documentOps.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { selectNode } from '../store/selectors.ts';
 import { configFields } from './configFields.ts';
@@ -13,6 +11,7 @@ import type { NodeView } from './liveValue.ts';
 import { nodeLevelDiagnostics } from './nodeDiagnostics.ts';
 import { NodeResultView } from './NodeResultView.tsx';
 import { RunSummary } from './RunSummary.tsx';
+import { upstreamOf } from './upstream.ts';
 
 function DecisionField({ nodeId }: { nodeId: string }) {
   const id = useId();
@@ -42,7 +41,6 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useEditor(selectNode(nodeId));
   const nodeIndex = useEditor((s) => (node ? s.document.nodes.indexOf(node) : -1));
   const edges = useEditor((s) => s.document.edges);
-  const nodeIds = useEditor(useShallow((s) => s.document.nodes.map((n) => n.id)));
   const diagnostics = useEditor((s) => s.diagnostics);
   const previewState = useEditor((s) => s.previewState);
   const summary = useEditor((s) => s.nodeSummaries[nodeId]);
@@ -53,22 +51,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const info = node ? nodeKindInfo(node.kind) : undefined;
   const fields = useMemo(() => (info ? configFields(info) : []), [info]);
   // Recomputed only when the edges change, not on every keystroke in a field.
-  const upstreamIds = useMemo(
-    () => nodeIds.filter((id) => id !== nodeId && reaches(edges, id, nodeId)),
-    [nodeIds, edges, nodeId],
-  );
+  const upstreamIds = useMemo(() => upstreamOf(edges, nodeId), [edges, nodeId]);
   const view: NodeView | undefined = summary
-    ? {
-        summary,
-        ...(detail
-          ? {
-              detail: {
-                ...(detail.output !== undefined ? { output: detail.output } : {}),
-                truncated: detail.truncated,
-              },
-            }
-          : {}),
-      }
+    ? { summary, ...(detail ? { detail } : {}) }
     : undefined;
   const nodeProblems = useMemo(
     () =>
