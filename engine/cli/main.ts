@@ -170,8 +170,9 @@ async function dispatchExport(args: string[]): Promise<number> {
   try {
     module = (await import(specifier)) as { exportCommand?: unknown };
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    // Only the module itself missing means "not there yet"; anything it fails to load is a bug.
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (code !== 'ERR_MODULE_NOT_FOUND' || !String(message).includes('exportCommand')) throw error;
     process.stderr.write('weft: export is not available in this build yet\n');
     return EXIT.invalid;
   }
