@@ -67,6 +67,25 @@ test('editing a node label and expression updates the canvas, and a syntax error
   await page.screenshot({ path: 'test-results/inspector-node.png' });
 });
 
+test('expression completions offer the nodes upstream, and accepting one keeps the preview running', async ({
+  page,
+}) => {
+  await openPurchaseOrder(page);
+  await selectNode(page, 'budget');
+  const expression = inspector(page).getByRole('textbox', { name: 'Expression', exact: true });
+  await expression.click();
+  await expression.press('End');
+  await expression.pressSequentially(' and $nodes.');
+  const completions = page.locator('.cm-tooltip-autocomplete');
+  await expect(completions).toContainText('total');
+  await expect(completions).toContainText('policy');
+  await expect(completions).not.toContainText('erp');
+  await completions.getByText('total', { exact: true }).click();
+  await expression.pressSequentially('.total > 0');
+  await expect(expression).toHaveText('total > 5000 and $nodes.total.total > 0');
+  await expect(node(page, 'budget')).toHaveAttribute('data-status', 'succeeded');
+});
+
 test('switching the sample with the picker changes the branch the condition takes', async ({
   page,
 }) => {
