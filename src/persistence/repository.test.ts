@@ -247,4 +247,16 @@ describe('WorkspaceRepository', () => {
     expect(loaded.ok && loaded.definition.name).toBe('Before');
     expect(await repo.rawDump()).not.toContain('After');
   });
+
+  it('steps aside for a newer app version in another tab and says so on the next save', async () => {
+    const { repo, name } = await freshRepository();
+    const created = await repo.create(definition('Alpha'));
+    // Another tab opens the database at a higher version: it must not stay blocked.
+    const newer = await openDB(name, 2);
+    newer.close();
+    await expect(repo.save(created.key, definition('Beta'))).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/newer version of Weft/),
+    });
+  });
 });

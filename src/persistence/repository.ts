@@ -217,6 +217,7 @@ export class WorkspaceRepository {
       throw new PersistenceError('unavailable', 'This browser offers no IndexedDB storage.');
     }
     try {
+      let repository: WorkspaceRepository | null = null;
       const db = await openDB<WorkspaceDb>(name, DB_VERSION, {
         upgrade(database) {
           database.createObjectStore('workflows', { keyPath: 'key' });
@@ -224,8 +225,19 @@ export class WorkspaceRepository {
           versions.createIndex('byWorkflow', 'key');
           database.createObjectStore('session');
         },
+        // A newer Weft in another tab needs to upgrade the database: step aside
+        // rather than block it, and say so on the next save.
+        blocking() {
+          repository?.closeWith(
+            'A newer version of Weft is open in another tab: reload this tab to keep saving.',
+          );
+        },
+        terminated() {
+          repository?.closeWith('The browser closed the workspace storage: reload to keep saving.');
+        },
       });
-      return new WorkspaceRepository(db, options.now ?? Date.now);
+      repository = new WorkspaceRepository(db, options.now ?? Date.now);
+      return repository;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new PersistenceError(
@@ -243,6 +255,7 @@ export class WorkspaceRepository {
    * or by the body, aborts the whole transaction: a partial write never commits.
    */
   private async write<T>(action: string, body: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    if (this.closedReason !== null) throw new PersistenceError('unavailable', this.closedReason);
     let tx: WriteTransaction | null = null;
     try {
       tx = this.db.transaction(['workflows', 'versions', 'session'], 'readwrite');
@@ -273,6 +286,14 @@ export class WorkspaceRepository {
   private nextVid(): number {
     this.lastVid = Math.max(this.lastVid + 1, Math.floor(this.now()) * 1000);
     return this.lastVid;
+  }
+
+  private closedReason: string | null = null;
+
+  /** Closes the connection; later writes fail with `reason`. */
+  closeWith(reason: string): void {
+    this.closedReason = reason;
+    this.db.close();
   }
 
   close(): void {

@@ -55,13 +55,18 @@ function SaveStatus() {
 function Notice() {
   const notice = useWorkspace((s) => s.notice);
   const save = useWorkspace((s) => s.save);
-  const quota = save.state === 'error' && save.kind === 'quota' ? save.message : null;
-  const text = quota ?? notice?.text;
+  // A failed save stays on screen until a save succeeds: it is the one message
+  // that means work may be lost.
+  const saveFailure = save.state === 'error' ? save.message : null;
+  const text = saveFailure ?? notice?.text;
   if (!text) return null;
   return (
-    <div className={`ws-notice ${quota || notice?.tone === 'error' ? 'error' : ''}`} role="alert">
+    <div
+      className={`ws-notice ${saveFailure || notice?.tone === 'error' ? 'error' : ''}`}
+      role="alert"
+    >
       <span>{text}</span>
-      {quota && (
+      {saveFailure && (
         <button
           type="button"
           className="ws-link"
@@ -70,7 +75,7 @@ function Notice() {
           Export a copy
         </button>
       )}
-      {!quota && (
+      {!saveFailure && (
         <button
           type="button"
           className="ws-icon"
