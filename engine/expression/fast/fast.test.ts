@@ -72,6 +72,20 @@ describe('compileFast', () => {
     expect(fast('$$.a & "-" & $.b')({ a: 'x', b: 2 }, scope)).toBe('x-2');
   });
 
+  it('filters paths by predicate and by index', () => {
+    const input = {
+      items: [
+        { sku: 'a', price: 5, tags: ['x'] },
+        { sku: 'b', price: 25, tags: [] },
+        { sku: 'c', price: 40, tags: ['x', 'y'] },
+      ],
+    };
+    expect(plain(fast('items[price > 10].sku')(input, scope))).toEqual(['b', 'c']);
+    expect(fast('items[-1].sku')(input, scope)).toBe('c');
+    expect(fast('$count(items[tags])')(input, scope)).toBe(2);
+    expect(fast('items[sku = "z"].price')(input, scope)).toBeUndefined();
+  });
+
   it('maps paths over arrays and flattens them as jsonata does', () => {
     expect(plain(fast('$nodes.fetch.body.items.sku')({}, scope))).toEqual(['a', 'b']);
     const input = { items: [{ p: 1 }, { p: [2, 3] }, { q: 9 }] };
@@ -120,7 +134,11 @@ describe('compileFast', () => {
 
   it('declines what it does not reproduce', () => {
     for (const source of [
-      'items[p > 1]',
+      '$[0]',
+      '(items)[0]',
+      'items#$i.p',
+      'items@$i.p',
+      'items^(p)',
       'items.(p * 2)',
       '$map(items, function($i) { $i })',
       '($x := 1; $x)',
@@ -206,6 +224,8 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
       .array(fc.tuple(fc.constantFrom('"a"', '"b"', '"1"'), tie('expr')), { maxLength: 3 })
       .map((pairs) => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
     fc.tuple(fc.constantFrom(...FUNCTIONS), tie('expr')).map(([f, arg]) => `$${f}(${arg})`),
+    fc.tuple(path, tie('expr')).map(([p, e]) => `${p}[${e}]`),
+    fc.tuple(path, fc.integer({ min: -3, max: 3 }), path).map(([p, i, q]) => `${p}[${i}].${q}`),
   ),
 })).expr;
 

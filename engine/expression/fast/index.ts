@@ -31,6 +31,7 @@ import {
   createSequence,
   isCons,
   isDeepEqual,
+  isArrayOfNumbers,
   isFunctionLike,
   isNumeric,
   isSequence,
@@ -174,19 +175,33 @@ function compilePath(node: AstNode): Closure | undefined {
   const steps = node.steps as unknown[];
   let head: Closure | undefined;
   const names: string[] = [];
+  const filters: (Filter[] | undefined)[] = [];
   for (let i = 0; i < steps.length; i++) {
     const step = asNode(steps[i]);
-    if (step === undefined || !hasOnly(step, ['value'])) return undefined;
-    if (step.type === 'variable' && i === 0 && steps.length > 1) {
+    if (step === undefined) return undefined;
+    if (step.type === 'variable' && i === 0 && steps.length > 1 && hasOnly(step, ['value'])) {
       head = compileVariable(step.value);
       if (head === undefined) return undefined;
-    } else if (step.type === 'name' && typeof step.value === 'string') {
+    } else if (
+      step.type === 'name' &&
+      typeof step.value === 'string' &&
+      hasOnly(step, ['value', 'stages'])
+    ) {
       names.push(step.value);
+      if (step.stages === undefined) {
+        filters.push(undefined);
+      } else {
+        const stageFilters = compileStages(step.stages);
+        if (stageFilters === undefined) return undefined;
+        filters.push(stageFilters);
+      }
     } else {
       return undefined;
     }
   }
-  const general = generalPath(head, names);
+  const general = generalPath(head, names, filters);
+  // Filters make a path a query over arrays: jsonata's algorithm throughout.
+  if (filters.some((f) => f !== undefined)) return general;
   const start = head;
 
   // Names Object.prototype also answers (`constructor`, `toString`, ...) need
@@ -220,19 +235,84 @@ function compilePath(node: AstNode): Closure | undefined {
   };
 }
 
+/** A `[...]` filter stage: a constant index, or a predicate per item. */
+type Filter = { index: number } | { predicate: Closure };
+
+function compileStages(value: unknown): Filter[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const result: Filter[] = [];
+  for (const item of value as unknown[]) {
+    const stage = asNode(item);
+    // Other stage types (`#$i` index bindings) carry tuple streams: jsonata's.
+    if (stage === undefined || stage.type !== 'filter' || !hasOnly(stage, ['expr'])) {
+      return undefined;
+    }
+    const expr = asNode(stage.expr);
+    if (expr?.type === 'number' && typeof expr.value === 'number' && hasOnly(expr, ['value'])) {
+      result.push({ index: expr.value });
+    } else {
+      const predicate = compileNode(stage.expr);
+      if (predicate === undefined) return undefined;
+      result.push({ predicate });
+    }
+  }
+  return result;
+}
+
+/** evaluateFilter: keep the items a predicate holds for, or the item at an index. */
+function applyFilter(filter: Filter, input: Value, env: Env): Json[] {
+  let results = createSequence();
+  const items: Value[] = Array.isArray(input) ? input : singletonSequence(input);
+  if ('index' in filter) {
+    let index = Math.floor(filter.index);
+    if (index < 0) index = items.length + index;
+    const item = items[index];
+    if (item !== undefined) {
+      if (Array.isArray(item)) results = item;
+      else results.push(item);
+    }
+    return results;
+  }
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    let res = filter.predicate(item, env);
+    if (isNumeric(res)) res = [res];
+    if (isArrayOfNumbers(res)) {
+      // A number (or numbers) from the predicate selects by position.
+      for (const n of res) {
+        let at = Math.floor(n as number);
+        if (at < 0) at = items.length + at;
+        if (at === index) results.push(item as Json);
+      }
+    } else if (toBoolean(res)) {
+      results.push(item as Json);
+    }
+  }
+  return results;
+}
+
 /** evaluatePath and evaluateStep, for a path of an optional variable and then names. */
-function generalPath(head: Closure | undefined, names: readonly string[]): Closure {
+function generalPath(
+  head: Closure | undefined,
+  names: readonly string[],
+  filters: readonly (Filter[] | undefined)[],
+): Closure {
   const stepCount = names.length + (head === undefined ? 0 : 1);
   return (ctx, env) => {
     let input: Json[] = head === undefined && Array.isArray(ctx) ? ctx : singletonSequence(ctx);
     let result: Json[] = input;
     for (let i = 0; i < stepCount; i++) {
       const matches: Json[] = [];
+      const at = head === undefined ? i : i - 1;
+      const stepFilters = at >= 0 ? filters[at] : undefined;
       for (const item of input) {
-        const res =
+        let res: Value =
           head !== undefined && i === 0
             ? head(item, env)
-            : normalize(lookup(item, names[head === undefined ? i : i - 1] as string));
+            : normalize(lookup(item, names[at] as string));
+        if (stepFilters !== undefined) {
+          for (const filter of stepFilters) res = applyFilter(filter, res, env);
+        }
         if (res !== undefined) matches.push(res);
       }
       const only = matches[0];

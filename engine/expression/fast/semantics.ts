@@ -100,6 +100,15 @@ export function isNumeric(value: Value): value is number {
   return true;
 }
 
+/** utils.isArrayOfNumbers (true for an empty array); an infinite item is error D1001. */
+export function isArrayOfNumbers(value: Value): value is number[] {
+  if (!Array.isArray(value)) return false;
+  let all = true;
+  // jsonata tests every item (Array.filter), so an infinite one raises even after a non-number.
+  for (const item of value) if (!isNumeric(item)) all = false;
+  return all;
+}
+
 /** fn.lookup: a field of an object, mapped and flattened over arrays. */
 export function lookup(input: Value, key: string): Value {
   if (Array.isArray(input)) {
