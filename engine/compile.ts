@@ -47,11 +47,6 @@ export interface PlanNode {
    * signatures with reused sources mean an equal result (see RunOptions.previous).
    */
   readonly signature: string;
-  /**
-   * Plan indices of the nodes this node's expressions read as `$nodes.<id>`.
-   * Empty: the node's expressions share the run's one base scope.
-   */
-  readonly visible: Int32Array;
 }
 
 /** The engine's compiled form; see CompiledWorkflow in types.ts. */
@@ -489,15 +484,6 @@ function compileUnsafe(input: unknown): CompileResult {
       inSources[j] = position[edge.source] ?? 0;
       inPorts[j] = edge.sourcePort;
     });
-    // The expression module refuses every use of $nodes but `$nodes.<id>`,
-    // so the static references are all a node's expressions can read.
-    const visible = new Set<number>();
-    for (const expression of draft.expressions.values()) {
-      for (const ref of expression.nodeRefs) {
-        const at = indexById.get(ref);
-        if (at !== undefined) visible.add(position[at] ?? 0);
-      }
-    }
     const wiring = incoming
       .map((edge) => {
         const source = drafts[edge.source] as NodeDraft;
@@ -524,7 +510,6 @@ function compileUnsafe(input: unknown): CompileResult {
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',
       isOutput: draft.kind === 'output',
-      visible: Int32Array.from(visible),
     };
   });
   const plan = new WorkflowPlan(

@@ -715,3 +715,34 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     expect(two.nodes.other?.output).not.toBe(one.nodes.r?.output);
   });
 });
+
+describe('runWorkflow: node ids that are also JavaScript names', () => {
+  it('treats constructor, toString and hasOwnProperty as ordinary ids', async () => {
+    const result = await run(
+      flow(
+        [
+          ['c', 'condition', { expression: 'false' }],
+          ['constructor', 'transform', { expression: '1' }],
+          ['toString', 'transform', { expression: '2' }],
+          ['hasOwnProperty', 'merge'],
+          ['done', 'output', { expression: '[$exists($nodes.constructor), $nodes.toString]' }],
+        ],
+        [
+          'start -> c',
+          'c.true -> constructor',
+          'start -> toString',
+          'constructor -> hasOwnProperty',
+          'toString -> hasOwnProperty',
+          'hasOwnProperty -> done',
+        ],
+      ),
+    );
+    expect(result.nodes.hasOwnProperty?.output).toEqual({ toString: 2 });
+    expect(result.output).toEqual([false, 2]);
+  });
+
+  it('refuses __proto__ as an id', () => {
+    const result = compileWorkflow(flow([['__proto__', 'transform', { expression: '1' }]], []));
+    expect(result.errors).toMatchObject([{ code: 'SCHEMA_INVALID', path: '/nodes/1/id' }]);
+  });
+});

@@ -51,8 +51,6 @@ const STATUS_NAMES: readonly NodeStatus[] = [
 /** How deep sub-workflows may nest before the run stops them. */
 const MAX_SUBWORKFLOW_DEPTH = 16;
 
-const EMPTY_NODES: Readonly<Record<string, Json>> = Object.freeze({});
-
 interface NodeExtras {
   attempts?: number;
   waitedMs?: number;
@@ -172,9 +170,16 @@ class Run implements NodeContext {
   message: string | undefined = undefined;
   private current = 0;
   private waited = 0;
-  private scopeOf = -1;
-  private currentScope: EvalScope;
   private readonly baseScope: EvalScope;
+  /**
+   * `$nodes`: the output of every node that ran so far, one object for the
+   * whole run. Handing each node only its upstream would cost an object per
+   * node per run; it is not needed, because the expression module accepts
+   * `$nodes` only as `$nodes.<id>` and compile checks every such id is
+   * upstream of the node. A node that was skipped is absent: it reads as
+   * nothing (no prototype, so not even `$nodes.constructor` finds something).
+   */
+  private readonly settled: Record<string, Json> = Object.create(null) as Record<string, Json>;
   private readonly seed: number;
   private randoms: ((() => number) | undefined)[] | undefined;
   private readonly clock: () => number;
@@ -201,11 +206,10 @@ class Run implements NodeContext {
     this.seed = options.seed ?? 1;
     this.baseScope = {
       input,
-      nodes: EMPTY_NODES,
+      nodes: this.settled,
       now: options.now ?? (this.mode === 'live' ? Date.now() : 0),
       random: () => this.random(),
     };
-    this.currentScope = this.baseScope;
     this.previous = reusable(options, input);
     this.unchanged = this.previous ? new Uint8Array(count) : undefined;
   }
@@ -248,6 +252,7 @@ class Run implements NodeContext {
     this.status[k] = STATUS_CODES[result.status];
     this.ports[k] = result.port === undefined ? -1 : node.ports.indexOf(result.port);
     this.outputs[k] = result.output ?? null;
+    if (result.output !== undefined) this.settled[node.id] = result.output;
     this.inputs[k] = result.input;
     this.errors[k] = result.error;
     this.durations[k] = result.durationMs;
@@ -257,24 +262,7 @@ class Run implements NodeContext {
   }
 
   scope(): EvalScope {
-    if (this.scopeOf === this.current) return this.currentScope;
-    const visible = (this.plan.nodes[this.current] as PlanNode).visible;
-    let scope = this.baseScope;
-    if (visible.length > 0) {
-      // Only upstream outputs, and only of nodes that ran: a skipped branch reads as nothing.
-      const nodes: Record<string, Json> = {};
-      for (let v = 0; v < visible.length; v++) {
-        const at = visible[v] as number;
-        if (this.status[at] === SUCCEEDED || this.status[at] === FAILED) {
-          nodes[(this.plan.nodes[at] as PlanNode).id] = this.outputs[at] as Json;
-        }
-      }
-      const base = this.baseScope;
-      scope = { input: base.input, nodes, now: base.now, random: base.random };
-    }
-    this.scopeOf = this.current;
-    this.currentScope = scope;
-    return scope;
+    return this.baseScope;
   }
 
   wait(ms: number): void | Promise<void> {
@@ -338,7 +326,9 @@ class Run implements NodeContext {
   }
 
   settle(k: number, node: PlanNode, value: Json | undefined): void {
-    this.outputs[k] = value === undefined ? null : value;
+    const output = value === undefined ? null : value;
+    this.outputs[k] = output;
+    this.settled[node.id] = output;
     if (this.waiting) this.status[k] = WAITING;
     else {
       this.status[k] = SUCCEEDED;
@@ -354,10 +344,12 @@ class Run implements NodeContext {
     this.status[k] = FAILED;
     if (node.handlesErrors) {
       this.ports[k] = node.ports.length - 1;
-      this.outputs[k] = {
+      const output = {
         error: { code: runError.code, message: runError.message },
         input: this.inputs[k] ?? null,
       };
+      this.outputs[k] = output;
+      this.settled[node.id] = output;
     }
     this.endNode(k);
   }
