@@ -53,7 +53,7 @@ test('editing a node label and expression updates the canvas, and a syntax error
     .filter({ has: page.getByRole('textbox', { name: 'Expression', exact: true }) });
   // Brackets close themselves as in any code editor; the dangling operator is the error.
   await typeCode(expression, '$sum(items.(quantity * unitPrice)) *');
-  await expect(expressionField.locator('.field-error')).toContainText('Transform node "total"');
+  await expect(expressionField.locator('.field-error')).toContainText(/end of expression/i);
   await expect(panel.locator('.cm-lintRange-error')).toHaveCount(1);
   await expect(node(page, 'total')).toHaveAttribute('data-invalid', 'true');
 
@@ -126,6 +126,16 @@ test('a sample with invalid JSON shows the error and keeps the text; one that br
   await expect(data).toHaveValue('{ "requester": "Dana", "department": "Finance" }');
   await expect(node(page, 'start')).toHaveAttribute('data-status', 'failed');
   await page.screenshot({ path: 'test-results/inspector-settings.png' });
+
+  // The input schema is compiled as it is typed, too.
+  const schema = panel.getByLabel('Input schema');
+  const schemaField = panel.locator('.field').filter({ has: page.getByLabel('Input schema') });
+  await schema.fill('{ "type": "objekt" }');
+  await expect(schemaField.locator('.field-error')).toContainText('does not compile');
+  await schema.fill('[1, 2]');
+  await expect(schemaField.locator('.field-error')).toContainText(
+    'A JSON Schema is an object, or true or false.',
+  );
 });
 
 test('a switch case list can be added to, renamed, reordered and trimmed', async ({ page }) => {

@@ -50,6 +50,16 @@ export function underlineRange(
   return at >= length ? { from: length - 1, to: length } : { from: at, to: at + 1 };
 }
 
+// Engine messages name the node and field ('Transform node "total",
+// config/expression: …') so they read alone in a list or the CLI; under the
+// field itself that prefix only repeats what the panel already shows.
+const NODE_FIELD_PREFIX = /^[\w ]+ node "[^"]*", config\/[^:]*: /;
+
+export function messageForField(message: string): string {
+  const rest = message.replace(NODE_FIELD_PREFIX, '');
+  return rest === '' ? message : rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 export function ExpressionField({
   label,
   value,
@@ -177,7 +187,7 @@ export function ExpressionField({
               key={`${d.code}:${d.path}:${d.position ?? ''}:${d.message}`}
               className={d.severity === 'warning' ? 'is-warning' : undefined}
             >
-              {d.message}
+              {messageForField(d.message)}
             </li>
           ))}
         </ul>
