@@ -4,7 +4,7 @@ import { openDB } from 'idb';
 import type { WorkflowDefinition } from '../engine/client.ts';
 import { createEditorStore, emptyDocument, type EditorStore } from '../store/editorStore.ts';
 import { PersistenceError, WorkspaceRepository } from '../persistence/repository.ts';
-import { WorkspaceController } from './controller.ts';
+import { WorkspaceController, type WorkspaceChannel, type WorkspaceMessage } from './controller.ts';
 import type { EngineVerdict } from './engineCheck.ts';
 import { initialWorkspaceUiState, workspaceUi } from './workspaceState.ts';
 
@@ -41,9 +41,14 @@ interface Harness {
 }
 
 async function startSession(
-  options: { verdict?: (d: WorkflowDefinition) => EngineVerdict } = {},
+  options: {
+    verdict?: (d: WorkflowDefinition) => EngineVerdict;
+    channel?: WorkspaceChannel;
+    /** Keep the UI state of a session already running (a second tab). */
+    keepUi?: boolean;
+  } = {},
 ): Promise<Harness> {
-  workspaceUi.setState(initialWorkspaceUiState(), true);
+  if (!options.keepUi) workspaceUi.setState(initialWorkspaceUiState(), true);
   const repo = await WorkspaceRepository.open({ name: dbName });
   const editor = createEditorStore();
   const downloads: Harness['downloads'] = [];
@@ -56,6 +61,7 @@ async function startSession(
     },
     checkDefinition: async (definition) => (options.verdict ? options.verdict(definition) : clean),
     download: (fileName, text) => downloads.push({ fileName, text }),
+    channel: options.channel ?? null,
   });
   cleanups.push(() => {
     controller.dispose();
@@ -63,6 +69,29 @@ async function startSession(
   });
   await controller.start();
   return { controller, editor, repo, downloads };
+}
+
+/** Channels between tabs in one process, delivering asynchronously like BroadcastChannel. */
+function channelHub(): () => WorkspaceChannel {
+  const members = new Set<{ deliver: (data: unknown) => void }>();
+  return () => {
+    const listeners: Array<(event: { data: unknown }) => void> = [];
+    const member = { deliver: (data: unknown) => listeners.forEach((l) => l({ data })) };
+    members.add(member);
+    return {
+      postMessage(message: WorkspaceMessage) {
+        for (const other of members) {
+          if (other !== member) queueMicrotask(() => other.deliver(message));
+        }
+      },
+      addEventListener(_type, listener) {
+        listeners.push(listener);
+      },
+      close() {
+        members.delete(member);
+      },
+    };
+  };
 }
 
 function file(name: string, text: string) {
@@ -263,5 +292,19 @@ describe('WorkspaceController', () => {
     expect(editor.getState().document).toEqual(emptyDocument());
     const workflows = await repo.list();
     expect(workflows.map((w) => w.name)).toEqual(['Untitled workflow']);
+  });
+
+  it('warns when another tab changes the open workflow', async () => {
+    const join = channelHub();
+    const tabA = await startSession({ channel: join() });
+    // The UI state is one per page; tab B's notices are what this test reads.
+    const tabB = await startSession({ channel: join(), keepUi: true });
+    expect(tabB.editor.getState().document.name).toBe('Purchase order approval');
+
+    tabA.editor.getState().setWorkflowMeta({ name: 'Edited in tab A' });
+    await tabA.controller.flush();
+    await vi.waitFor(() =>
+      expect(workspaceUi.getState().notice?.text).toMatch(/changed in another tab/),
+    );
   });
 });

@@ -46,6 +46,25 @@ export interface GalleryEntry {
 export const FIRST_SAMPLE_URL = '/samples/purchase-order.json';
 const GALLERY_URL = '/samples/index.json';
 
+/** What tabs tell each other about the workspace (BroadcastChannel-shaped). */
+export interface WorkspaceChannel {
+  postMessage(message: WorkspaceMessage): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  close(): void;
+}
+
+export interface WorkspaceMessage {
+  type: 'saved' | 'changed' | 'deleted';
+  key: string;
+  tab: string;
+}
+
+function defaultChannel(): WorkspaceChannel | null {
+  return typeof BroadcastChannel === 'undefined'
+    ? null
+    : (new BroadcastChannel('weft-workspace') as unknown as WorkspaceChannel);
+}
+
 export interface ControllerOptions {
   /** Storage; null runs the editor without persistence (storage unavailable). */
   repository: WorkspaceRepository | null;
@@ -56,6 +75,8 @@ export interface ControllerOptions {
   fetchJson?: (url: string) => Promise<unknown>;
   checkDefinition?: (definition: WorkflowDefinition) => Promise<EngineVerdict>;
   download?: (fileName: string, text: string) => void;
+  /** Talks to other tabs of the app; null for none. */
+  channel?: WorkspaceChannel | null;
 }
 
 async function defaultFetchJson(url: string): Promise<unknown> {
@@ -91,6 +112,8 @@ export class WorkspaceController {
   /** True while the controller itself changes the editor (loading), so that is not saved as an edit. */
   private loading = false;
   private unsubscribe: (() => void) | null = null;
+  private readonly channel: WorkspaceChannel | null;
+  private readonly tab = Math.random().toString(36).slice(2);
 
   constructor(editor: WorkspaceStore, options: ControllerOptions) {
     this.editor = editor;
@@ -99,6 +122,8 @@ export class WorkspaceController {
     this.fetchJson = options.fetchJson ?? defaultFetchJson;
     this.checkDefinition = options.checkDefinition ?? checkWithEngine;
     this.download = options.download ?? downloadText;
+    this.channel = options.channel === undefined ? defaultChannel() : options.channel;
+    this.channel?.addEventListener('message', (event) => this.onTabMessage(event.data));
     this.autosaver = createAutosaver({
       write: () => this.writeOpen(),
       onStatus: (save) => this.setUi({ save }),
@@ -180,6 +205,7 @@ export class WorkspaceController {
 
   dispose(): void {
     this.unsubscribe?.();
+    this.channel?.close();
     this.autosaver.dispose();
   }
 
@@ -207,6 +233,7 @@ export class WorkspaceController {
     const { document, activeSample } = this.editor.getState();
     return this.repo.save(key, document, { activeSample }).then((summary) => {
       this.replaceSummary(summary);
+      this.tell('saved', key);
     });
   }
 
@@ -250,6 +277,7 @@ export class WorkspaceController {
     if (this.repo) {
       try {
         const summary = await this.repo.create(definition, { activeSample });
+        this.tell('changed', summary.key);
         this.openKey = summary.key;
         this.setUi({ workflows: [summary, ...this.ui.workflows], openKey: summary.key });
       } catch (error) {
@@ -317,6 +345,46 @@ export class WorkspaceController {
     this.setUi({ notice: { tone: 'error', text: describe(error) } });
   }
 
+  private tell(type: WorkspaceMessage['type'], key: string): void {
+    try {
+      this.channel?.postMessage({ type, key, tab: this.tab });
+    } catch {
+      // Another tab learning late is harmless; the save itself succeeded.
+    }
+  }
+
+  /**
+   * Another tab changed the workspace: refresh the list, and warn when it
+   * changed the workflow open here, since the next save here replaces it (its
+   * version stays in the history).
+   */
+  private onTabMessage(data: unknown): void {
+    if (typeof data !== 'object' || data === null) return;
+    const { type, key, tab } = data as Partial<WorkspaceMessage>;
+    if (tab === this.tab || typeof key !== 'string' || !this.repo) return;
+    void this.repo.list().then(
+      (workflows) => this.setUi({ workflows }),
+      () => undefined,
+    );
+    if (key !== this.openKey || this.ui.phase !== 'ready') return;
+    const name = this.editor.getState().document.name;
+    if (type === 'saved') {
+      this.setUi({
+        notice: {
+          tone: 'error',
+          text: `"${name}" was also changed in another tab. Your next edit here saves over it; reload this tab to see the other version.`,
+        },
+      });
+    } else if (type === 'deleted') {
+      this.setUi({
+        notice: {
+          tone: 'error',
+          text: `"${name}" was deleted in another tab. It stays open here, and your next edit saves it again.`,
+        },
+      });
+    }
+  }
+
   dismissNotice(): void {
     this.setUi({ notice: null });
   }
@@ -349,6 +417,7 @@ export class WorkspaceController {
     if (!this.repo) return;
     try {
       this.replaceSummary(await this.repo.rename(key, trimmed));
+      this.tell('saved', key);
     } catch (error) {
       this.reportError(error);
     }
@@ -359,6 +428,7 @@ export class WorkspaceController {
     try {
       await this.autosaver.flush();
       const copy = await this.repo.duplicate(key);
+      this.tell('changed', copy.key);
       this.setUi({ workflows: [copy, ...this.ui.workflows] });
       await this.switchTo(copy.key);
     } catch (error) {
@@ -374,6 +444,7 @@ export class WorkspaceController {
     if (wasOpen) this.openKey = null;
     try {
       await this.repo.delete(key);
+      this.tell('deleted', key);
     } catch (error) {
       if (wasOpen) this.openKey = key;
       this.reportError(error);
