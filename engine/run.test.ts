@@ -494,6 +494,18 @@ describe('runWorkflow: preview integrations', () => {
     expect(result.nodes.computed?.waitedMs).toBe(172_800_000);
   });
 
+  it('delay sleeps for real in live mode, through the injected sleep', async () => {
+    const slept: number[] = [];
+    const result = await run(
+      flow([['wait', 'delay', { seconds: 1.5 }]], ['start -> wait']),
+      {},
+      { mode: 'live', sleep: async (ms) => void slept.push(ms) },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(slept).toEqual([1500]);
+    expect(result.nodes.wait?.waitedMs).toBe(1500);
+  });
+
   it('delay with seconds that are not a number fails', async () => {
     const result = await run(flow([['wait', 'delay', { seconds: 'label' }]], ['start -> wait']), {
       label: 'soon',
@@ -617,6 +629,32 @@ describe('runWorkflow: sub-workflows', () => {
     expect(indirect.error?.message).toContain('"a" -> "b" -> "a"');
   });
 
+  it('a re-run with previous still runs the sub-workflow afresh', async () => {
+    const options = { resolveWorkflow: resolver(child) };
+    const first = await run(parent('child'), { user: 'Ada' }, options);
+    const compiled = compileWorkflow(parent('child'));
+    if (!compiled.ok) throw new Error('invalid');
+    const changedChild = {
+      ...child,
+      nodes: child.nodes.map((n) =>
+        n.id === 'provision'
+          ? { ...n, config: { expression: '{ "account": $uppercase(name) }' } }
+          : n,
+      ),
+    };
+    const again = await runWorkflow(
+      compiled.workflow,
+      { user: 'Ada' },
+      {
+        resolveWorkflow: resolver(changedChild),
+        previous: first,
+      },
+    );
+    expect(again.nodes.start?.reused).toBe(true);
+    expect(again.nodes.call?.reused).toBeUndefined();
+    expect(again.output).toEqual({ account: 'ADA' });
+  });
+
   it('SUBWORKFLOW_INVALID and SUBWORKFLOW_FAILED', async () => {
     const broken = { ...child, nodes: [] };
     const invalid = await run(parent('child'), {}, { resolveWorkflow: () => broken });
@@ -737,7 +775,8 @@ describe('runWorkflow: node ids that are also JavaScript names', () => {
         ],
       ),
     );
-    expect(result.nodes.hasOwnProperty?.output).toEqual({ toString: 2 });
+    const merged = Object.entries(result.nodes).find(([id]) => id === 'hasOwnProperty')?.[1];
+    expect(merged?.output).toEqual({ toString: 2 });
     expect(result.output).toEqual([false, 2]);
   });
 

@@ -312,7 +312,9 @@ class Run implements NodeContext {
         `workflow "${id}" is invalid (${compiled.errors.length} problem${compiled.errors.length === 1 ? '' : 's'}; first: ${first ? `${first.code} at ${first.path}: ${first.message}` : '?'}).`,
       );
     }
-    return execute(compiled.workflow as WorkflowPlan, input, this.options, [...this.chain, id]);
+    // `previous` belongs to the calling workflow's plan, never to the sub-workflow's.
+    const { previous: _previous, ...options } = this.options;
+    return execute(compiled.workflow as WorkflowPlan, input, options, [...this.chain, id]);
   }
 
   begin(k: number, node: PlanNode): void {
