@@ -92,6 +92,18 @@ describe('compileExpression: syntax errors', () => {
   });
 });
 
+describe('compileExpression: pathological text', () => {
+  it('reports nesting too deep to parse as a syntax problem, without throwing', () => {
+    const problem = compileProblem(`${'('.repeat(100_000)}1${')'.repeat(100_000)}`);
+    expect(problem.code).toBe('EXPRESSION_SYNTAX');
+    expect(problem.message).toMatch(/nested too deeply/);
+  });
+
+  it('compiles and runs long flat expressions', async () => {
+    expect(await run(Array.from({ length: 2_000 }, () => '1').join(' + '))).toBe(2_000);
+  });
+});
+
 describe('compileExpression: JSONata 2.0.6 and $eval', () => {
   it.each(['a ?? b', 'x ?: "none"'])('refuses %j, which 2.0.6 cannot parse', (source) => {
     const problem = compileProblem(source);
@@ -376,8 +388,13 @@ describe('evaluate: fast path', () => {
     expect(compiled.expression.evaluate(null, scope)).toBe(56);
   });
 
-  it('leaves lambdas, predicates and regexes to the interpreter', () => {
-    for (const source of ['$map(a, function($x){ $x })', 'a[b > 1]', '$match(a, /x/)']) {
+  it('leaves what needs the guards (lambdas, bindings, regexes, ranges) to the interpreter', () => {
+    for (const source of [
+      '$map(a, function($x){ $x })',
+      '($f := function($x){ $f($x) }; $f(1))',
+      '$match(a, /x/)',
+      '[1..1000000]',
+    ]) {
       const compiled = compileExpression(source);
       if (!compiled.ok) throw new Error(compiled.problem.message);
       expect(compiled.expression.fast).toBe(false);

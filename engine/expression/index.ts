@@ -95,7 +95,7 @@ function compileUncached(source: string): CompileExpressionResult {
     }
   };
 
-  const fast = fastPathIsBounded(ast) ? compileFast(ast) : undefined;
+  const fast = fastPathIsBounded(ast) ? compileFastOrNot(ast) : undefined;
   if (fast === undefined) {
     return {
       ok: true,
@@ -124,6 +124,15 @@ function compileUncached(source: string): CompileExpressionResult {
     }
   };
   return { ok: true, expression: { source, nodeRefs, nodeRefSites, fast: true, evaluate } };
+}
+
+/** The fast path is an optimisation: if its compiler fails, the interpreter runs the text. */
+function compileFastOrNot(ast: unknown): ReturnType<typeof compileFast> {
+  try {
+    return compileFast(ast);
+  } catch {
+    return undefined;
+  }
 }
 
 /** jsonata's own guard codes: recursion, timeout, range and sequence size. */

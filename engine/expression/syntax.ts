@@ -112,6 +112,16 @@ export function parseExpression(source: string, options: jsonata.JsonataOptions)
   try {
     parsed = jsonata(source, options);
   } catch (err) {
+    if (err instanceof RangeError) {
+      // jsonata's parser recurses once per nesting level.
+      return {
+        ok: false,
+        problem: {
+          code: 'EXPRESSION_SYNTAX',
+          message: 'the expression is nested too deeply to parse',
+        },
+      };
+    }
     const e: JsonataErrorLike = isRecord(err) ? err : {};
     return { ok: false, problem: withPosition('EXPRESSION_SYNTAX', readableMessage(e), source, e) };
   }
