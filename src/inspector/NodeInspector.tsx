@@ -93,6 +93,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         />
       </div>
 
+      {node.kind === 'trigger' && (
+        <p className="field-hint">
+          Its output is the workflow input: the preview sample. Click an empty spot of the canvas to
+          edit the input schema and the samples.
+        </p>
+      )}
       {node.kind === 'approval' && <DecisionField nodeId={node.id} />}
 
       <ConfigForm
