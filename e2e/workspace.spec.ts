@@ -260,15 +260,24 @@ test('an exported definition re-imports as a new workflow with the same definiti
   expect(names.sort()).toEqual(['Changed after export', 'Round trip']);
 });
 
-test('closing the page right after typing loses nothing', async ({ browser }) => {
+test('closing the page right after an edit loses nothing', async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await openApp(page);
+  const before = await canvasNodes(page).count();
+  await page
+    .getByRole('navigation', { name: 'Node palette' })
+    .getByRole('button', { name: 'Transform' })
+    .click();
+  await expect(canvasNodes(page)).toHaveCount(before + 1);
   await nameField(page).fill('Typed just before closing');
+  // No wait for "Saved": the tab goes while the autosave is still waiting to run.
   await page.close();
 
   const reopened = await context.newPage();
   await openApp(reopened, 'Typed just before closing');
+  await expect(canvasNodes(reopened)).toHaveCount(before + 1);
+  await expect(reopened.locator('[data-node-id][data-kind="transform"]')).not.toHaveCount(0);
   await context.close();
 });
 
