@@ -244,8 +244,12 @@ describe('compileWorkflow', () => {
     });
 
     it('refuses a node on a parallel branch', () => {
-      const [found] = only(branches('$nodes.left + 1'), 'NODE_REFERENCE');
-      expect(found).toMatchObject({ path: '/nodes/2/config/expression', node: 'right' });
+      const [found] = only(branches('1 + $nodes.left'), 'NODE_REFERENCE');
+      expect(found).toMatchObject({
+        path: '/nodes/2/config/expression',
+        node: 'right',
+        position: 4,
+      });
       expect(found?.message).toContain('not upstream');
     });
 

@@ -362,12 +362,14 @@ function compileUnsafe(input: unknown): CompileResult {
       draft.expressions.set(site.pointer, compiled.expression);
       for (const ref of compiled.expression.nodeRefs) {
         const target = indexById.get(ref);
+        const at = compiled.expression.nodeRefSites?.find((site) => site.node === ref)?.position;
+        const where = at === undefined ? { node: draft.id } : { node: draft.id, position: at };
         if (target === undefined) {
           error(
             'NODE_REFERENCE',
             path,
             `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
-            { node: draft.id },
+            where,
           );
         } else if (acyclic && !isUpstream(i, target)) {
           error(
@@ -376,7 +378,7 @@ function compileUnsafe(input: unknown): CompileResult {
             target === i
               ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
               : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
-            { node: draft.id },
+            where,
           );
         }
       }
