@@ -231,6 +231,8 @@ function withoutDurations(result: RunResult): unknown {
 async function runTwice(definition: unknown, input: Json, options: RunOptions): Promise<void> {
   const compiled = compileWorkflow(definition);
   expect(typeof compiled.ok).toBe('boolean');
+  const again = compileWorkflow(structuredClone(definition));
+  expect([again.errors, again.warnings]).toEqual([compiled.errors, compiled.warnings]);
   if (!compiled.ok) {
     expect(compiled.errors.length).toBeGreaterThan(0);
     return;
