@@ -51,7 +51,7 @@ export function RecoveryView() {
         )}
         {recovery.canGoBack && (
           <button type="button" className="ws-button" onClick={() => controller?.goBack()}>
-            Back to the previous workflow
+            {recovery.key === null ? 'Continue to the editor' : 'Back to the previous workflow'}
           </button>
         )}
       </div>

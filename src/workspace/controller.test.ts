@@ -307,4 +307,30 @@ describe('WorkspaceController', () => {
       expect(workspaceUi.getState().notice?.text).toMatch(/changed in another tab/),
     );
   });
+
+  it('reports other unreadable records after opening, leaving them untouched until discarded', async () => {
+    await startSession();
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    const db = await openDB(dbName);
+    await db.put('workflows', { key: 'wf-broken', name: ['not', 'a', 'name'] });
+    db.close();
+
+    const { controller, editor, repo } = await startSession();
+    const recovery = workspaceUi.getState().recovery;
+    expect(workspaceUi.getState().phase).toBe('recovery');
+    expect(recovery?.problem).toContain('wf-broken');
+    expect(recovery?.canGoBack).toBe(true);
+    // The readable workflow is open behind the recovery view.
+    expect(editor.getState().document.name).toBe('Purchase order approval');
+
+    controller.goBack();
+    expect(workspaceUi.getState().phase).toBe('ready');
+    expect((await repo.snapshot()).unreadable).toHaveLength(1);
+
+    workspaceUi.setState({ phase: 'recovery', recovery });
+    await controller.discardUnreadable();
+    expect(workspaceUi.getState().phase).toBe('ready');
+    expect((await repo.snapshot()).unreadable).toEqual([]);
+    expect(editor.getState().document.name).toBe('Purchase order approval');
+  });
 });

@@ -17,6 +17,7 @@ import {
   PersistenceError,
   WorkspaceRepository,
   type LoadOutcome,
+  type UnreadableRecord,
   type WorkflowSummary,
 } from '../persistence/repository.ts';
 import {
@@ -192,13 +193,23 @@ export class WorkspaceController {
       });
       return;
     }
-    const opened = await this.openStored(key, { canGoBack: false });
+    const opened = await this.openStored(key, {
+      canGoBack: false,
+      unreadable: snapshot.unreadable,
+    });
     if (opened && snapshot.unreadable.length > 0) {
-      this.setUi({
-        notice: {
-          tone: 'error',
-          text: `${snapshot.unreadable.length} stored record(s) could not be read and were left untouched.`,
-        },
+      // The open workflow is fine, but other stored data is not: say so before
+      // anything else happens, with the editor one click away.
+      await this.enterRecovery({
+        key: null,
+        name: null,
+        problem: `${snapshot.unreadable.length} stored record(s) cannot be read (${snapshot.unreadable
+          .map((u) => `${u.store} ${u.key}: ${u.problem}`)
+          .join('; ')}). They have been left untouched.`,
+        lastGood: null,
+        openable: null,
+        unreadable: snapshot.unreadable,
+        canGoBack: true,
       });
     }
   }
@@ -290,7 +301,11 @@ export class WorkspaceController {
   }
 
   /** Opens a stored workflow, or the recovery view when it cannot be read. Returns whether it opened. */
-  private async openStored(key: string, context: { canGoBack: boolean }): Promise<boolean> {
+  private async openStored(
+    key: string,
+    context: { canGoBack: boolean; unreadable?: UnreadableRecord[] },
+  ): Promise<boolean> {
+    const unreadable = context.unreadable ?? [];
     if (!this.repo) return false;
     let loaded: LoadOutcome;
     try {
@@ -306,7 +321,7 @@ export class WorkspaceController {
         problem: `The workflow${name ? ` "${name}"` : ''} cannot be read: ${loaded.problem}.`,
         lastGood: loaded.lastGood,
         openable: null,
-        unreadable: [],
+        unreadable,
         canGoBack: context.canGoBack,
       });
       return false;
@@ -322,7 +337,7 @@ export class WorkspaceController {
         problem: `The workflow "${loaded.workflow.name}" does not match the definition schema: ${first.path || '/'} ${first.message}`,
         lastGood: null,
         openable: loaded.definition,
-        unreadable: [],
+        unreadable,
         canGoBack: context.canGoBack,
       });
       return false;
