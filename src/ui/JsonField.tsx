@@ -3,7 +3,7 @@
 // text is invalid the store keeps the last good value and the error is shown
 // under the field; a change from outside (undo, another document) replaces the
 // text only when it no longer matches what the text already says.
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { Json } from '../engine/client.ts';
 import './ui.css';
 
@@ -72,14 +72,15 @@ export function JsonField({
   const id = useId();
   const [text, setText] = useState(() => formatJson(value));
   const [seenValue, setSeenValue] = useState(value);
+  // Parsed once per text, not per render: a sample can be large, and the
+  // panel re-renders on every keystroke anywhere in it.
+  const parsed = useMemo(() => parseJsonText(text, allowEmpty), [text, allowEmpty]);
   // Adjusting state while rendering (React's documented pattern for props that
   // change): an outside change that the text does not already express wins.
   if (seenValue !== value) {
     setSeenValue(value);
-    const parsed = parseJsonText(text, allowEmpty);
     if (!parsed.ok || !sameJson(parsed.value, value)) setText(formatJson(value));
   }
-  const parsed = parseJsonText(text, allowEmpty);
   const shapeProblem = parsed.ok && check ? check(parsed.value) : null;
   const problem = parsed.ok ? (shapeProblem ?? error ?? null) : `Invalid JSON: ${parsed.message}`;
   const hintId = `${id}-hint`;
