@@ -2,7 +2,14 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
 import type { WorkflowDefinition } from '../engine/client.ts';
-import { HISTORY_LENGTH, PersistenceError, WorkspaceRepository } from './repository.ts';
+import {
+  OLDER_VERSION_SPACING_MS,
+  OLDER_VERSIONS,
+  partitionVersions,
+  PersistenceError,
+  RECENT_VERSIONS,
+  WorkspaceRepository,
+} from './repository.ts';
 
 let counter = 0;
 const opened: WorkspaceRepository[] = [];
@@ -89,16 +96,16 @@ describe('WorkspaceRepository', () => {
   it('keeps the previous versions and bounds the history', async () => {
     const { repo, name } = await freshRepository();
     const created = await repo.create(definition('v0'));
-    for (let i = 1; i <= HISTORY_LENGTH + 5; i += 1) {
+    for (let i = 1; i <= RECENT_VERSIONS + 5; i += 1) {
       await repo.save(created.key, definition(`v${i}`));
     }
     const db = await openDB(name);
     const versions = (await db.getAll('versions')) as Array<{ key: string; json: string }>;
     db.close();
     const names = versions.map((v) => (JSON.parse(v.json) as WorkflowDefinition).name);
-    expect(names).toHaveLength(HISTORY_LENGTH);
-    expect(names.at(-1)).toBe(`v${HISTORY_LENGTH + 5}`);
-    expect(names.at(-2)).toBe(`v${HISTORY_LENGTH + 4}`);
+    expect(names).toHaveLength(RECENT_VERSIONS);
+    expect(names.at(-1)).toBe(`v${RECENT_VERSIONS + 5}`);
+    expect(names.at(-2)).toBe(`v${RECENT_VERSIONS + 4}`);
   });
 
   it('renames and duplicates without touching the original document', async () => {
@@ -258,5 +265,55 @@ describe('WorkspaceRepository', () => {
       kind: 'unavailable',
       message: expect.stringMatching(/newer version of Weft/),
     });
+  });
+
+  it('lists the saved versions newest first, naming the unreadable ones', async () => {
+    const { repo, name } = await freshRepository();
+    const created = await repo.create(definition('v1'));
+    await repo.save(created.key, definition('v2'));
+    await repo.save(created.key, definition('v3'));
+    const db = await openDB(name);
+    const record = (await db.get('workflows', created.key)) as { head: number };
+    await db.put('versions', { vid: record.head, key: created.key, savedAt: 1, json: '[' });
+    db.close();
+
+    const history = await repo.history(created.key);
+    expect(history.map((h) => ('definition' in h ? h.definition.name : 'unreadable'))).toEqual([
+      'unreadable',
+      'v2',
+      'v1',
+    ]);
+  });
+});
+
+describe('partitionVersions', () => {
+  const minute = 60 * 1000;
+  const vidAt = (ms: number) => ms * 1000;
+
+  it('keeps every recent version and one per interval before them', () => {
+    const start = 1_700_000_000_000;
+    // A save every 10 seconds for two hours.
+    const vids = Array.from({ length: 720 }, (_, i) => vidAt(start + i * 10_000));
+    const interval = (vid: number) => Math.floor(vid / 1000 / OLDER_VERSION_SPACING_MS);
+    const { keep, drop } = partitionVersions(vids);
+    expect(keep.length + drop.length).toBe(720);
+    // The ten newest are all there.
+    const newestFirst = [...vids].sort((a, b) => b - a);
+    expect(keep.slice(0, RECENT_VERSIONS)).toEqual(newestFirst.slice(0, RECENT_VERSIONS));
+    // Then exactly one per earlier interval, back to the first one.
+    const older = keep.slice(RECENT_VERSIONS);
+    const intervals = new Set(vids.map(interval));
+    expect(older).toHaveLength(intervals.size - 1);
+    expect(new Set(older.map(interval)).size).toBe(older.length);
+    expect(interval(Math.min(...keep))).toBe(interval(vidAt(start)));
+  });
+
+  it('drops older versions of a typing burst inside one interval', () => {
+    const start = 1_700_000_000_000;
+    const vids = Array.from({ length: 40 }, (_, i) => vidAt(start + i * 300));
+    expect(partitionVersions(vids).keep).toHaveLength(RECENT_VERSIONS);
+    expect(partitionVersions(vids.map((v, i) => v + i * 11 * minute * 1000)).keep).toHaveLength(
+      RECENT_VERSIONS + OLDER_VERSIONS,
+    );
   });
 });

@@ -19,8 +19,37 @@ import { checkDefinitionShape } from './shape.ts';
 
 export const DEFAULT_DB_NAME = 'weft-workspace';
 const DB_VERSION = 1;
-/** Versions kept per workflow, the current one included. */
-export const HISTORY_LENGTH = 10;
+/** The newest versions are all kept, the current one included. */
+export const RECENT_VERSIONS = 10;
+/** Beyond those, one version per spacing interval is kept, up to this many. */
+export const OLDER_VERSIONS = 20;
+export const OLDER_VERSION_SPACING_MS = 10 * 60 * 1000;
+
+/**
+ * Which versions a save keeps: every recent one, then one per interval, so the
+ * history reaches back hours of editing while a burst of typing (a save every
+ * few hundred milliseconds) cannot push it out. Version keys are milliseconds
+ * × 1000 (see nextVid), so the interval is read from the key alone.
+ */
+export function partitionVersions(vids: readonly number[]): { keep: number[]; drop: number[] } {
+  const sorted = [...vids].sort((a, b) => b - a);
+  const keep = sorted.slice(0, RECENT_VERSIONS);
+  const drop: number[] = [];
+  const interval = (vid: number) => Math.floor(vid / 1000 / OLDER_VERSION_SPACING_MS);
+  const oldestRecent = keep.at(-1);
+  let lastInterval = oldestRecent === undefined ? null : interval(oldestRecent);
+  let older = 0;
+  for (const vid of sorted.slice(RECENT_VERSIONS)) {
+    if (interval(vid) !== lastInterval && older < OLDER_VERSIONS) {
+      keep.push(vid);
+      older += 1;
+      lastInterval = interval(vid);
+    } else {
+      drop.push(vid);
+    }
+  }
+  return { keep, drop };
+}
 const SESSION_KEY = 'session';
 
 export interface WorkflowRecord {
@@ -81,6 +110,8 @@ export interface SavedVersion {
   savedAt: number;
   definition: WorkflowDefinition;
 }
+
+export type VersionEntry = SavedVersion | { vid: number; savedAt: number; problem: string };
 
 export type LoadOutcome =
   | {
@@ -391,6 +422,25 @@ export class WorkspaceRepository {
     return { ok: true, workflow: summary(record), definition: read.definition, vid: record.head };
   }
 
+  /** A workflow's saved versions, newest first; unreadable ones say why. */
+  async history(key: string): Promise<VersionEntry[]> {
+    const tx = this.db.transaction('versions', 'readonly');
+    const values: unknown[] = await tx.store.index('byWorkflow').getAll(key);
+    await tx.done;
+    const entries: VersionEntry[] = [];
+    for (const value of values) {
+      if (!isRecord(value) || typeof value.vid !== 'number') continue;
+      const savedAt = typeof value.savedAt === 'number' ? value.savedAt : 0;
+      const read = readVersion(value);
+      entries.push(
+        'definition' in read
+          ? { vid: value.vid, savedAt, definition: read.definition }
+          : { vid: value.vid, savedAt, problem: read.problem },
+      );
+    }
+    return entries.sort((a, b) => b.vid - a.vid);
+  }
+
   /** Adds a workflow with its first version and makes it the open one. */
   async create(
     definition: WorkflowDefinition,
@@ -421,7 +471,7 @@ export class WorkspaceRepository {
 
   /**
    * Saves a new version of a workflow atomically (see the header) and marks it
-   * open. Keeps the previous versions up to HISTORY_LENGTH.
+   * open. Keeps earlier versions as `partitionVersions` says.
    *
    * For a workflow this repository loaded or created, every request is issued
    * synchronously, before the first await, and the transaction is committed at
@@ -447,9 +497,8 @@ export class WorkspaceRepository {
       activeSample:
         options.activeSample === undefined ? known.record.activeSample : options.activeSample,
     };
-    const vids = [vid, ...known.vids].sort((a, b) => b - a);
-    const stale = vids.slice(HISTORY_LENGTH);
-    const entry = { record, vids: vids.slice(0, HISTORY_LENGTH) };
+    const { keep, drop: stale } = partitionVersions([vid, ...known.vids]);
+    const entry = { record, vids: keep };
     this.known.set(key, entry);
     try {
       return await this.write('Saving', async (tx) => {
@@ -526,8 +575,9 @@ export class WorkspaceRepository {
         await tx.objectStore('session').put({ openKey: key }, SESSION_KEY);
       }
       const vids = (await versions.index('byWorkflow').getAllKeys(key)).sort((a, b) => b - a);
-      await Promise.all(vids.slice(HISTORY_LENGTH).map((old) => versions.delete(old)));
-      this.known.set(key, { record, vids: vids.slice(0, HISTORY_LENGTH) });
+      const { keep, drop } = partitionVersions(vids);
+      await Promise.all(drop.map((old) => versions.delete(old)));
+      this.known.set(key, { record, vids: keep });
       return summary(record);
     });
   }
