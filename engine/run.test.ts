@@ -331,6 +331,14 @@ describe('runWorkflow: input and failures', () => {
     expect(result.output).toEqual({ failed: 'DECLINED', amount: 12 });
   });
 
+  it('a cancelled run stops before the next node and says so', async () => {
+    const signal = { aborted: true, addEventListener: () => undefined };
+    const result = await run(flow([['done', 'output']], ['start -> done']), {}, { signal });
+    expect(result.status).toBe('failed');
+    expect(result.error).toEqual({ code: 'CANCELLED', message: 'The run was cancelled.' });
+    expect(result.nodes.start?.status).toBe('skipped');
+  });
+
   it('fail: its code, and the cause as the message', async () => {
     const result = await run(
       flow(
