@@ -41,7 +41,11 @@ function withField(config: JsonObject, key: string, value: Json | undefined): Js
   return next;
 }
 
-const NUMBER_TEXT = /^\s*-?\d+(?:\.\d+)?\s*$/;
+/** A number literal that prints back exactly as typed ("1.50" or " 5" stay text, so the caret never jumps). */
+function asExactNumber(text: string): number | undefined {
+  const n = Number(text);
+  return text !== '' && Number.isFinite(n) && String(n) === text ? n : undefined;
+}
 
 function messages(diagnostics: readonly Diagnostic[]): string | null {
   return diagnostics.length > 0 ? diagnostics.map((d) => d.message).join(' ') : null;
@@ -178,10 +182,9 @@ export function ConfigForm({
                   ? { placeholder: String(info.defaultConfig[spec.key]) }
                   : {})}
                 onChange={(next) => {
+                  const number = editor.allowsNumber ? asExactNumber(next) : undefined;
                   if (next === '' && !spec.required) setField(spec.key, undefined);
-                  else if (editor.allowsNumber && NUMBER_TEXT.test(next))
-                    setField(spec.key, Number(next));
-                  else setField(spec.key, next);
+                  else setField(spec.key, number ?? next);
                 }}
               >
                 <LiveValueView live={liveValueOf(node.kind, spec.key, view, notRunReason)} />
