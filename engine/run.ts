@@ -402,18 +402,30 @@ class Run implements NodeContext {
         nodes[node.id] = reused.reused ? reused : { ...reused, reused: true };
         continue;
       }
-      const result: NodeResult = {
-        status: STATUS_NAMES[st] as NodeStatus,
-        durationMs: this.durations[k] as number,
-      };
-      if (port >= 0) result.port = node.ports[port] as string;
       const input = this.inputs[k];
-      if (input !== undefined) result.input = input;
-      if (st !== FAILED || port >= 0) result.output = this.outputs[k] as Json;
       const error = this.errors[k];
-      if (error) result.error = error;
       const extras = this.extras?.[k];
-      if (extras) Object.assign(result, extras);
+      let result: NodeResult;
+      if (st === SUCCEEDED && port >= 0 && input !== undefined && !extras) {
+        // The common case, built in one literal: one allocation, one shape.
+        result = {
+          status: 'succeeded',
+          port: node.ports[port] as string,
+          input,
+          output: this.outputs[k] as Json,
+          durationMs: this.durations[k] as number,
+        };
+      } else {
+        result = {
+          status: STATUS_NAMES[st] as NodeStatus,
+          durationMs: this.durations[k] as number,
+        };
+        if (port >= 0) result.port = node.ports[port] as string;
+        if (input !== undefined) result.input = input;
+        if (st !== FAILED || port >= 0) result.output = this.outputs[k] as Json;
+        if (error) result.error = error;
+        if (extras) Object.assign(result, extras);
+      }
       nodes[node.id] = result;
     }
     let output: Json = null;
