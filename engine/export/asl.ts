@@ -524,12 +524,13 @@ class Exporter {
     const home = this.scopes.get(id);
     if (home) {
       if (home !== scope) {
-        const branch = (home.origin ?? scope.origin) as { from: string; to: string };
+        const where = (s: Scope) =>
+          s.origin ? `the parallel branch "${s.origin.from}" -> "${s.origin.to}"` : 'the main flow';
         this.fatal(
           id,
           this.nodePath(id),
           'EXPORT_FAN_IN',
-          `Node "${id}" is reached both inside the parallel branch that "${branch.from}" starts at "${branch.to}" and from outside it. Branches that run in parallel must re-join in a merge node before anything else joins them.`,
+          `Node "${id}" is reached from ${where(home)} and from ${where(scope)}. Branches that run in parallel must re-join in a merge node before anything else joins them.`,
         );
       }
       return this.name(id);

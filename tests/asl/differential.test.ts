@@ -5,7 +5,9 @@
 //   3. the reference executor (./executor.ts, no engine code) runs it on each
 //      input with the same mocks and gives the preview's result, passing
 //      through the states of exactly the nodes the preview ran.
-// Golden cases that do not compile, and the few graphs Step Functions cannot
+// The cases in ./cases/ are workflows written for the export (with input
+// samples, like public/samples/). Golden cases that do not compile, and the
+// few graphs Step Functions cannot
 // express (listed in REFUSED with the reason), are checked for a refusal instead.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,8 +62,8 @@ function approvals(definition: WorkflowDefinition): string[] {
   return definition.nodes.filter((n) => n.kind === 'approval').map((n) => n.id);
 }
 
-function sampleCases(): Case[] {
-  const dir = join(ROOT, 'public', 'samples');
+/** Workflows with named input samples: the public samples, and this folder's own cases. */
+function sampleCases(dir: string, prefix: string): Case[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'index.json')
@@ -89,7 +91,7 @@ function sampleCases(): Case[] {
           });
         }
       }
-      return { name: `sample ${f}`, file, definition, runs };
+      return { name: `${prefix} ${f}`, file, definition, runs };
     });
 }
 
@@ -263,7 +265,11 @@ function executionPlatformMessages(execution: Execution): Set<string> {
   );
 }
 
-const cases = [...sampleCases(), ...goldenCases()];
+const cases = [
+  ...sampleCases(join(ROOT, 'public', 'samples'), 'sample'),
+  ...sampleCases(join(import.meta.dirname, 'cases'), 'case'),
+  ...goldenCases(),
+];
 
 it('has samples and golden cases to check', () => {
   expect(cases.filter((c) => c.name.startsWith('sample')).length).toBeGreaterThanOrEqual(3);
