@@ -171,6 +171,37 @@ test('workflows can be created, renamed, switched, duplicated and deleted', asyn
   );
 });
 
+test('an earlier version comes back from the version history', async ({ page }) => {
+  await openApp(page);
+  for (const name of ['First rename', 'Second rename']) {
+    await nameField(page).fill(name);
+    await expect(saveStatus(page)).toHaveText('Saved');
+  }
+  const menu = await openWorkflowMenu(page);
+  await menu.getByRole('button', { name: /^Version history/ }).click();
+  const history = page.getByRole('dialog', { name: 'Version history' });
+  const versions = history.getByRole('list', { name: 'Saved versions' }).getByRole('listitem');
+  await expect(versions).toHaveCount(3);
+  await expect(versions.first()).toContainText('Second rename');
+  await expect(versions.first()).toContainText('Current');
+  await page.screenshot({ path: 'test-results/workspace-history.png' });
+  await expect(versions.last()).toContainText(SAMPLE_NAME);
+  await versions
+    .last()
+    .getByRole('button', { name: /^Restore/ })
+    .click();
+  await expect(history).toBeHidden();
+
+  await expect(nameField(page)).toHaveValue(SAMPLE_NAME);
+  await expect(saveStatus(page)).toHaveText('Saved');
+  await page.reload();
+  await expect(nameField(page)).toHaveValue(SAMPLE_NAME);
+  // The version it replaced is still there.
+  await (await openWorkflowMenu(page)).getByRole('button', { name: /^Version history/ }).click();
+  await expect(versions).toHaveCount(4);
+  await expect(versions.nth(1)).toContainText('Second rename');
+});
+
 test('a broken import shows a clear error and leaves the workspace unchanged', async ({ page }) => {
   await openApp(page);
   await nameField(page).fill('My edited order flow');

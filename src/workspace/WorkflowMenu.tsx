@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { WorkflowSummary } from '../persistence/repository.ts';
 import { workspaceController } from './bootstrap.ts';
+import { HistoryDialog } from './HistoryDialog.tsx';
 import { Modal } from './Modal.tsx';
 import { useWorkspace } from './workspaceState.ts';
 
@@ -38,6 +39,7 @@ export function WorkflowMenu({ currentName }: { currentName: string }) {
   const [open, setOpen] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<WorkflowSummary | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -136,8 +138,19 @@ export function WorkflowMenu({ currentName }: { currentName: string }) {
           >
             New workflow
           </button>
+          <button
+            type="button"
+            className="ws-link ws-history-open"
+            onClick={() => {
+              setOpen(false);
+              setHistoryOpen(true);
+            }}
+          >
+            Version history of “{currentName || 'Untitled'}”…
+          </button>
         </div>
       )}
+      {historyOpen && <HistoryDialog onClose={() => setHistoryOpen(false)} />}
       {deleting && (
         <Modal title={`Delete "${deleting.name}"?`} onClose={() => setDeleting(null)}>
           <p>The workflow and its saved versions are removed from this browser.</p>

@@ -18,6 +18,7 @@ import {
   WorkspaceRepository,
   type LoadOutcome,
   type UnreadableRecord,
+  type VersionEntry,
   type WorkflowSummary,
 } from '../persistence/repository.ts';
 import {
@@ -474,6 +475,22 @@ export class WorkspaceController {
     } else {
       await this.addAndOpen(this.options.blankDocument(), null);
     }
+  }
+
+  /** The open workflow's saved versions, newest (current) first. */
+  async loadHistory(): Promise<VersionEntry[]> {
+    if (!this.repo || this.openKey === null) return [];
+    await this.autosaver.flush();
+    return this.repo.history(this.openKey);
+  }
+
+  /**
+   * Brings back an earlier version as the open document. It is saved as the
+   * newest version, so the one it replaces stays in the history.
+   */
+  restoreVersion(definition: WorkflowDefinition): void {
+    if (this.ui.phase !== 'ready') return;
+    this.editor.getState().loadDocument(definition);
   }
 
   // ---------------------------------------------------------------- files
