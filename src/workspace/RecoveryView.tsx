@@ -58,12 +58,14 @@ export function RecoveryView() {
       <div className="ws-recovery-discard">
         {!confirmDiscard ? (
           <button type="button" className="ws-link danger" onClick={() => setConfirmDiscard(true)}>
-            Discard the unreadable data…
+            {recovery.key === null ? 'Discard the unreadable records…' : 'Discard this workflow…'}
           </button>
         ) : (
           <p>
             {downloaded ? '' : 'You have not downloaded the data yet. '}
-            Discarding deletes the unreadable data for good.{' '}
+            {recovery.key === null
+              ? 'Discarding deletes the unreadable records for good.'
+              : `Discarding deletes ${recovery.name ? `"${recovery.name}"` : 'this workflow'} and all its saved versions for good.`}{' '}
             <button
               type="button"
               className="ws-button danger"
