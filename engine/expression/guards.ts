@@ -352,26 +352,39 @@ function withNullPrototypes(value: unknown): unknown {
 
 /** Deepest `$string(…$string(…))` nesting handed to the unguarded fast path. */
 const FAST_STRING_NESTING = 2;
+/** Deepest nesting of lambdas handed to the unguarded fast path. */
+const FAST_LAMBDA_NESTING = 1;
 
 /**
  * Whether an expression is safe to run on the fast path, which has no step or
- * size guards. Without lambdas or bindings (the fast subset has neither), a
- * result grows at most linearly in the text and the input, except through
- * nested serialisation: each `$string` of an array holding a string escapes
- * its quotes and backslashes again, doubling it, so 27 nested calls reach a
- * gigabyte. Such expressions go to the guarded interpreter instead.
+ * size guards. Without bindings (so without recursion) and ranges, the work
+ * and the result grow polynomially in the input, with the nesting of loops
+ * as the exponent, and linearly in the text, except in two ways this refuses:
+ * - nested serialisation: each `$string` of an array holding a string escapes
+ *   its quotes and backslashes again, doubling it, so 27 nested calls reach a
+ *   gigabyte;
+ * - nested lambdas (`$map(a, function($x){ $map(a, function($y){ … }) })`):
+ *   each level multiplies the work by the input's length, beyond what a step
+ *   budget would allow.
+ * Such expressions go to the guarded interpreter instead.
  */
 export function fastPathIsBounded(ast: unknown): boolean {
-  const deepest = (value: unknown): number => {
-    if (Array.isArray(value)) return Math.max(0, ...value.map(deepest));
-    if (typeof value !== 'object' || value === null) return 0;
-    const node = value as { type?: unknown; procedure?: { value?: unknown } };
-    const own = node.type === 'function' && node.procedure?.value === 'string' ? 1 : 0;
-    let inner = 0;
-    for (const key of Object.keys(value)) {
-      inner = Math.max(inner, deepest((value as Record<string, unknown>)[key]));
+  let tooDeep = false;
+  const visit = (value: unknown, strings: number, lambdas: number): void => {
+    if (tooDeep || typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, strings, lambdas);
+      return;
     }
-    return own + inner;
+    const node = value as { type?: unknown; procedure?: { value?: unknown } };
+    if (node.type === 'function' && node.procedure?.value === 'string') strings++;
+    if (node.type === 'lambda') lambdas++;
+    if (strings > FAST_STRING_NESTING || lambdas > FAST_LAMBDA_NESTING) {
+      tooDeep = true;
+      return;
+    }
+    for (const child of Object.values(value)) visit(child, strings, lambdas);
   };
-  return deepest(ast) <= FAST_STRING_NESTING;
+  visit(ast, 0, 0);
+  return !tooDeep;
 }

@@ -388,10 +388,11 @@ describe('evaluate: fast path', () => {
     expect(compiled.expression.evaluate(null, scope)).toBe(56);
   });
 
-  it('leaves what needs the guards (lambdas, bindings, regexes, ranges) to the interpreter', () => {
+  it('leaves what needs the guards (bindings, nested lambdas, regexes, ranges) to the interpreter', () => {
     for (const source of [
-      '$map(a, function($x){ $x })',
       '($f := function($x){ $f($x) }; $f(1))',
+      '$map(a, function($x){ $map(a, function($y){ $y }) })',
+      '$string([$string([$string([a])])])',
       '$match(a, /x/)',
       '[1..1000000]',
     ]) {

@@ -76,6 +76,15 @@ describe('assertFastResult', () => {
     expect(Object.keys(result as object)).toEqual(['0', '1']);
   });
 
+  it('still counts depth when a value it checked before comes back nested deeper', () => {
+    let inner: unknown = Array.from({ length: 300 }, (_, i) => i);
+    for (let i = 0; i < 59; i++) inner = { n: inner };
+    expect(assertFastResult(inner as never)).toBe(inner);
+    let outer: unknown = inner;
+    for (let i = 0; i < 50; i++) outer = { m: outer };
+    expect(() => assertFastResult(outer as never)).toThrow(/deeper/);
+  });
+
   it('refuses non-finite numbers anywhere', () => {
     expect(() => assertFastResult(Number.POSITIVE_INFINITY)).toThrow(NotJson);
     expect(() => assertFastResult({ a: [Number.NaN] })).toThrow(/NaN/);

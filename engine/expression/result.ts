@@ -104,11 +104,11 @@ export function toJson(value: unknown): Json | undefined {
 }
 
 /**
- * The cheap check for the fast path: its closures build values from JSON input
- * with plain operators, so what can go wrong is a non-finite number, a hole or
- * an array still carrying jsonata's sequence marks.
- * Walks the value without copying it and copies (through `toJson`) only when
- * something needs fixing or refusing.
+ * The cheap check for the fast path: its closures return parts of their input
+ * as they are and build new values with plain operators, so what can go wrong
+ * is a non-finite number, a hole, an over-long string or an array still
+ * carrying jsonata's sequence marks. A clean value is returned as it is;
+ * anything else goes through `toJson`, which fixes or refuses it.
  */
 export function assertFastResult(value: Json | undefined): Json | undefined {
   if (typeof value === 'number') {
@@ -119,33 +119,67 @@ export function assertFastResult(value: Json | undefined): Json | undefined {
   }
   if (typeof value === 'string') return checkedString(value);
   if (typeof value !== 'object' || value === null) return value;
-  return isCleanJson(value, 0) ? value : toJson(value);
+  return cleanShape(value, 0) === undefined ? toJson(value) : value;
 }
 
-function isCleanJson(value: unknown, depth: number): boolean {
+interface Shape {
+  /** Container levels: 0 for a scalar. */
+  readonly height: number;
+  /** Values, as `toJson` counts them (every container, item and member). */
+  readonly size: number;
+}
+
+const SCALAR: Shape = { height: 0, size: 1 };
+
+// Objects already found clean, with their shape. A fast-path result is often
+// a node output or a part of the input returned as it is, run after run, so
+// walking it once per object instead of once per evaluation keeps the check
+// cheap (a 10,000-item list costs about a millisecond to walk). Sound because
+// the engine never mutates values once produced, and neither does jsonata.
+const cleanShapes = new WeakMap<object, Shape>();
+const MEMO_MIN_SIZE = 256;
+
+/** jsonata's marks on the arrays it builds; structured clone would carry them. */
+const SEQUENCE_MARKS = ['sequence', 'keepSingleton', 'outerWrapper', 'tupleStream', 'cons'];
+
+function hasSequenceMarks(array: object): boolean {
+  for (const mark of SEQUENCE_MARKS) if (Object.hasOwn(array, mark)) return true;
+  return false;
+}
+
+/** The shape of a clean JSON value at `depth`, or undefined when it needs `toJson`. */
+function cleanShape(value: unknown, depth: number): Shape | undefined {
   switch (typeof value) {
     case 'string':
-      return value.length <= LIMITS.stringLength;
+      return value.length <= LIMITS.stringLength ? SCALAR : undefined;
     case 'boolean':
-      return true;
+      return SCALAR;
     case 'number':
-      return Number.isFinite(value);
+      return Number.isFinite(value) ? SCALAR : undefined;
     case 'object': {
-      if (value === null) return true;
-      if (depth >= RESULT_LIMITS.depth) return false;
-      if (Array.isArray(value)) {
-        // jsonata's sequence marks (`sequence`, `keepSingleton`, …) are extra
-        // own keys; structured clone would carry them, so such arrays are copied.
-        if (Object.keys(value).length !== value.length) return false;
-        for (const item of value as unknown[]) if (!isCleanJson(item, depth + 1)) return false;
-        return true;
+      if (value === null) return SCALAR;
+      const known = cleanShapes.get(value);
+      if (known !== undefined)
+        return depth + known.height <= RESULT_LIMITS.depth ? known : undefined;
+      if (depth >= RESULT_LIMITS.depth) return undefined;
+      const isArray = Array.isArray(value);
+      if (isArray && hasSequenceMarks(value)) return undefined;
+      let height = 0;
+      let size = 1;
+      for (const child of isArray ? (value as unknown[]) : Object.values(value)) {
+        const shape = cleanShape(child, depth + 1);
+        if (shape === undefined) return undefined;
+        if (shape.height >= height) height = shape.height + 1;
+        size += shape.size;
+        if (size > RESULT_LIMITS.values) return undefined;
       }
-      for (const key of Object.keys(value)) {
-        if (!isCleanJson((value as Record<string, unknown>)[key], depth + 1)) return false;
-      }
-      return true;
+      if (height === 0) height = 1;
+      const shape: Shape = { height, size };
+      // Remembering every small object would cost more than walking it again.
+      if (size >= MEMO_MIN_SIZE) cleanShapes.set(value, shape);
+      return shape;
     }
     default:
-      return false;
+      return undefined;
   }
 }
