@@ -143,6 +143,48 @@ interface NodeDraft {
   expressions: Map<string, CompiledExpression>;
 }
 
+/** What a kind's `prepare` sees of one node. A class, not closures: compile runs per edit. */
+class Preparation implements PrepareInput {
+  readonly id: string;
+  readonly config: JsonObject;
+
+  constructor(
+    private readonly draft: NodeDraft,
+    private readonly index: number,
+    readonly inputSchema: CompiledSchema | undefined,
+    private readonly errors: Diagnostic[],
+  ) {
+    this.id = draft.id;
+    this.config = draft.config;
+  }
+
+  expression(at: string): CompiledExpression | undefined {
+    return this.draft.expressions.get(at);
+  }
+
+  schema(at: string, schema: Json, code: DiagnosticCode): CompiledSchema | undefined {
+    if (typeof schema !== 'boolean' && !isObject(schema)) return undefined;
+    const compiled = compileSchema(schema);
+    if (compiled.ok) return compiled.schema;
+    this.report(
+      at,
+      code,
+      `${this.draft.module.info.label} node "${this.id}": the schema does not compile: ${compiled.message}`,
+    );
+    return undefined;
+  }
+
+  report(at: string, code: DiagnosticCode, message: string): void {
+    this.errors.push({
+      code,
+      message,
+      path: pointer('nodes', this.index, 'config') + at,
+      severity: 'error',
+      node: this.id,
+    });
+  }
+}
+
 interface ValidEdge {
   index: number;
   source: number;
@@ -343,14 +385,15 @@ function compileUnsafe(input: unknown): CompileResult {
   drafts.forEach((draft, i) => {
     if (!draft.configOk) return;
     for (const site of expressionSites(draft.module, draft.config)) {
-      const path = pointer('nodes', i, 'config') + site.pointer;
+      // Built only when there is something to report: compile runs per edit.
+      const path = () => pointer('nodes', i, 'config') + site.pointer;
       const compiled = compileExpression(site.source);
       if (!compiled.ok) {
         const { problem } = compiled;
         const code = problem.code === 'EXPRESSION_UNSUPPORTED' ? problem.code : 'EXPRESSION_SYNTAX';
         error(
           code,
-          path,
+          path(),
           `${draft.module.info.label} node "${draft.id}", config${site.pointer}: ${problem.message}`,
           {
             node: draft.id,
@@ -367,14 +410,14 @@ function compileUnsafe(input: unknown): CompileResult {
         if (target === undefined) {
           error(
             'NODE_REFERENCE',
-            path,
+            path(),
             `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
             where,
           );
         } else if (acyclic && !isUpstream(i, target)) {
           error(
             'NODE_REFERENCE',
-            path,
+            path(),
             target === i
               ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
               : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
@@ -414,30 +457,11 @@ function compileUnsafe(input: unknown): CompileResult {
   }
 
   // 7. Each kind prepares what it runs with (and may report more, like a validate schema).
-  const prepared: unknown[] = drafts.map((draft, i) => {
-    if (!draft.configOk) return undefined;
-    const configPath = pointer('nodes', i, 'config');
-    const prepareInput: PrepareInput = {
-      id: draft.id,
-      config: draft.config,
-      inputSchema,
-      expression: (at) => draft.expressions.get(at),
-      schema(at, schema: Json, code) {
-        if (typeof schema !== 'boolean' && !isObject(schema)) return undefined;
-        const compiled = compileSchema(schema);
-        if (compiled.ok) return compiled.schema;
-        error(
-          code,
-          configPath + at,
-          `${draft.module.info.label} node "${draft.id}": the schema does not compile: ${compiled.message}`,
-          { node: draft.id },
-        );
-        return undefined;
-      },
-      report: (at, code, message) => error(code, configPath + at, message, { node: draft.id }),
-    };
-    return draft.module.prepare(prepareInput);
-  });
+  const prepared: unknown[] = drafts.map((draft, i) =>
+    draft.configOk
+      ? draft.module.prepare(new Preparation(draft, i, inputSchema, errors))
+      : undefined,
+  );
 
   // 8. Unreachable nodes: a warning, they are skipped on every run.
   const trigger = triggers[0];

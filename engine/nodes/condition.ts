@@ -1,6 +1,13 @@
-import { andThen } from '../util/promise.ts';
+import type { Json } from '../types.ts';
+import { isPromiseLike } from '../util/promise.ts';
 import { isTruthy } from '../util/truthy.ts';
+import type { NodeContext } from './kind.ts';
 import { defineNode } from './kind.ts';
+
+function route(value: Json | undefined, input: Json, context: NodeContext): Json {
+  context.port = isTruthy(value) ? 0 : 1;
+  return input;
+}
 
 export default defineNode({
   info: {
@@ -23,9 +30,11 @@ export default defineNode({
   prepare: (node) => node.expression('/expression'),
   run(expression, input, context) {
     if (!expression) return input;
-    return andThen(expression.evaluate(input, context.scope()), (value) => {
-      context.port = isTruthy(value) ? 0 : 1;
-      return input;
-    });
+    const value = expression.evaluate(input, context.scope());
+    // No closure on the synchronous path: conditions run on every keystroke.
+    if (isPromiseLike<Json | undefined>(value)) {
+      return value.then((resolved) => route(resolved, input, context));
+    }
+    return route(value, input, context);
   },
 });

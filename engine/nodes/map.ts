@@ -1,6 +1,6 @@
 import type { CompiledExpression } from '../expression/api.ts';
 import type { Json } from '../types.ts';
-import { andThen, isPromiseLike } from '../util/promise.ts';
+import { isPromiseLike } from '../util/promise.ts';
 import type { NodeContext, NodeReturn } from './kind.ts';
 import { defineNode } from './kind.ts';
 
@@ -64,6 +64,9 @@ export default defineNode<MapData>({
     const { expression } = data;
     if (!expression) return [];
     const items = data.items ? data.items.evaluate(input, context.scope()) : input;
-    return andThen(items, (list) => mapFrom(expression, toList(list), 0, [], context));
+    if (isPromiseLike<Json | undefined>(items)) {
+      return items.then((list) => mapFrom(expression, toList(list), 0, [], context));
+    }
+    return mapFrom(expression, toList(items), 0, [], context);
   },
 });
