@@ -354,37 +354,51 @@ function withNullPrototypes(value: unknown): unknown {
 const FAST_STRING_NESTING = 2;
 /** Deepest nesting of lambdas handed to the unguarded fast path. */
 const FAST_LAMBDA_NESTING = 1;
+/** Variables that reach the whole input or a whole node output from anywhere: `$$`, `$input`, `$nodes`. */
+const WHOLE_DATA = new Set(['$', 'input', 'nodes']);
 
 /**
  * Whether an expression is safe to run on the fast path, which has no step or
  * size guards. Without bindings (so without recursion) and ranges, the work
- * and the result grow polynomially in the input, with the nesting of loops
- * as the exponent, and linearly in the text, except in two ways this refuses:
+ * and the result grow polynomially in the input, with the nesting of loops as
+ * the exponent, and linearly in the text, except in ways this refuses:
  * - nested serialisation: each `$string` of an array holding a string escapes
  *   its quotes and backslashes again, doubling it, so 27 nested calls reach a
  *   gigabyte;
  * - nested lambdas (`$map(a, function($x){ $map(a, function($y){ … }) })`):
- *   each level multiplies the work by the input's length, beyond what a step
- *   budget would allow.
- * Such expressions go to the guarded interpreter instead.
+ *   each level multiplies the work by the input's length;
+ * - the whole input read two loops deep (`a[b[c = $$.d]]`, where a filter is a
+ *   loop over the items it filters): cubic work in the input's length.
+ * Such expressions go to the guarded interpreter instead, where the step
+ * budget bounds them.
  */
 export function fastPathIsBounded(ast: unknown): boolean {
-  let tooDeep = false;
-  const visit = (value: unknown, strings: number, lambdas: number): void => {
-    if (tooDeep || typeof value !== 'object' || value === null) return;
+  let refused = false;
+  const visit = (value: unknown, strings: number, lambdas: number, loops: number): void => {
+    if (refused || typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
-      for (const item of value) visit(item, strings, lambdas);
+      for (const item of value) visit(item, strings, lambdas, loops);
       return;
     }
-    const node = value as { type?: unknown; procedure?: { value?: unknown } };
+    const node = value as { type?: unknown; value?: unknown; procedure?: { value?: unknown } };
     if (node.type === 'function' && node.procedure?.value === 'string') strings++;
-    if (node.type === 'lambda') lambdas++;
-    if (strings > FAST_STRING_NESTING || lambdas > FAST_LAMBDA_NESTING) {
-      tooDeep = true;
+    if (node.type === 'lambda') {
+      lambdas++;
+      loops++;
+    }
+    if (node.type === 'filter') loops++;
+    const wholeData =
+      node.type === 'variable' && typeof node.value === 'string' && WHOLE_DATA.has(node.value);
+    if (
+      strings > FAST_STRING_NESTING ||
+      lambdas > FAST_LAMBDA_NESTING ||
+      (wholeData && loops >= 2)
+    ) {
+      refused = true;
       return;
     }
-    for (const child of Object.values(value)) visit(child, strings, lambdas);
+    for (const child of Object.values(value)) visit(child, strings, lambdas, loops);
   };
-  visit(ast, 0, 0);
-  return !tooDeep;
+  visit(ast, 0, 0, 0);
+  return !refused;
 }

@@ -393,12 +393,21 @@ describe('evaluate: fast path', () => {
       '($f := function($x){ $f($x) }; $f(1))',
       '$map(a, function($x){ $map(a, function($y){ $y }) })',
       '$string([$string([$string([a])])])',
+      'items[tags[$ in $$.allowed]]',
       '$match(a, /x/)',
       '[1..1000000]',
     ]) {
       const compiled = compileExpression(source);
       if (!compiled.ok) throw new Error(compiled.problem.message);
       expect(compiled.expression.fast).toBe(false);
+    }
+  });
+
+  it('keeps one level of filtering against the whole input on the fast path', () => {
+    for (const source of ['items[price > $$.limit]', 'items[tags[0] = "x"].name']) {
+      const compiled = compileExpression(source);
+      if (!compiled.ok) throw new Error(compiled.problem.message);
+      expect(compiled.expression.fast).toBe(true);
     }
   });
 
