@@ -167,6 +167,22 @@ describe('validate', { timeout: 60_000 }, () => {
   });
 });
 
+describe('export', { timeout: 60_000 }, () => {
+  it('hands export to the exporter: the state machine on stdout, exit 0', async () => {
+    const r = await cli('export', PURCHASE_ORDER, '--target', 'asl');
+    expect(r.code).toBe(0);
+    const machine = json(r) as { QueryLanguage: string; StartAt: string; States: object };
+    expect(machine.QueryLanguage).toBe('JSONata');
+    expect(Object.keys(machine.States)).toContain(machine.StartAt);
+  });
+
+  it('exits 2 with usage when the target is missing', async () => {
+    const r = await cli('export', PURCHASE_ORDER);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--target asl');
+  });
+});
+
 describe('run', { timeout: 60_000 }, () => {
   it('runs the first sample when neither --input nor --sample is given, exit 0', async () => {
     const r = await cli('run', PURCHASE_ORDER);

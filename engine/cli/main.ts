@@ -28,8 +28,9 @@ Commands:
   validate <file>
       Print { "valid", "errors", "warnings" }. Exit 0 when valid, 2 when not.
 
-  export <file> --target asl [--out <file>]
+  export <file> --target asl [--out <file>] [--option key=value ...]
       Export the workflow to AWS Step Functions (Amazon States Language).
+      "export --help" lists the options.
 
   --help
       Print this text.
@@ -163,24 +164,9 @@ async function validateCommand(args: string[]): Promise<number> {
 }
 
 async function dispatchExport(args: string[]): Promise<number> {
-  // The export command lives in its own module (issue 4). The specifier is a
-  // variable so this file compiles whether or not that module is there yet.
-  const specifier = './exportCommand.ts';
-  let module: { exportCommand?: unknown };
-  try {
-    module = (await import(specifier)) as { exportCommand?: unknown };
-  } catch (error) {
-    // Only the module itself missing means "not there yet"; anything it fails to load is a bug.
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    if (code !== 'ERR_MODULE_NOT_FOUND' || !String(message).includes('exportCommand')) throw error;
-    process.stderr.write('weft: export is not available in this build yet\n');
-    return EXIT.invalid;
-  }
-  if (typeof module.exportCommand !== 'function') {
-    process.stderr.write('weft: export is not available in this build yet\n');
-    return EXIT.invalid;
-  }
-  const exportCommand = module.exportCommand as (args: string[]) => Promise<number>;
+  // The export command is its own module (issue 4), loaded only when asked for:
+  // `run` and `validate` should not pay for loading the exporter.
+  const { exportCommand } = await import('./exportCommand.ts');
   return await exportCommand(args);
 }
 
