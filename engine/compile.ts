@@ -43,7 +43,8 @@ export interface PlanNode {
   readonly isOutput: boolean;
   /**
    * What the node's result depends on besides its sources' outputs: kind,
-   * config and incoming wiring (and the input schema, for the trigger). Equal
+   * config, incoming wiring, whether its error port is wired (and the input
+   * schema, for the trigger). Equal
    * signatures with reused sources mean an equal result (see RunOptions.previous).
    */
   readonly signature: string;
@@ -521,6 +522,8 @@ function compileUnsafe(input: unknown): CompileResult {
       draft.config,
       wiring,
       draft.kind === 'trigger' ? (definition.input?.schema ?? null) : null,
+      // Wiring the error port turns a failure into output on that port.
+      handled[i] === 1,
     ]);
     return {
       id: draft.id,

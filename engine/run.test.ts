@@ -746,6 +746,24 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     expect(again.nodes.side?.reused).toBe(true);
   });
 
+  it('re-runs a failing node once its error port gets wired', async () => {
+    const failing = (wired: boolean) =>
+      flow(
+        [
+          ['boom', 'fail', { error: 'BOOM' }],
+          ['caught', 'output', { expression: 'error.code' }],
+        ],
+        ['start -> boom', ...(wired ? ['boom.error -> caught'] : [])],
+      );
+    const first = await run(failing(false));
+    expect(first.status).toBe('failed');
+    const compiled = compileWorkflow(failing(true));
+    if (!compiled.ok) throw new Error('invalid');
+    const again = await runWorkflow(compiled.workflow, null, { previous: first });
+    expect(again.status).toBe('succeeded');
+    expect(again.output).toBe('BOOM');
+  });
+
   it("each node's $random() does not depend on the other nodes", async () => {
     const one = await run(flow([['r', 'transform', { expression: '$random()' }]], ['start -> r']));
     const two = await run(
