@@ -202,8 +202,10 @@ function looseEqual(a: unknown, b: unknown): boolean {
 /** One line per outcome, for failure messages. */
 export function describeOutcome(outcome: Outcome | Expected): string {
   switch (outcome.kind) {
-    case 'value':
-      return `value ${JSON.stringify(outcome.value)}`;
+    case 'value': {
+      const text = JSON.stringify(outcome.value) ?? String(outcome.value);
+      return `value ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+    }
     case 'undefined':
       return 'undefined';
     case 'error':

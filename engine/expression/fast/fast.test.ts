@@ -86,6 +86,32 @@ describe('compileFast', () => {
     expect(fast('items[sku = "z"].price')(input, scope)).toBeUndefined();
   });
 
+  it('runs $map, $filter and $sort with lambdas', () => {
+    const input = {
+      items: [
+        { p: 3, s: 'b' },
+        { p: 1, s: 'a' },
+        { p: 2, s: 'c' },
+      ],
+    };
+    expect(plain(fast('$map(items, function($v, $i) { $v.p * 10 + $i })')(input, scope))).toEqual([
+      30, 11, 22,
+    ]);
+    const [b, a, c] = input.items;
+    expect(plain(fast('$filter(items, function($v) { $v.p > 1 })')(input, scope))).toEqual([b, c]);
+    expect(plain(fast('$sort(items, function($x, $y) { $x.p > $y.p })')(input, scope))).toEqual([
+      a,
+      c,
+      b,
+    ]);
+    expect(plain(fast('$sort(items.s)')(input, scope))).toEqual(['a', 'b', 'c']);
+    expect(plain(fast('$map(items, function($v) { $uppercase($v.s) })')(input, scope))).toEqual([
+      'B',
+      'A',
+      'C',
+    ]);
+  });
+
   it('maps paths over arrays and flattens them as jsonata does', () => {
     expect(plain(fast('$nodes.fetch.body.items.sku')({}, scope))).toEqual(['a', 'b']);
     const input = { items: [{ p: 1 }, { p: [2, 3] }, { q: 9 }] };
@@ -140,7 +166,10 @@ describe('compileFast', () => {
       'items@$i.p',
       'items^(p)',
       'items.(p * 2)',
-      '$map(items, function($i) { $i })',
+      '$map(items, function($i)<n:n> { $i })',
+      '$map(items, function($v) { $keys($v) })',
+      '$map(items, function($v, $v) { $v })',
+      '$reduce(items, function($a, $b) { $a + $b })',
       '($x := 1; $x)',
       '*.p',
       '**.p',
@@ -225,6 +254,16 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
       .map((pairs) => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
     fc.tuple(fc.constantFrom(...FUNCTIONS), tie('expr')).map(([f, arg]) => `$${f}(${arg})`),
     fc.tuple(path, tie('expr')).map(([p, e]) => `${p}[${e}]`),
+    fc
+      .tuple(fc.constantFrom('map', 'filter'), tie('expr'), tie('expr'), fc.constantFrom(...BINARY))
+      .map(([f, list, e, op]) => `$${f}(${list}, function($v, $i) { ($v.a) ${op} (${e}) })`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom('$uppercase($v)', '$v.b', '$string($v)', '[$v, $i]'))
+      .map(([list, body]) => `$map(${list}, function($v, $i) { ${body} })`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom('<', '>', '&', '='))
+      .map(([list, op]) => `$sort(${list}, function($x, $y) { $x.a ${op} $y.a })`),
+    tie('expr').map((list) => `$sort(${list})`),
     fc.tuple(path, fc.integer({ min: -3, max: 3 }), path).map(([p, i, q]) => `${p}[${i}].${q}`),
   ),
 })).expr;

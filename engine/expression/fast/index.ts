@@ -65,6 +65,28 @@ interface Env {
   /** `$$`: the input as given, before jsonata wraps an array input. */
   readonly root: Value;
   readonly scope: EvalScope;
+  /** The arguments of the lambdas being applied, innermost first. */
+  readonly frame: Frame | undefined;
+}
+
+interface Frame {
+  readonly values: readonly Value[];
+  readonly parent: Frame | undefined;
+}
+
+/**
+ * Parameter names of the lambdas around the node being compiled, outermost
+ * first. Compiling is synchronous, so one stack serves: variables resolve to
+ * a (depth, index) slot at compile time, as jsonata's frames would at run time.
+ */
+const lexical: string[][] = [];
+
+function lexicalSlot(name: string): { depth: number; index: number } | undefined {
+  for (let depth = 0; depth < lexical.length; depth++) {
+    const index = (lexical[lexical.length - 1 - depth] as string[]).indexOf(name);
+    if (index >= 0) return { depth, index };
+  }
+  return undefined;
 }
 
 type Closure = (ctx: Value, env: Env) => Value;
@@ -97,7 +119,7 @@ export function compileFast(ast: unknown): FastEvaluator | undefined {
   if (body === undefined) return undefined;
   return (input, scope) => {
     try {
-      return body(wrapInput(input), { root: input, scope });
+      return body(wrapInput(input), { root: input, scope, frame: undefined });
     } catch (error) {
       // RangeError: a call stack or argument list too big for this engine,
       // which jsonata meets in its own way.
@@ -149,6 +171,15 @@ function compileLiteral(node: AstNode): Closure | undefined {
 }
 
 function compileVariable(name: unknown): Closure | undefined {
+  const slot = typeof name === 'string' ? lexicalSlot(name) : undefined;
+  if (slot !== undefined) {
+    const { depth, index } = slot;
+    return (_ctx, env) => {
+      let frame = env.frame as Frame;
+      for (let d = 0; d < depth; d++) frame = frame.parent as Frame;
+      return normalize(frame.values[index]);
+    };
+  }
   switch (name) {
     case '':
       return (ctx) => normalize(contextValue(ctx));
@@ -579,8 +610,12 @@ function compileCall(node: AstNode): Closure | undefined {
   ) {
     return undefined;
   }
-  const fn = FAST_FUNCTIONS.get(procedure.value);
+  // A lambda parameter of the same name would be called instead of the built-in.
+  if (lexicalSlot(procedure.value) !== undefined) return undefined;
   const argNodes = node.arguments as unknown[];
+  const hof = HIGHER_ORDER.get(procedure.value);
+  if (hof !== undefined) return hof(argNodes);
+  const fn = FAST_FUNCTIONS.get(procedure.value);
   if (fn === undefined || argNodes.length < fn.minArgs || argNodes.length > fn.maxArgs) {
     return undefined;
   }
@@ -605,6 +640,167 @@ function compileCall(node: AstNode): Closure | undefined {
     return normalize(fn.call(values));
   };
 }
+
+// ---------------------------------------------------------------------------
+// Lambdas, as arguments of $map, $filter and $sort
+
+interface Lambda {
+  /** Number of declared parameters (jsonata's arity, which decides what $map passes). */
+  arity: number;
+  /** Applies the lambda: its body runs with `$` = the call site's context. */
+  call(args: readonly Value[], ctx: Value, env: Env): Value;
+}
+
+/** A `function($a, $b) { body }` without a signature, or undefined. */
+function compileLambda(value: unknown): Lambda | undefined {
+  const node = asNode(value);
+  if (
+    node === undefined ||
+    node.type !== 'lambda' ||
+    !hasOnly(node, ['arguments', 'body', 'signature']) ||
+    // A declared signature (`function($x)<n:n>`) validates and coerces arguments: jsonata's.
+    node.signature !== undefined ||
+    !Array.isArray(node.arguments)
+  ) {
+    return undefined;
+  }
+  const params: string[] = [];
+  for (const arg of node.arguments as unknown[]) {
+    const param = asNode(arg);
+    if (
+      param === undefined ||
+      param.type !== 'variable' ||
+      !hasOnly(param, ['value']) ||
+      typeof param.value !== 'string' ||
+      params.includes(param.value)
+    ) {
+      return undefined;
+    }
+    params.push(param.value);
+  }
+  const tail = tailCallOf(node.body);
+  if (tail === null) return undefined;
+  const bodyNode = tail ?? node.body;
+  lexical.push(params);
+  let body: Closure | undefined;
+  try {
+    body = compileNode(bodyNode);
+  } finally {
+    lexical.pop();
+  }
+  if (body === undefined) return undefined;
+  const run = body;
+  return {
+    arity: params.length,
+    call: (args, ctx, env) =>
+      run(ctx, { root: env.root, scope: env.scope, frame: { values: args, parent: env.frame } }),
+  };
+}
+
+/**
+ * A body that is a function call is wrapped by the parser in a thunk, which
+ * jsonata trampolines (tail calls). The value is the call's, except that it
+ * skips evaluate()'s singleton unwrapping, so calls that can return a
+ * sequence ($keys, $map, $filter, $sort) stay with jsonata: null. Not a thunk:
+ * undefined.
+ */
+function tailCallOf(value: unknown): unknown {
+  const node = asNode(value);
+  if (node?.type !== 'lambda' || node.thunk !== true) return undefined;
+  if (
+    !hasOnly(node, ['thunk', 'arguments', 'body']) ||
+    !Array.isArray(node.arguments) ||
+    node.arguments.length !== 0
+  ) {
+    return null;
+  }
+  const call = asNode(node.body);
+  const name = asNode(call?.procedure)?.value;
+  if (call?.type !== 'function' || typeof name !== 'string') return null;
+  if (name === 'keys' || HIGHER_ORDER.has(name)) return null;
+  return node.body;
+}
+
+/** A higher-order function's first argument, after its `a` signature: undefined stays, a value becomes [value]. */
+function arrayArgument(value: Value): Json[] | undefined {
+  if (isFunctionLike(value)) bail();
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value : [value];
+}
+
+/** hofFuncArgs: the item, then its index and the array if the lambda declares them. */
+function itemArgs(lambda: Lambda, list: Json[], i: number): Value[] {
+  const args: Value[] = [list[i]];
+  if (lambda.arity >= 2) args.push(i);
+  if (lambda.arity >= 3) args.push(list);
+  return args;
+}
+
+function compileMapOrFilter(keep: 'result' | 'item'): (argNodes: unknown[]) => Closure | undefined {
+  return (argNodes) => {
+    if (argNodes.length !== 2) return undefined;
+    const source = compileNode(argNodes[0]);
+    const lambda = compileLambda(argNodes[1]);
+    if (source === undefined || lambda === undefined) return undefined;
+    return (ctx, env) => {
+      const list = arrayArgument(source(ctx, env));
+      if (list === undefined) return undefined;
+      const result = createSequence();
+      for (let i = 0; i < list.length; i++) {
+        const res = lambda.call(itemArgs(lambda, list, i), ctx, env);
+        if (keep === 'result') {
+          if (res !== undefined) result.push(res);
+        } else if (toBoolean(res)) {
+          result.push(list[i] as Json);
+        }
+      }
+      return normalize(result);
+    };
+  };
+}
+
+/** fn.sort: jsonata's merge sort, swapping where the comparator returns a truthy JS value. */
+function mergeSort(list: Json[], swap: (a: Json, b: Json) => boolean): Json[] {
+  if (list.length <= 1) return list;
+  const middle = Math.floor(list.length / 2);
+  const left = mergeSort(list.slice(0, middle), swap);
+  const right = mergeSort(list.slice(middle), swap);
+  const merged: Json[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < left.length && r < right.length) {
+    if (swap(left[l] as Json, right[r] as Json)) merged.push(right[r++] as Json);
+    else merged.push(left[l++] as Json);
+  }
+  while (l < left.length) merged.push(left[l++] as Json);
+  while (r < right.length) merged.push(right[r++] as Json);
+  return merged;
+}
+
+function compileSort(argNodes: unknown[]): Closure | undefined {
+  if (argNodes.length !== 1 && argNodes.length !== 2) return undefined;
+  const source = compileNode(argNodes[0]);
+  const lambda = argNodes.length === 2 ? compileLambda(argNodes[1]) : undefined;
+  if (source === undefined || (argNodes.length === 2 && lambda === undefined)) return undefined;
+  return (ctx, env) => {
+    const list = arrayArgument(source(ctx, env));
+    if (list === undefined) return undefined;
+    if (list.length <= 1) return normalize(list);
+    if (lambda === undefined) {
+      // Without a comparator: numbers or strings only (else D3070), ascending.
+      if (!isArrayOfNumbers(list) && !list.every((item) => typeof item === 'string')) bail();
+      return mergeSort(list, (a, b) => (a as number | string) > (b as number | string));
+    }
+    // jsonata tests the comparator's result with JavaScript truthiness, not $boolean.
+    return mergeSort(list, (a, b) => Boolean(lambda.call([a, b], ctx, env)));
+  };
+}
+
+const HIGHER_ORDER: ReadonlyMap<string, (argNodes: unknown[]) => Closure | undefined> = new Map([
+  ['map', compileMapOrFilter('result')],
+  ['filter', compileMapOrFilter('item')],
+  ['sort', compileSort],
+]);
 
 function compileCondition(node: AstNode): Closure | undefined {
   if (!hasOnly(node, ['condition', 'then', 'else'])) return undefined;
