@@ -15,7 +15,12 @@ import {
   type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { NodeDefinition, NodeKindName, NodeSummary } from '../engine/client.ts';
+import type {
+  EdgeDefinition,
+  NodeDefinition,
+  NodeKindName,
+  NodeSummary,
+} from '../engine/client.ts';
 import { NODE_KINDS } from '../engine/client.ts';
 import { edgeKey, editorStore, useEditor } from '../store/editorStore.ts';
 import { NODE_WIDTH } from '../store/layout.ts';
@@ -27,10 +32,16 @@ import { WeftNode } from './WeftNode.tsx';
 
 const nodeTypes: NodeTypes = { weft: WeftNode };
 
+// React Flow copies these props into its store whenever their identity
+// changes, which re-renders every edge; constants keep a keystroke cheap.
+const FIT_VIEW = { padding: 0.08, maxZoom: 1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+
 type Measured = { width: number; height: number };
 
 interface CachedNode {
-  definition: NodeDefinition;
+  position: NodeDefinition['position'];
   selected: boolean;
   measured: Measured | undefined;
   node: Node;
@@ -43,6 +54,7 @@ interface CachedNode {
  */
 function createFlowNodeBuilder() {
   let cache = new Map<string, CachedNode>();
+  let previous: Node[] = [];
   return (
     definitions: readonly NodeDefinition[],
     selectedIds: readonly string[],
@@ -50,19 +62,25 @@ function createFlowNodeBuilder() {
   ): Node[] => {
     const selected = new Set(selectedIds);
     const next = new Map<string, CachedNode>();
-    const flow = definitions.map((definition) => {
+    let changed = definitions.length !== previous.length;
+    const flow = definitions.map((definition, i) => {
       const isSelected = selected.has(definition.id);
       const size = measured.get(definition.id);
       const hit = cache.get(definition.id);
+      // A React Flow node carries only what React Flow needs (the card reads
+      // the rest from the store), so editing a config reuses it: keyed by the
+      // position object, which an edit of anything else keeps.
       if (
         hit &&
-        hit.definition === definition &&
+        hit.position === definition.position &&
         hit.selected === isSelected &&
         hit.measured === size
       ) {
         next.set(definition.id, hit);
+        changed ||= previous[i] !== hit.node;
         return hit.node;
       }
+      changed = true;
       const node: Node = {
         id: definition.id,
         type: 'weft',
@@ -72,11 +90,18 @@ function createFlowNodeBuilder() {
         width: NODE_WIDTH,
         ...(size ? { measured: size } : {}),
       };
-      next.set(definition.id, { definition, selected: isSelected, measured: size, node });
+      next.set(definition.id, {
+        position: definition.position,
+        selected: isSelected,
+        measured: size,
+        node,
+      });
       return node;
     });
     cache = next;
-    return flow;
+    // An unchanged list keeps its identity, so React Flow does not re-adopt it.
+    if (changed) previous = flow;
+    return previous;
   };
 }
 
@@ -85,33 +110,65 @@ function isTaken(summary: NodeSummary | undefined, port: string): boolean {
   return summary !== undefined && summary.status !== 'skipped' && summary.port === port;
 }
 
-function useFlowEdges(): Edge[] {
-  const edges = useEditor((s) => s.document.edges);
-  const selected = useEditor((s) => s.selectedEdgeIds);
-  const summaries = useEditor((s) => s.nodeSummaries);
-  const hasRun = useEditor((s) => s.previewState === 'done' || s.previewState === 'running');
-  return useMemo(() => {
-    const selectedSet = new Set(selected);
-    return edges.map((edge) => {
-      const id = edgeKey(edge);
-      const port = edge.sourcePort ?? 'out';
-      const taken = isTaken(summaries[edge.source], port);
-      const classes = [
+interface CachedEdge {
+  definition: EdgeDefinition;
+  selected: boolean;
+  className: string;
+  edge: Edge;
+}
+
+/** Builds React Flow edges, reusing each one while its look is unchanged (as for nodes). */
+function createFlowEdgeBuilder() {
+  let cache = new Map<string, CachedEdge>();
+  let previous: Edge[] = [];
+  return (
+    definitions: readonly EdgeDefinition[],
+    selectedIds: readonly string[],
+    summaries: Readonly<Record<string, NodeSummary>>,
+    showTaken: boolean,
+  ): Edge[] => {
+    const selected = new Set(selectedIds);
+    const next = new Map<string, CachedEdge>();
+    let changed = definitions.length !== previous.length;
+    const flow = definitions.map((definition, i) => {
+      const id = edgeKey(definition);
+      const port = definition.sourcePort ?? 'out';
+      const taken = isTaken(summaries[definition.source], port);
+      const className = [
         port === 'error' ? 'edge-error' : '',
-        hasRun && Object.keys(summaries).length > 0 ? (taken ? 'edge-taken' : 'edge-dimmed') : '',
-      ];
-      return {
+        showTaken ? (taken ? 'edge-taken' : 'edge-dimmed') : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      const isSelected = selected.has(id);
+      const hit = cache.get(id);
+      if (
+        hit &&
+        hit.definition === definition &&
+        hit.selected === isSelected &&
+        hit.className === className
+      ) {
+        next.set(id, hit);
+        changed ||= previous[i] !== hit.edge;
+        return hit.edge;
+      }
+      changed = true;
+      const edge: Edge = {
         id,
-        source: edge.source,
-        target: edge.target,
+        source: definition.source,
+        target: definition.target,
         sourceHandle: port,
-        targetHandle: edge.targetPort ?? 'in',
-        selected: selectedSet.has(id),
-        className: classes.filter(Boolean).join(' '),
-        data: { taken },
+        targetHandle: definition.targetPort ?? 'in',
+        selected: isSelected,
+        className,
       };
+      next.set(id, { definition, selected: isSelected, className, edge });
+      return edge;
     });
-  }, [edges, selected, summaries, hasRun]);
+    cache = next;
+    if (changed) previous = flow;
+    return previous;
+  };
 }
 
 function CanvasInner() {
@@ -125,7 +182,17 @@ function CanvasInner() {
     () => buildNodes(definitions, selectedIds, measured),
     [buildNodes, definitions, selectedIds, measured],
   );
-  const edges = useFlowEdges();
+  const [buildEdges] = useState(createFlowEdgeBuilder);
+  const edgeDefinitions = useEditor((s) => s.document.edges);
+  const selectedEdgeIds = useEditor((s) => s.selectedEdgeIds);
+  const summaries = useEditor((s) => s.nodeSummaries);
+  const showTaken = useEditor(
+    (s) => s.run !== null && (s.previewState === 'done' || s.previewState === 'running'),
+  );
+  const edges = useMemo(
+    () => buildEdges(edgeDefinitions, selectedEdgeIds, summaries, showTaken),
+    [buildEdges, edgeDefinitions, selectedEdgeIds, summaries, showTaken],
+  );
   const loadedId = useEditor((s) => s.document.id);
   const nodeCount = useEditor((s) => s.document.nodes.length);
 
@@ -142,18 +209,27 @@ function CanvasInner() {
           return { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - 40) };
         },
         fitView() {
-          void flow.fitView({ padding: 0.15, duration: 200 });
+          // After a store change the new positions reach React Flow on the next render.
+          requestAnimationFrame(() => void flow.fitView({ padding: 0.08, duration: 200 }));
         },
       }),
     [flow],
   );
 
-  // A newly opened workflow is framed once its nodes have been measured.
+  // A newly opened workflow is framed once its nodes have been measured; one
+  // that comes without positions (hand-written, generated) is laid out first.
   const framed = useRef<string | null>(null);
   useEffect(() => {
     if (framed.current === loadedId || nodeCount === 0 || measured.size === 0) return;
     framed.current = loadedId;
-    void flow.fitView({ padding: 0.08, maxZoom: 1 });
+    const store = editorStore.getState();
+    if (store.document.nodes.some((n) => !n.position)) {
+      void store
+        .autoLayout({ record: false })
+        .then(() => requestAnimationFrame(() => void flow.fitView(FIT_VIEW)));
+    } else {
+      void flow.fitView(FIT_VIEW);
+    }
   }, [flow, loadedId, nodeCount, measured]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
@@ -247,13 +323,12 @@ function CanvasInner() {
         onConnect={onConnect}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         minZoom={0.1}
         maxZoom={2}
         fitView
-        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'default' }}
+        fitViewOptions={FIT_VIEW}
+        proOptions={PRO_OPTIONS}
         aria-label="Workflow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from '../engine/client.ts';
-import { createEditorStore, edgeKey } from './editorStore.ts';
+import { createEditorStore, edgeKey, stableSummaries } from './editorStore.ts';
 import { parseClipboard, sameMeaning } from './documentOps.ts';
 
 function purchaseOrder(): WorkflowDefinition {
@@ -294,5 +294,44 @@ describe('auto layout', () => {
     expect(x('total')).toBeLessThan(x('done'));
     store.getState().undo();
     expect(x('done')).toBe(-500);
+  });
+
+  it('lays out a definition opened without positions, without an undo step', async () => {
+    const definition = purchaseOrder();
+    definition.nodes = definition.nodes.map(({ position: _position, ...rest }) => rest);
+    const store = createEditorStore(definition);
+    await store.getState().autoLayout({ record: false });
+    expect(store.getState().document.nodes.every((n) => n.position !== undefined)).toBe(true);
+    expect(store.getState().past).toHaveLength(0);
+  });
+});
+
+describe('preview results', () => {
+  it('keeps the summary object of a node whose result did not visibly change', () => {
+    const before = {
+      a: { status: 'succeeded' as const, port: 'out', preview: '1', durationMs: 0.4 },
+      b: { status: 'succeeded' as const, port: 'out', preview: '2', durationMs: 0.4 },
+    };
+    const after = stableSummaries(before, {
+      a: { status: 'succeeded', port: 'out', preview: '1', durationMs: 0.5 },
+      b: { status: 'succeeded', port: 'out', preview: '3', durationMs: 0.4 },
+    });
+    expect(after['a']).toBe(before.a);
+    expect(after['b']).not.toBe(before.b);
+    expect(after['b']?.preview).toBe('3');
+  });
+
+  it('drops details of a previous run and ignores details for another generation', () => {
+    const store = createEditorStore(purchaseOrder());
+    store
+      .getState()
+      .previewFinished(
+        { generation: 2, ok: true, diagnostics: [], run: null, nodes: {}, recompiled: true },
+        1,
+      );
+    store.getState().setNodeDetail({ generation: 1, nodeId: 'big', truncated: false, output: 1 });
+    expect(store.getState().nodeDetails).toEqual({});
+    store.getState().setNodeDetail({ generation: 2, nodeId: 'big', truncated: false, output: 1 });
+    expect(store.getState().nodeDetails['big']?.output).toBe(1);
   });
 });

@@ -45,6 +45,42 @@ function nodeName(node: NodeDefinition): string {
   return node.label ?? node.id;
 }
 
+/** Durations jitter from run to run; a card only re-renders for one that really moved. */
+function similarDuration(a: number, b: number): boolean {
+  if (a < 0.1 && b < 0.1) return true;
+  return Math.abs(a - b) <= 0.5 * Math.max(a, b);
+}
+
+function sameSummary(a: NodeSummary, b: NodeSummary): boolean {
+  return (
+    a.status === b.status &&
+    a.port === b.port &&
+    a.preview === b.preview &&
+    a.error?.code === b.error?.code &&
+    a.error?.message === b.error?.message &&
+    similarDuration(a.durationMs, b.durationMs)
+  );
+}
+
+/**
+ * Keeps the previous summary object for every node whose result did not
+ * visibly change. Every keystroke brings a whole new set of summaries; reusing
+ * the unchanged ones means a 1,000-node canvas re-renders only the cards the
+ * edit affected, not all of them.
+ */
+export function stableSummaries(
+  previous: Record<string, NodeSummary>,
+  next: Record<string, NodeSummary>,
+): Record<string, NodeSummary> {
+  const out: Record<string, NodeSummary> = {};
+  for (const id in next) {
+    const now = next[id] as NodeSummary;
+    const before = previous[id];
+    out[id] = before && sameSummary(before, now) ? before : now;
+  }
+  return out;
+}
+
 export function createEditorStore(
   initial?: WorkflowDefinition,
   options: EditorStoreOptions = {},
@@ -345,19 +381,23 @@ export function createEditorStore(
         if (pastedIds.length > 0) commit(next, { selectedNodeIds: pastedIds, selectedEdgeIds: [] });
       },
 
-      async autoLayout() {
+      async autoLayout(options = {}) {
+        const record = options.record !== false;
         const before = get().document;
         const positions = await layoutDocument(before);
         const { document } = get();
-        // An edit that landed while elk was working wins; the layout is stale.
-        if (document !== before) return;
-        commit({
+        // A user's layout is stale when an edit landed while elk worked: the
+        // edit wins. An opening layout only places nodes that still have no place.
+        if (record && document !== before) return;
+        const next = {
           ...document,
           nodes: document.nodes.map((node) => {
             const at = positions.get(node.id);
-            return at ? { ...node, position: at } : node;
+            return at && (record || !node.position) ? { ...node, position: at } : node;
           }),
-        });
+        };
+        if (record) commit(next);
+        else set({ document: next });
       },
 
       undo() {
@@ -410,7 +450,7 @@ export function createEditorStore(
           previewState: reply.ok ? 'done' : 'invalid',
           diagnostics: reply.diagnostics,
           run: reply.run,
-          nodeSummaries: reply.nodes,
+          nodeSummaries: stableSummaries(get().nodeSummaries, reply.nodes),
           nodeDetails: {},
           generation: reply.generation,
           previewMs: roundTripMs,

@@ -100,7 +100,11 @@ export interface EditorActions {
   /** Pastes `payload` (e.g. read from the system clipboard) or else the in-app clipboard; new ids. */
   paste(payload?: ClipboardPayload): void;
   duplicateSelection(): void;
-  autoLayout(): Promise<void>;
+  /**
+   * Lays the graph out left to right (elkjs). One undo step; with `record: false`
+   * (a definition opened without positions) it becomes part of the loaded document.
+   */
+  autoLayout(options?: { record?: boolean }): Promise<void>;
   undo(): void;
   redo(): void;
   /** Sets the preview's decision for one approval node (null: back to `approved`); re-runs the preview. */
