@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkDefinitionShape, MAX_JSON_DEPTH, parseJsonText } from './shape.ts';
+import { checkDefinitionShape, MAX_JSON_DEPTH, MAX_NODES, parseJsonText } from './shape.ts';
 
 const valid = {
   format: 'weft/v1',
@@ -60,6 +60,19 @@ describe('checkDefinitionShape', () => {
       edges: [{ source: 'a' }],
     });
     expect(problems.map((p) => p.path)).toEqual(['/format', '/nodes/0/id', '/nodes/1', '/edges/0']);
+  });
+
+  it('refuses more nodes than the editor can handle, with a count', () => {
+    const nodes = Array.from({ length: MAX_NODES + 1 }, (_, i) => ({
+      id: `n${i}`,
+      kind: 'transform',
+    }));
+    expect(checkDefinitionShape({ ...valid, nodes })).toEqual([
+      {
+        path: '/nodes',
+        message: `The workflow has ${MAX_NODES + 1} nodes; the limit is ${MAX_NODES}.`,
+      },
+    ]);
   });
 
   it('refuses non-objects and inherited fields', () => {

@@ -13,6 +13,9 @@ import type { WorkflowDefinition } from '../engine/client.ts';
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 /** Nesting deeper than this is refused: it would overflow recursive code downstream. */
 export const MAX_JSON_DEPTH = 64;
+/** Far beyond any hand-built workflow (the engine's budgets are set at 1,000 nodes). */
+export const MAX_NODES = 5000;
+export const MAX_EDGES = 20000;
 
 export type ParseOutcome = { ok: true; value: unknown } | { ok: false; message: string };
 
@@ -124,6 +127,11 @@ export function checkDefinitionShape(value: unknown): ShapeProblem[] {
   const nodes = own(value, 'nodes');
   if (!Array.isArray(nodes)) {
     problems.push({ path: '/nodes', message: 'nodes must be an array.' });
+  } else if (nodes.length > MAX_NODES) {
+    problems.push({
+      path: '/nodes',
+      message: `The workflow has ${nodes.length} nodes; the limit is ${MAX_NODES}.`,
+    });
   } else {
     nodes.forEach((node: unknown, index) => {
       if (!isPlainObject(node)) {
@@ -157,6 +165,11 @@ export function checkDefinitionShape(value: unknown): ShapeProblem[] {
   const edges = own(value, 'edges');
   if (!Array.isArray(edges)) {
     problems.push({ path: '/edges', message: 'edges must be an array.' });
+  } else if (edges.length > MAX_EDGES) {
+    problems.push({
+      path: '/edges',
+      message: `The workflow has ${edges.length} edges; the limit is ${MAX_EDGES}.`,
+    });
   } else {
     edges.forEach((edge: unknown, index) => {
       if (

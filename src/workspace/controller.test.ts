@@ -333,4 +333,27 @@ describe('WorkspaceController', () => {
     expect((await repo.snapshot()).unreadable).toEqual([]);
     expect(editor.getState().document.name).toBe('Purchase order approval');
   });
+
+  it('still opens the sample when storage is unavailable, and says nothing is saved', async () => {
+    workspaceUi.setState(initialWorkspaceUiState(), true);
+    const editor = createEditorStore();
+    const controller = new WorkspaceController(editor, {
+      repository: null,
+      unavailableReason: 'Not saved: IndexedDB is disabled.',
+      blankDocument: emptyDocument,
+      fetchJson: async () => sample(),
+      checkDefinition: async () => clean,
+      channel: null,
+    });
+    cleanups.push(() => controller.dispose());
+    await controller.start();
+    expect(editor.getState().document).toEqual(sample());
+    expect(workspaceUi.getState().save).toEqual({
+      state: 'off',
+      message: 'Not saved: IndexedDB is disabled.',
+    });
+    editor.getState().setWorkflowMeta({ name: 'Edited' });
+    await controller.flush();
+    expect(workspaceUi.getState().save.state).toBe('off');
+  });
 });
