@@ -276,8 +276,9 @@ describe('run', { timeout: 60_000 }, () => {
     expect(out.errors[0]).toMatchObject({
       path: '/nodes/1/config/expression',
       code: 'EXPRESSION_SYNTAX',
+      position: 8,
     });
-    expect(r.stderr).toContain('error /nodes/1/config/expression EXPRESSION_SYNTAX:');
+    expect(r.stderr).toContain('error /nodes/1/config/expression (offset 8) EXPRESSION_SYNTAX:');
   });
 
   it('resolves a sub-workflow id to <id>.json beside the file', async () => {

@@ -200,8 +200,18 @@ function readDecisions(path: string): Record<string, ApprovalDecision> | undefin
   return Object.fromEntries(decisions);
 }
 
-function plainDiagnostic(d: Diagnostic): { path: string; code: string; message: string } {
-  return { path: d.path, code: d.code, message: d.message };
+interface PlainDiagnostic {
+  path: string;
+  code: string;
+  message: string;
+  /** For expressions: the 0-based offset of the problem inside the expression at `path`. */
+  position?: number;
+}
+
+function plainDiagnostic(d: Diagnostic): PlainDiagnostic {
+  const plain: PlainDiagnostic = { path: d.path, code: d.code, message: d.message };
+  if (d.position !== undefined) plain.position = d.position;
+  return plain;
 }
 
 function reportInvalid(file: string, errors: Diagnostic[], warnings: Diagnostic[]): number {
@@ -216,7 +226,10 @@ function reportInvalid(file: string, errors: Diagnostic[], warnings: Diagnostic[
 
 function printDiagnostics(file: string, diagnostics: Diagnostic[]): void {
   for (const d of diagnostics) {
-    process.stderr.write(`${file}: ${d.severity} ${d.path || '(root)'} ${d.code}: ${d.message}\n`);
+    const at = d.position === undefined ? '' : ` (offset ${d.position})`;
+    process.stderr.write(
+      `${file}: ${d.severity} ${d.path || '(root)'}${at} ${d.code}: ${d.message}\n`,
+    );
   }
 }
 
