@@ -158,6 +158,15 @@ describe('compileFast', () => {
     expect(fast('{"k": 1, "k": 2}')({}, scope)).toBe(FAST_FALLBACK);
   });
 
+  it('hands a runaway evaluation to the guarded interpreter', () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({ n: i }));
+    // 2,000 × 2,000 predicate runs: past the fast path's step budget.
+    expect(fast('$count(items[$count($$.items[n > 0]) > 0])')({ items }, scope)).toBe(
+      FAST_FALLBACK,
+    );
+    expect(fast('$count(items[n > 0])')({ items }, scope)).toBe(1999);
+  });
+
   it('declines what it does not reproduce', () => {
     for (const source of [
       '$[0]',

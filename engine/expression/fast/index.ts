@@ -67,6 +67,21 @@ interface Env {
   readonly scope: EvalScope;
   /** The arguments of the lambdas being applied, innermost first. */
   readonly frame: Frame | undefined;
+  /** Work left before this evaluation hands over to jsonata's guarded interpreter. */
+  readonly budget: { left: number };
+}
+
+/**
+ * The fast path has no step guard of its own, and filters, lambdas and
+ * grouping re-run sub-expressions per item, so nesting them over large data
+ * multiplies work (`a[$count($$.a[...]) > 0]`). Every loop over data spends
+ * from this budget, jsonata's step limit in size; a runaway evaluation then
+ * returns FAST_FALLBACK, and jsonata's guards stop it and report it.
+ */
+export const FAST_STEP_LIMIT = 1_000_000;
+
+function spend(env: Env, steps: number): void {
+  if ((env.budget.left -= steps) < 0) bail();
 }
 
 interface Frame {
@@ -119,7 +134,8 @@ export function compileFast(ast: unknown): FastEvaluator | undefined {
   if (body === undefined) return undefined;
   return (input, scope) => {
     try {
-      return body(wrapInput(input), { root: input, scope, frame: undefined });
+      const budget = { left: FAST_STEP_LIMIT };
+      return body(wrapInput(input), { root: input, scope, frame: undefined, budget });
     } catch (error) {
       // RangeError: a call stack or argument list too big for this engine,
       // which jsonata meets in its own way.
@@ -294,6 +310,7 @@ function compileStages(value: unknown): Filter[] | undefined {
 function applyFilter(filter: Filter, input: Value, env: Env): Json[] {
   let results = createSequence();
   const items: Value[] = Array.isArray(input) ? input : singletonSequence(input);
+  spend(env, items.length);
   if ('index' in filter) {
     let index = Math.floor(filter.index);
     if (index < 0) index = items.length + index;
@@ -336,7 +353,9 @@ function generalPath(
       const matches: Json[] = [];
       const at = head === undefined ? i : i - 1;
       const stepFilters = at >= 0 ? filters[at] : undefined;
+      spend(env, input.length);
       for (const item of input) {
+        if (Array.isArray(item)) spend(env, item.length);
         let res: Value =
           head !== undefined && i === 0
             ? head(item, env)
@@ -563,9 +582,12 @@ function isReservedKey(key: string): boolean {
 /** evaluateGroupExpression: group the context's items by key, then evaluate each value. */
 function generalObject(pairs: readonly Pair[]): Closure {
   return (ctx, env) => {
+    // On an empty array, jsonata pushes `undefined` into it (mutating the
+    // data it was given) and reads it back later: not reproduced, so jsonata's.
+    if (Array.isArray(ctx) && ctx.length === 0) bail();
     const items: Value[] = Array.isArray(ctx) ? ctx : [ctx];
-    if (items.length === 0) items.push(undefined);
     const groups = Object.create(null) as Record<string, { data: Value; pair: Pair }>;
+    spend(env, items.length * pairs.length);
     for (const item of items) {
       for (const pair of pairs) {
         const key = pair.key(item, env);
@@ -693,7 +715,12 @@ function compileLambda(value: unknown): Lambda | undefined {
   return {
     arity: params.length,
     call: (args, ctx, env) =>
-      run(ctx, { root: env.root, scope: env.scope, frame: { values: args, parent: env.frame } }),
+      run(ctx, {
+        root: env.root,
+        scope: env.scope,
+        frame: { values: args, parent: env.frame },
+        budget: env.budget,
+      }),
   };
 }
 
@@ -746,6 +773,7 @@ function compileMapOrFilter(keep: 'result' | 'item'): (argNodes: unknown[]) => C
       const list = arrayArgument(source(ctx, env));
       if (list === undefined) return undefined;
       const result = createSequence();
+      spend(env, list.length);
       for (let i = 0; i < list.length; i++) {
         const res = lambda.call(itemArgs(lambda, list, i), ctx, env);
         if (keep === 'result') {
@@ -786,6 +814,7 @@ function compileSort(argNodes: unknown[]): Closure | undefined {
     const list = arrayArgument(source(ctx, env));
     if (list === undefined) return undefined;
     if (list.length <= 1) return normalize(list);
+    spend(env, list.length * Math.ceil(Math.log2(list.length)));
     if (lambda === undefined) {
       // Without a comparator: numbers or strings only (else D3070), ascending.
       if (!isArrayOfNumbers(list) && !list.every((item) => typeof item === 'string')) bail();
