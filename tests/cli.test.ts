@@ -218,7 +218,7 @@ describe('run', { timeout: 60_000 }, () => {
     const result = json(r) as { status: string; error: { code: string; node: string } };
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ code: 'INPUT_INVALID', node: 'start' });
-    expect(r.stderr).toContain('the run failed at node "start": INPUT_INVALID');
+    expect(r.stderr).toContain('the run failed at node "start" (data /vendor): INPUT_INVALID');
   });
 
   it('refuses an input file that is not JSON, exit 2', async () => {

@@ -235,7 +235,11 @@ function printDiagnostics(file: string, diagnostics: Diagnostic[]): void {
 
 function reportRunError(result: RunResult): void {
   if (result.status === 'failed' && result.error) {
-    const where = result.error.node ? ` at node "${result.error.node}"` : '';
+    const { node, path, position } = result.error;
+    const where =
+      (node ? ` at node "${node}"` : '') +
+      (path !== undefined ? ` (data ${path || '(root)'})` : '') +
+      (position !== undefined ? ` (offset ${position})` : '');
     process.stderr.write(
       `weft: the run failed${where}: ${result.error.code}: ${result.error.message}\n`,
     );
