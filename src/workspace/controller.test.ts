@@ -146,6 +146,33 @@ describe('WorkspaceController', () => {
     expect(editor.getState().document.name).toBe('Second');
   });
 
+  it('keeps an edit made while the next workflow is being read', async () => {
+    let release: () => void = () => undefined;
+    const { controller, editor, repo } = await startSession();
+    const sampleKey = workspaceUi.getState().openKey!;
+    await controller.createWorkflow();
+    const blankKey = workspaceUi.getState().openKey!;
+    // The engine check of the workflow being opened takes a while…
+    const check = vi
+      .spyOn(
+        controller as unknown as { checkDefinition: () => Promise<EngineVerdict> },
+        'checkDefinition',
+      )
+      .mockImplementation(() => new Promise((resolve) => (release = () => resolve(clean))));
+    const switching = controller.switchTo(sampleKey);
+    await vi.waitFor(() => expect(check).toHaveBeenCalled());
+    // …and the author keeps typing in the workflow still on screen.
+    editor.getState().setWorkflowMeta({ name: 'Typed during the switch' });
+    release();
+    await switching;
+    expect(editor.getState().document.name).toBe('Purchase order approval');
+    await controller.flush();
+    const blank = await repo.load(blankKey);
+    expect(blank.ok && blank.definition.name).toBe('Typed during the switch');
+    const opened = await repo.load(sampleKey);
+    expect(opened.ok && opened.definition.name).toBe('Purchase order approval');
+  });
+
   it('refuses a broken import and changes nothing', async () => {
     const { controller, editor, repo } = await startSession();
     const before = editor.getState().document;

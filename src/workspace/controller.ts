@@ -266,6 +266,21 @@ export class WorkspaceController {
 
   // ---------------------------------------------------------------- opening
 
+  /**
+   * Makes `key` the open workflow with `definition` in the editor. Edits made
+   * to the previous workflow while this one was being read are written first:
+   * the flush issues its write synchronously, against the previous key.
+   */
+  private showInEditor(
+    key: string | null,
+    definition: WorkflowDefinition,
+    activeSample: string | null,
+  ): void {
+    void this.autosaver.flush();
+    this.openKey = key;
+    this.loadIntoEditor(definition, activeSample);
+  }
+
   private loadIntoEditor(definition: WorkflowDefinition, activeSample: string | null): void {
     this.loading = true;
     try {
@@ -286,19 +301,19 @@ export class WorkspaceController {
     activeSample: string | null,
   ): Promise<void> {
     await this.autosaver.flush();
+    let key: string | null = null;
     if (this.repo) {
       try {
         const summary = await this.repo.create(definition, { activeSample });
         this.tell('changed', summary.key);
-        this.openKey = summary.key;
-        this.setUi({ workflows: [summary, ...this.ui.workflows], openKey: summary.key });
+        key = summary.key;
+        this.setUi({ workflows: [summary, ...this.ui.workflows] });
       } catch (error) {
         this.reportError(error);
-        this.openKey = null;
       }
     }
-    this.loadIntoEditor(definition, activeSample);
-    this.setUi({ phase: 'ready', recovery: null });
+    this.showInEditor(key, definition, activeSample);
+    this.setUi({ phase: 'ready', openKey: key, recovery: null });
   }
 
   /** Opens a stored workflow, or the recovery view when it cannot be read. Returns whether it opened. */
@@ -343,8 +358,7 @@ export class WorkspaceController {
       });
       return false;
     }
-    this.openKey = key;
-    this.loadIntoEditor(loaded.definition, loaded.workflow.activeSample);
+    this.showInEditor(key, loaded.definition, loaded.workflow.activeSample);
     this.setUi({ phase: 'ready', openKey: key, recovery: null });
     void this.repo.setOpen(key).catch((error: unknown) => this.reportError(error));
     return true;
@@ -646,9 +660,8 @@ export class WorkspaceController {
   openAnyway(): void {
     const recovery = this.ui.recovery;
     if (!recovery?.key || !recovery.openable) return;
-    this.openKey = recovery.key;
     const summary = this.ui.workflows.find((w) => w.key === recovery.key);
-    this.loadIntoEditor(recovery.openable, summary?.activeSample ?? null);
+    this.showInEditor(recovery.key, recovery.openable, summary?.activeSample ?? null);
     this.setUi({ phase: 'ready', openKey: recovery.key, recovery: null });
   }
 
