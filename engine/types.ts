@@ -262,11 +262,30 @@ export interface NodeSummary {
   error?: RunError;
 }
 
+/**
+ * What changed in a definition since the copy the worker holds: typing in one
+ * expression sends one node, not the document.
+ */
+export interface DefinitionPatch {
+  /** Nodes added or changed (by object identity on the editor side), whole. */
+  nodes: NodeDefinition[];
+  /** Node ids in document order; present when nodes were added, removed or reordered. */
+  order?: string[];
+  /** The whole edge list, when it changed. */
+  edges?: EdgeDefinition[];
+  /** Everything but `nodes` and `edges`, when any of it changed. */
+  rest?: Omit<WorkflowDefinition, 'nodes' | 'edges'>;
+}
+
 export interface PreviewRequest {
   /** Increases with every request; replies carry it back so stale ones can be dropped. */
   generation: number;
-  /** Omitted when the worker already holds this definition (same worker, same document). */
+  /**
+   * The whole definition (a fresh worker, a new document). Omitted when the
+   * worker already holds it; `patch` then says what changed, if anything.
+   */
   definition?: WorkflowDefinition;
+  patch?: DefinitionPatch;
   input: Json;
   options: { decisions?: Record<string, ApprovalDecision> };
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, WorkflowDefinition } from './index.ts';
-import { createPreviewService, meaningKey, previewText, truncateValue } from './worker.ts';
+import {
+  applyPatch,
+  createPreviewService,
+  meaningKey,
+  previewText,
+  truncateValue,
+} from './worker.ts';
 
 function workflow(expression: string): WorkflowDefinition {
   return {
@@ -101,6 +107,40 @@ describe('preview service', () => {
     expect(output).toHaveLength(101);
     expect(output[100]).toBe('… 150 more items');
     expect(service.nodeDetail(7, 'double')).toBeNull();
+  });
+});
+
+describe('patches', () => {
+  it('applies changed nodes, a new order, edges and settings to the held definition', () => {
+    const base = workflow('$ * 2');
+    const patched = applyPatch(base, {
+      nodes: [
+        { id: 'double', kind: 'transform', config: { expression: '$ * 3' } },
+        { id: 'out', kind: 'output' },
+      ],
+      order: ['start', 'double', 'out', 'big'],
+      edges: [{ source: 'double', target: 'out' }],
+      rest: { format: 'weft/v1', id: 'w', name: 'renamed' },
+    });
+    expect(patched.nodes.map((n) => n.id)).toEqual(['start', 'double', 'out', 'big']);
+    expect(patched.nodes[1]?.config).toEqual({ expression: '$ * 3' });
+    expect(patched.edges).toEqual([{ source: 'double', target: 'out' }]);
+    expect(patched.name).toBe('renamed');
+    expect(applyPatch(base, { nodes: [] })).toEqual(base);
+  });
+
+  it('runs a patched definition as if it had been sent whole', async () => {
+    const service = createPreviewService();
+    await service.preview({ generation: 1, definition: workflow('$ * 2'), input: 4, options: {} });
+    const reply = await service.preview({
+      generation: 2,
+      patch: { nodes: [{ id: 'double', kind: 'transform', config: { expression: '$ * 5' } }] },
+      input: 4,
+      options: {},
+    });
+    expect(reply.recompiled).toBe(true);
+    expect(reply.nodes['double']?.preview).toBe('20');
+    expect(reply.nodes['big']?.port).toBe('true');
   });
 });
 

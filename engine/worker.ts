@@ -19,6 +19,7 @@ import type {
   RunResult,
   WorkflowDefinition,
 } from './index.ts';
+import type { DefinitionPatch } from './types.ts';
 
 /** One line of output on a canvas card. */
 export const PREVIEW_CHARS = 80;
@@ -116,6 +117,22 @@ function summarise(result: RunResult): { run: RunResult; nodes: Record<string, N
   return { run, nodes };
 }
 
+/** The definition after a patch; nodes keep their order unless the patch gives a new one. */
+export function applyPatch(base: WorkflowDefinition, patch: DefinitionPatch): WorkflowDefinition {
+  const changed = new Map(patch.nodes.map((n) => [n.id, n]));
+  let nodes: WorkflowDefinition['nodes'];
+  if (patch.order) {
+    const old = new Map(base.nodes.map((n) => [n.id, n]));
+    nodes = patch.order.flatMap((id) => {
+      const node = changed.get(id) ?? old.get(id);
+      return node ? [node] : [];
+    });
+  } else {
+    nodes = base.nodes.map((n) => changed.get(n.id) ?? n);
+  }
+  return { ...(patch.rest ?? base), nodes, edges: patch.edges ?? base.edges } as WorkflowDefinition;
+}
+
 type Fetcher = (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
 
 export interface PreviewServiceOptions {
@@ -124,6 +141,7 @@ export interface PreviewServiceOptions {
 }
 
 export function createPreviewService(options: PreviewServiceOptions = {}) {
+  let held: WorkflowDefinition | null = null;
   let cachedKey: string | null = null;
   let compiled: CompileResult | null = null;
   let lastRun: { generation: number; result: RunResult } | null = null;
@@ -147,10 +165,13 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
   return {
     async preview(request: PreviewRequest): Promise<PreviewReply> {
       let recompiled = false;
-      if (request.definition) {
-        const key = meaningKey(request.definition);
+      let definition = request.definition;
+      if (!definition && request.patch && held) definition = applyPatch(held, request.patch);
+      if (definition) {
+        held = definition;
+        const key = meaningKey(definition);
         if (key !== cachedKey) {
-          compiled = compileWorkflow(request.definition);
+          compiled = compileWorkflow(definition);
           cachedKey = key;
           recompiled = true;
         }

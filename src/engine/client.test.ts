@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PreviewReply, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
 import { createPreviewService } from '../../engine/worker.ts';
-import { createPreviewClient, type PreviewWorkerHandle } from './client.ts';
+import { createPreviewClient, diffDefinitions, type PreviewWorkerHandle } from './client.ts';
 
 const definition: WorkflowDefinition = {
   format: 'weft/v1',
@@ -131,5 +131,49 @@ describe('preview client', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['10']);
     client.dispose();
+  });
+
+  it('after the first request, an edit sends only what changed', async () => {
+    const workers = heldWorkers();
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      events: { onReply: (r) => replies.push(r), onTimeout: () => undefined },
+    });
+    client.request({ definition, input: 1, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    const edited: WorkflowDefinition = {
+      ...definition,
+      nodes: [
+        definition.nodes[0] as WorkflowDefinition['nodes'][number],
+        { id: 'double', kind: 'transform', config: { expression: '$ * 10' } },
+      ],
+    };
+    client.request({ definition: edited, input: 1, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    const second = workers.spawned[0]?.requests[1];
+    expect(second?.definition).toBeUndefined();
+    expect(second?.patch).toEqual({ nodes: [edited.nodes[1]] });
+    expect(replies[1]?.nodes['double']?.preview).toBe('10');
+    client.dispose();
+  });
+});
+
+describe('definition diffs', () => {
+  it('names added nodes, the new order, changed edges and changed settings', () => {
+    const added: WorkflowDefinition = {
+      ...definition,
+      name: 'renamed',
+      nodes: [...definition.nodes, { id: 'out', kind: 'output' }],
+      edges: [...definition.edges, { source: 'double', target: 'out' }],
+    };
+    const patch = diffDefinitions(definition, added);
+    expect(patch?.nodes.map((n) => n.id)).toEqual(['out']);
+    expect(patch?.order).toEqual(['start', 'double', 'out']);
+    expect(patch?.edges).toBe(added.edges);
+    expect(patch?.rest?.name).toBe('renamed');
+    expect(diffDefinitions(definition, { ...definition })).toEqual({ nodes: [] });
   });
 });

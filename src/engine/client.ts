@@ -15,8 +15,10 @@ import type {
   WorkflowDefinition,
 } from '../../engine/index.ts';
 import { nodeKinds } from '../../engine/index.ts';
+import type { DefinitionPatch } from '../../engine/types.ts';
 
 export type * from '../../engine/index.ts';
+export type { DefinitionPatch };
 export { NODE_KINDS, nodeKinds, outPortsOf } from '../../engine/index.ts';
 
 const kindIndex = new Map<NodeKindName, NodeKindInfo>(nodeKinds.map((k) => [k.kind, k]));
@@ -67,6 +69,36 @@ export interface PreviewClientOptions {
 
 export const PREVIEW_TIMEOUT_MS = 3000;
 
+/**
+ * What changed between two versions of a document, by object identity (the
+ * store shares every unchanged part), or null when sending the whole document
+ * is as cheap. Runs on every keystroke: one pass over the nodes, no cloning.
+ */
+export function diffDefinitions(
+  before: WorkflowDefinition,
+  after: WorkflowDefinition,
+): DefinitionPatch | null {
+  const old = new Map(before.nodes.map((n) => [n.id, n]));
+  const nodes = after.nodes.filter((n) => old.get(n.id) !== n);
+  if (nodes.length > after.nodes.length / 2) return null;
+  const patch: DefinitionPatch = { nodes };
+  const reordered =
+    before.nodes.length !== after.nodes.length ||
+    after.nodes.some((n, i) => before.nodes[i]?.id !== n.id);
+  if (reordered) patch.order = after.nodes.map((n) => n.id);
+  if (before.edges !== after.edges) patch.edges = after.edges;
+  const { nodes: _a, edges: _b, ...restBefore } = before;
+  const { nodes: _c, edges: _d, ...restAfter } = after;
+  const keys = new Set([...Object.keys(restBefore), ...Object.keys(restAfter)]);
+  for (const key of keys) {
+    if (restBefore[key as keyof typeof restBefore] !== restAfter[key as keyof typeof restAfter]) {
+      patch.rest = restAfter;
+      break;
+    }
+  }
+  return patch;
+}
+
 function spawnBrowserWorker(): PreviewWorkerHandle {
   const worker = new Worker(new URL('../../engine/worker.ts', import.meta.url), {
     type: 'module',
@@ -103,7 +135,11 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       input: job.input,
       options: { decisions: job.decisions },
     };
-    if (job.definition !== definitionInWorker) request.definition = job.definition;
+    if (job.definition !== definitionInWorker) {
+      const patch = definitionInWorker && diffDefinitions(definitionInWorker, job.definition);
+      if (patch) request.patch = patch;
+      else request.definition = job.definition;
+    }
     definitionInWorker = job.definition;
     const current = worker;
     const startedAt = performance.now();
