@@ -33,7 +33,13 @@ function RenameField({ workflow, onDone }: { workflow: WorkflowSummary; onDone: 
   );
 }
 
-export function WorkflowMenu({ currentName }: { currentName: string }) {
+export function WorkflowMenu({
+  currentName,
+  disabled = false,
+}: {
+  currentName: string;
+  disabled?: boolean;
+}) {
   const workflows = useWorkspace((s) => s.workflows);
   const openKey = useWorkspace((s) => s.openKey);
   const [open, setOpen] = useState(false);
@@ -71,6 +77,7 @@ export function WorkflowMenu({ currentName }: { currentName: string }) {
         className="ws-button"
         aria-haspopup="true"
         aria-expanded={open}
+        disabled={disabled}
         onClick={() => setOpen((v) => !v)}
       >
         Workflows ▾

@@ -105,17 +105,29 @@ export function WorkspaceBar() {
         className="ws-name"
         aria-label="Workflow name"
         value={name}
+        // Until the workspace is open the editor holds a placeholder: an edit would be lost.
+        disabled={phase === 'starting'}
         spellCheck={false}
         onChange={(event) => setWorkflowMeta({ name: event.target.value })}
         onKeyDown={(event) => {
           if (event.key === 'Enter' || event.key === 'Escape') event.currentTarget.blur();
         }}
       />
-      <WorkflowMenu currentName={name} />
-      <button type="button" className="ws-button" onClick={() => setGalleryOpen(true)}>
+      <WorkflowMenu currentName={name} disabled={phase === 'starting'} />
+      <button
+        type="button"
+        className="ws-button"
+        disabled={phase === 'starting'}
+        onClick={() => setGalleryOpen(true)}
+      >
         Gallery
       </button>
-      <button type="button" className="ws-button" onClick={() => fileInput.current?.click()}>
+      <button
+        type="button"
+        className="ws-button"
+        disabled={phase === 'starting'}
+        onClick={() => fileInput.current?.click()}
+      >
         Import
       </button>
       <input
