@@ -6,6 +6,7 @@ import {
   createPreviewClient,
   type Diagnostic,
   type Json,
+  type PreviewClientOptions,
   type WorkflowDefinition,
 } from '../engine/client.ts';
 
@@ -17,8 +18,9 @@ const CHECK_TIMEOUT_MS = 4000;
 
 export function checkWithEngine(
   definition: WorkflowDefinition,
-  timeoutMs = CHECK_TIMEOUT_MS,
+  options: { timeoutMs?: number; spawn?: PreviewClientOptions['spawn'] } = {},
 ): Promise<EngineVerdict> {
+  const timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
   return new Promise((resolve) => {
     let done = false;
     const finish = (verdict: EngineVerdict) => {
@@ -32,6 +34,7 @@ export function checkWithEngine(
     try {
       client = createPreviewClient({
         timeoutMs,
+        ...(options.spawn ? { spawn: options.spawn } : {}),
         events: {
           onReply(reply) {
             finish({
