@@ -1,12 +1,13 @@
-// The workspace repository: several workflows in IndexedDB, each with a short
+// The workspace repository: several workflows in IndexedDB, each with a
 // history of saved versions, plus which one is open.
 //
-// Atomicity: every save is ONE readwrite transaction over all stores. It adds a
-// new version record, moves the workflow's `head` pointer to it, records which
-// workflow is open and prunes versions beyond the history. IndexedDB commits a
+// Atomicity: every write is ONE readwrite transaction over all stores. A save
+// adds a new version record, moves the workflow's `head` pointer to it, records
+// which workflow is open and prunes old versions. IndexedDB commits a
 // transaction whole or not at all, so a crash or a closed tab mid-save leaves
 // either the old head or the new one, never a half-written document, and the
-// previous versions stay readable. No operation here spans two transactions.
+// previous versions stay readable. No write depends on a second transaction
+// also landing (rename and duplicate read first, then write one whole version).
 //
 // Everything read back is treated as untrusted: a record may have been written
 // by an older app, a bug, or edited by hand. Reads validate the shape and report
