@@ -598,6 +598,9 @@ class Exporter {
       if (count < 2) continue;
       if (join === undefined || (this.order.get(id) ?? 0) < (this.order.get(join) ?? 0)) join = id;
     }
+    // Inside a branch, a fan-out whose targets only reach the branch's own
+    // merge (one of them, say) re-joins there: its results merge into it.
+    if (join === undefined && scope.join !== undefined && counts.has(scope.join)) join = scope.join;
     const name = this.names.take(
       port === 'out'
         ? `${this.name(from)}: in parallel`
