@@ -7,6 +7,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import {
+  PREVIEW_TIMEOUT_MS,
   nodeKindInfo,
   outPortsOf,
   type EdgeDefinition,
@@ -457,10 +458,12 @@ export function createEditorStore(
         });
       },
 
-      previewTimedOut(generation) {
+      previewTimedOut(generation, message) {
         const error = {
           code: 'RUN_TIMEOUT',
-          message: 'The preview did not finish in time and was stopped.',
+          message:
+            message ??
+            `The preview did not finish within ${PREVIEW_TIMEOUT_MS / 1000} s and was stopped.`,
         };
         const nodeSummaries: Record<string, NodeSummary> = {};
         for (const node of get().document.nodes) {

@@ -26,8 +26,10 @@ export function connectPreview(
       onTimeout(generation) {
         store.getState().previewTimedOut(generation);
       },
-      onFailure(generation) {
-        store.getState().previewTimedOut(generation);
+      onFailure(generation, message) {
+        store
+          .getState()
+          .previewTimedOut(generation, `The preview worker failed and was restarted: ${message}`);
       },
     },
   });

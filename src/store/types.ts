@@ -113,7 +113,8 @@ export interface EditorActions {
   /** Preview plumbing (called by the preview bridge, not by components). */
   previewStarted(): void;
   previewFinished(reply: PreviewReply, roundTripMs: number): void;
-  previewTimedOut(generation: number): void;
+  /** The run was cut off (or the worker died: `message` says so); every node shows as timed out. */
+  previewTimedOut(generation: number, message?: string): void;
   setNodeDetail(detail: NodeDetail): void;
 }
 
