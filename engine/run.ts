@@ -82,6 +82,24 @@ const STATUS_CODES: Readonly<Record<NodeStatus, number>> = {
   waiting: WAITING,
 };
 
+/**
+ * A reused node's result, marked. The earlier run's object is left as it was:
+ * its holder may still read it. Built field by field, not by spreading, which
+ * costs several times more per node.
+ */
+function markReused(result: NodeResult): NodeResult {
+  if (result.reused) return result;
+  const marked: NodeResult = { status: result.status, durationMs: result.durationMs, reused: true };
+  if (result.port !== undefined) marked.port = result.port;
+  if (result.input !== undefined) marked.input = result.input;
+  if (result.output !== undefined) marked.output = result.output;
+  if (result.error !== undefined) marked.error = result.error;
+  if (result.attempts !== undefined) marked.attempts = result.attempts;
+  if (result.waitedMs !== undefined) marked.waitedMs = result.waitedMs;
+  if (result.message !== undefined) marked.message = result.message;
+  return marked;
+}
+
 /** The earlier run to reuse, when its input and options match this one's. */
 function reusable(
   options: RunOptions,
@@ -256,7 +274,7 @@ class Run implements NodeContext {
     this.inputs[k] = result.input;
     this.errors[k] = result.error;
     this.durations[k] = result.durationMs;
-    this.reused ??= [];
+    this.reused ??= new Array<NodeResult | undefined>(this.status.length);
     this.reused[k] = result;
     return true;
   }
@@ -363,7 +381,7 @@ class Run implements NodeContext {
     this.durations[k] = now - this.lastTime;
     this.lastTime = now;
     if (this.attempts > 0 || this.waited > 0 || this.message !== undefined) {
-      this.extras ??= [];
+      this.extras ??= new Array<NodeExtras | undefined>(this.status.length);
       this.extras[k] = {
         ...(this.attempts > 0 ? { attempts: this.attempts } : {}),
         ...(this.waited > 0 ? { waitedMs: this.waited } : {}),
@@ -399,7 +417,7 @@ class Run implements NodeContext {
       if (st === SUCCEEDED && node.isOutput) ran.push([node.id, this.outputs[k] as Json]);
       const reused = this.reused?.[k];
       if (reused) {
-        nodes[node.id] = reused.reused ? reused : { ...reused, reused: true };
+        nodes[node.id] = markReused(reused);
         continue;
       }
       const input = this.inputs[k];
