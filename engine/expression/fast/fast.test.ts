@@ -105,6 +105,7 @@ describe('compileFast', () => {
       b,
     ]);
     expect(plain(fast('$sort(items.s)')(input, scope))).toEqual(['a', 'b', 'c']);
+    expect(fast('$sort(items, function($x, $y) { $x.p < $y.p })[0].s')(input, scope)).toBe('b');
     expect(plain(fast('$map(items, function($v) { $uppercase($v.s) })')(input, scope))).toEqual([
       'B',
       'A',
@@ -170,7 +171,6 @@ describe('compileFast', () => {
   it('declines what it does not reproduce', () => {
     for (const source of [
       '$[0]',
-      '(items)[0]',
       'items#$i.p',
       'items@$i.p',
       'items^(p)',
@@ -273,6 +273,12 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
       .tuple(tie('expr'), fc.constantFrom('<', '>', '&', '='))
       .map(([list, op]) => `$sort(${list}, function($x, $y) { $x.a ${op} $y.a })`),
     tie('expr').map((list) => `$sort(${list})`),
+    fc
+      .tuple(tie('expr'), fc.integer({ min: -2, max: 2 }), path)
+      .map(([list, i, p]) => `$sort(${list}, function($x, $y) { $x.a > $y.a })[${i}].${p}`),
+    fc.tuple(tie('expr'), tie('expr')).map(([e, pred]) => `(${e})[${pred}]`),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, pred]) => `[${a}, ${b}][${pred}]`),
+    fc.tuple(tie('expr'), fc.integer({ min: -2, max: 2 })).map(([e, i]) => `$string(${e})[${i}]`),
     fc.tuple(path, fc.integer({ min: -3, max: 3 }), path).map(([p, i, q]) => `${p}[${i}].${q}`),
   ),
 })).expr;

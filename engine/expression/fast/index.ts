@@ -148,6 +148,7 @@ export function compileFast(ast: unknown): FastEvaluator | undefined {
 function compileNode(value: unknown): Closure | undefined {
   const node = asNode(value);
   if (node === undefined) return undefined;
+  if (node.predicate !== undefined) return compilePredicated(node);
   switch (node.type) {
     case 'string':
     case 'number':
@@ -170,6 +171,40 @@ function compileNode(value: unknown): Closure | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * `expr[...]` on an expression that is not a path step: evaluate() filters the
+ * node's own result, then unwraps. The closures here return values already
+ * unwrapped, which only differs when a result is a one-item sequence, so only
+ * nodes whose own result is never a sequence take predicates here.
+ */
+function compilePredicated(node: AstNode): Closure | undefined {
+  const { predicate, ...rest } = node;
+  const filters = compileStages(predicate);
+  if (filters === undefined) return undefined;
+  const procedure = asNode(rest.procedure)?.value;
+  const plainResult =
+    rest.type === 'block' ||
+    rest.type === 'condition' ||
+    rest.type === 'binary' ||
+    rest.type === 'string' ||
+    rest.type === 'number' ||
+    rest.type === 'value' ||
+    (rest.type === 'unary' && rest.value !== '-') ||
+    (rest.type === 'function' &&
+      typeof procedure === 'string' &&
+      procedure !== 'keys' &&
+      procedure !== 'map' &&
+      procedure !== 'filter');
+  if (!plainResult) return undefined;
+  const inner = compileNode(rest);
+  if (inner === undefined) return undefined;
+  return (ctx, env) => {
+    let result: Value = inner(ctx, env);
+    for (const filter of filters) result = applyFilter(filter, result, env);
+    return normalize(result);
+  };
 }
 
 function compileLiteral(node: AstNode): Closure | undefined {
@@ -221,6 +256,8 @@ function compilePath(node: AstNode): Closure | undefined {
   }
   const steps = node.steps as unknown[];
   let head: Closure | undefined;
+  // A first step that is an expression (`$sort(x)[0].sku`) maps over an array context; a variable does not.
+  let headMaps = false;
   const names: string[] = [];
   const filters: (Filter[] | undefined)[] = [];
   for (let i = 0; i < steps.length; i++) {
@@ -242,13 +279,24 @@ function compilePath(node: AstNode): Closure | undefined {
         if (stageFilters === undefined) return undefined;
         filters.push(stageFilters);
       }
+    } else if (
+      i === 0 &&
+      steps.length > 1 &&
+      step.type !== 'name' &&
+      step.type !== 'variable' &&
+      step.type !== 'path' &&
+      step.stages === undefined
+    ) {
+      head = compileNode(step);
+      if (head === undefined) return undefined;
+      headMaps = true;
     } else {
       return undefined;
     }
   }
-  const general = generalPath(head, names, filters);
+  const general = generalPath(head, headMaps, names, filters);
   // Filters make a path a query over arrays: jsonata's algorithm throughout.
-  if (filters.some((f) => f !== undefined)) return general;
+  if (headMaps || filters.some((f) => f !== undefined)) return general;
   const start = head;
 
   // Names Object.prototype also answers (`constructor`, `toString`, ...) need
@@ -342,12 +390,14 @@ function applyFilter(filter: Filter, input: Value, env: Env): Json[] {
 /** evaluatePath and evaluateStep, for a path of an optional variable and then names. */
 function generalPath(
   head: Closure | undefined,
+  headMaps: boolean,
   names: readonly string[],
   filters: readonly (Filter[] | undefined)[],
 ): Closure {
   const stepCount = names.length + (head === undefined ? 0 : 1);
   return (ctx, env) => {
-    let input: Json[] = head === undefined && Array.isArray(ctx) ? ctx : singletonSequence(ctx);
+    let input: Json[] =
+      (head === undefined || headMaps) && Array.isArray(ctx) ? ctx : singletonSequence(ctx);
     let result: Json[] = input;
     for (let i = 0; i < stepCount; i++) {
       const matches: Json[] = [];
