@@ -323,8 +323,26 @@ describe('exportToAsl: what cannot be expressed is reported per node', () => {
     expect(result.warnings.map((w) => w.code)).toContain('INPUT_SCHEMA_DROPPED');
   });
 
-  it('never throws on something that is not a workflow', () => {
+  it('reports an invalid definition with its diagnostics', () => {
+    const result = exportToAsl(
+      workflow(
+        [
+          { id: 'a', kind: 'transform', config: { expression: '$nodes.b' } },
+          { id: 'b', kind: 'output' },
+        ],
+        [
+          ['start', 'a'],
+          ['a', 'b'],
+        ],
+      ),
+    );
+    expect(!result.ok && result.problems.map((p) => [p.node, p.code])).toEqual([
+      ['a', 'NODE_REFERENCE'],
+    ]);
+  });
+
+  it('never throws on something that is not a workflow, and reports why', () => {
     const result = exportToAsl({ nodes: 'no' } as unknown as WorkflowDefinition);
-    expect(!result.ok && result.problems[0]?.code).toBe('EXPORT_INVALID');
+    expect(!result.ok && result.problems[0]?.code).toBe('SCHEMA_INVALID');
   });
 });

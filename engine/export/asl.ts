@@ -27,6 +27,7 @@ import type {
   NodeDefinition,
   WorkflowDefinition,
 } from '../types.ts';
+import { compileWorkflow } from '../compile.ts';
 import { nodeVariable, rewriteExpression } from './rewrite.ts';
 import { translateSchema } from './schema.ts';
 
@@ -1166,12 +1167,28 @@ class Exporter {
 
 /**
  * Exports a workflow definition to Amazon States Language (JSONata mode).
- * Pure and synchronous; never throws. `ok: false` lists, per node, why the
- * graph cannot be expressed on Step Functions.
+ * Pure and synchronous; never throws. Validates the definition first; `ok:
+ * false` lists, per node, why it is invalid or cannot be expressed on Step
+ * Functions.
  */
 export function exportToAsl(
   definition: WorkflowDefinition,
   options: AslExportOptions = {},
 ): AslExportResult {
+  // An invalid definition has no meaning to preserve: its diagnostics are the
+  // reasons. (The CLI has already compiled; compiling twice costs little.)
+  const compiled = compileWorkflow(definition);
+  if (!compiled.ok) {
+    return {
+      ok: false,
+      problems: compiled.errors.map((d) => ({
+        ...(d.node !== undefined ? { node: d.node } : {}),
+        path: d.path,
+        code: d.code,
+        message: d.message,
+      })),
+      warnings: [],
+    };
+  }
   return new Exporter(definition, options).run();
 }
