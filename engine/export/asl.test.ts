@@ -341,6 +341,17 @@ describe('exportToAsl: what cannot be expressed is reported per node', () => {
     ]);
   });
 
+  it('exports a long chain of nodes without running out of stack', () => {
+    const nodes: NodeDefinition[] = [];
+    const edges: Array<[string, string]> = [];
+    for (let i = 1; i <= 3000; i++) {
+      nodes.push({ id: `t${i}`, kind: 'transform', config: { expression: '$' } });
+      edges.push([i === 1 ? 'start' : `t${i - 1}`, `t${i}`]);
+    }
+    const result = exportToAsl(workflow(nodes, edges));
+    expect(result.ok && Object.keys(result.machine.States as JsonObject).length).toBe(3001);
+  });
+
   it('never throws on something that is not a workflow, and reports why', () => {
     const result = exportToAsl({ nodes: 'no' } as unknown as WorkflowDefinition);
     expect(!result.ok && result.problems[0]?.code).toBe('SCHEMA_INVALID');

@@ -222,6 +222,7 @@ class Exporter {
   private readonly referenced = new Set<string>();
   private readonly readers = new Map<string, Set<string>>();
   private readonly placeholders = new Set<string>();
+  private readonly pending: Array<[Scope, string]> = [];
 
   constructor(
     private readonly definition: WorkflowDefinition,
@@ -258,6 +259,9 @@ class Exporter {
     let startAt: string;
     try {
       startAt = this.ensureNode(top, trigger);
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        this.emit(next[0], next[1]);
+      }
     } catch (err) {
       if (err instanceof Unexportable) return this.failed();
       throw err;
@@ -364,12 +368,20 @@ class Exporter {
     return this.outgoing.get(id)?.get(port) ?? [];
   }
 
+  /** The nodes reachable from `id`, itself included (iterative: graphs may be long). */
   private reach(id: string): Set<string> {
     const hit = this.reachCache.get(id);
     if (hit) return hit;
     const set = new Set<string>([id]);
-    for (const targets of (this.outgoing.get(id) ?? new Map<string, string[]>()).values()) {
-      for (const t of targets) for (const r of this.reach(t)) set.add(r);
+    const stack = [id];
+    for (let at = stack.pop(); at !== undefined; at = stack.pop()) {
+      for (const targets of (this.outgoing.get(at) ?? new Map<string, string[]>()).values()) {
+        for (const t of targets) {
+          if (set.has(t)) continue;
+          set.add(t);
+          stack.push(t);
+        }
+      }
     }
     this.reachCache.set(id, set);
     return set;
@@ -536,8 +548,10 @@ class Exporter {
       }
       return this.name(id);
     }
+    // Emitted later, from a queue: recursing down the graph here would
+    // overflow the stack on a long chain of nodes.
     this.scopes.set(id, scope);
-    this.emit(scope, id);
+    this.pending.push([scope, id]);
     return this.name(id);
   }
 
