@@ -87,16 +87,17 @@ test('a run that does not end is cut off and shown as timed out; the editor reco
   await editor.connect('total', 'out', id);
   await editor.expectStatus(id, 'succeeded');
 
-  await setExpression(page, 'Items', '[1..10]');
-  await expect(editor.preview(id)).toHaveText('[1,2,3,4,5,6,7,8,9,10]');
-  // About a second of work per item: ten seconds in all, far past the backstop.
+  await setExpression(page, 'Items', '[1..1000]');
+  await expect(editor.preview(id)).toContainText('[1,2,3,4,5,6,7,8,9,10,');
+  // A hundred thousand additions per item, a thousand items: minutes of work,
+  // far past the backstop however fast the evaluator gets.
   await setExpression(page, 'Expression', '$reduce([1..100000], function($a, $b) { $a + $b })');
   await expect(editor.runStatus).toContainText('Timed out', { timeout: 15_000 });
   await editor.expectStatus(id, 'timed-out');
 
   // The page stayed responsive and a fresh worker takes the next edit.
   await setExpression(page, 'Expression', '$ * 2');
-  await expect(editor.preview(id)).toHaveText('[2,4,6,8,10,12,14,16,18,20]');
+  await expect(editor.preview(id)).toContainText('[2,4,6,8,10,12,14,16,18,20,');
   await editor.expectStatus(id, 'succeeded');
   await expect(editor.runStatus).toContainText('Succeeded');
 });

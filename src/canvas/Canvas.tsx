@@ -194,7 +194,6 @@ function CanvasInner() {
     [buildEdges, edgeDefinitions, selectedEdgeIds, summaries, showTaken],
   );
   const loadedId = useEditor((s) => s.document.id);
-  const nodeCount = useEditor((s) => s.document.nodes.length);
 
   useEffect(
     () =>
@@ -220,7 +219,8 @@ function CanvasInner() {
   // that comes without positions (hand-written, generated) is laid out first.
   const framed = useRef<string | null>(null);
   useEffect(() => {
-    if (framed.current === loadedId || nodeCount === 0 || measured.size === 0) return;
+    if (framed.current === loadedId || definitions.length === 0) return;
+    if (!definitions.every((n) => measured.has(n.id))) return;
     framed.current = loadedId;
     const store = editorStore.getState();
     if (store.document.nodes.some((n) => !n.position)) {
@@ -230,7 +230,7 @@ function CanvasInner() {
     } else {
       void flow.fitView(FIT_VIEW);
     }
-  }, [flow, loadedId, nodeCount, measured]);
+  }, [flow, loadedId, definitions, measured]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const state = editorStore.getState();
