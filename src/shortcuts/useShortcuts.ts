@@ -22,6 +22,11 @@ export function useShortcuts(onHelp: () => void, onEscape: () => void): void {
 
     function onKeyDown(event: KeyboardEvent) {
       if (isEditable(event.target)) return;
+      // Keys pressed in a dialog (help, import, gallery) are not canvas commands.
+      if (event.target instanceof Element && event.target.closest('[role="dialog"]')) {
+        if (event.key === 'Escape') onEscape();
+        return;
+      }
       const store = editorStore.getState();
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
