@@ -642,7 +642,23 @@ class Exporter {
     } else if (collects) state.End = true;
     else if (join === undefined) state.Next = this.scopeEnd(scope);
     else if (join === scope.join) state.End = true;
-    else state.Next = this.ensureNode(scope, join);
+    else {
+      // A merge runs only when some edge into it is active: when no branch
+      // reached it (they took other ports), it and all after it are skipped.
+      const check = this.names.take(`${this.name(join)}: reached?`);
+      scope.states[check] = {
+        Type: 'Choice',
+        Comment: `Skips "${join}" when no branch reached it`,
+        Choices: [
+          {
+            Condition: expr('$count($keys($states.input)) > 0'),
+            Next: this.ensureNode(scope, join),
+          },
+        ],
+        Default: this.scopeEnd(scope),
+      };
+      state.Next = check;
+    }
     return name;
   }
 

@@ -13,13 +13,20 @@ import type {
   WorkflowDefinition,
 } from '../../engine/types.ts';
 import { execute } from './executor.ts';
+import {
+  comparable,
+  engineCode,
+  executionPlatformMessages,
+  mockTable,
+  previewPlatformMessages,
+} from './mocks.ts';
 
 const require = createRequire(import.meta.url);
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean };
 
 const REFUSALS = ['EXPORT_FAN_IN', 'EXPORT_PARALLEL_OUTPUT', 'EXPORT_SCOPE'];
 
-type Kind = 'transform' | 'condition' | 'switch' | 'merge' | 'output' | 'fail';
+type Kind = 'transform' | 'condition' | 'switch' | 'merge' | 'output' | 'fail' | 'http' | 'map';
 
 const PORTS: Record<Kind | 'trigger', string[]> = {
   trigger: ['out'],
@@ -29,7 +36,15 @@ const PORTS: Record<Kind | 'trigger', string[]> = {
   merge: ['out', 'error'],
   output: ['error'],
   fail: ['error'],
+  http: ['out', 'error'],
+  map: ['out', 'error'],
 };
+
+const MOCKS: Json[] = [
+  { status: 200, headers: { 'content-type': 'application/json' }, body: { id: 42 } },
+  { status: 503, body: 'busy' },
+  { error: { code: 'ERP_DOWN', message: 'The ERP is down' } },
+];
 
 const node = fc.record({
   kind: fc.constantFrom<Kind>(
@@ -40,8 +55,12 @@ const node = fc.record({
     'merge',
     'output',
     'fail',
+    'http',
+    'map',
   ),
-  expression: fc.constantFrom('$ + 1', '$ * 2', '$ - 7', '$string($)', '$.value', '$count($)'),
+  mock: fc.nat({ max: MOCKS.length - 1 }),
+  retry: fc.boolean(),
+  expression: fc.constantFrom('$ + 1', '$ * 2', '$ - 7', '$type($)', '$.value', '$count($)'),
   condition: fc.constantFrom('$ > 5', '$ % 2 = 0', '$', '$ = "x"'),
 });
 
@@ -62,7 +81,7 @@ const graph = fc.array(node, { minLength: 1, maxLength: 7 }).chain((nodes) =>
 );
 
 function build(g: {
-  nodes: Array<{ kind: Kind; expression: string; condition: string }>;
+  nodes: Array<{ kind: Kind; expression: string; condition: string; mock: number; retry: boolean }>;
   wiring: Array<{ source: number; port: number; extra: { source: number; port: number } | null }>;
 }): WorkflowDefinition {
   const nodes: NodeDefinition[] = [{ id: 'n0', kind: 'trigger' }];
@@ -98,6 +117,22 @@ function build(g: {
       case 'fail':
         nodes.push({ id, kind: 'fail', config: { error: 'STOPPED', cause: '"stopped"' } });
         break;
+      case 'http':
+        nodes.push({
+          id,
+          kind: 'http',
+          config: {
+            method: 'POST',
+            url: '"https://api.example.com/items"',
+            body: '{ "value": $ }',
+            mock: MOCKS[n.mock] as Json,
+            ...(n.retry ? { retry: { maxAttempts: 2, intervalSeconds: 1, backoffRate: 2 } } : {}),
+          },
+        });
+        break;
+      case 'map':
+        nodes.push({ id, kind: 'map', config: { items: '[$, 1]', expression: n.expression } });
+        break;
     }
   });
   const edges: EdgeDefinition[] = [];
@@ -118,11 +153,6 @@ function build(g: {
   return { format: 'weft/v1', id: 'random', name: 'Random', nodes, edges };
 }
 
-function engineCode(error: string | undefined): string | undefined {
-  if (error === 'States.QueryEvaluationError') return 'EXPRESSION_ERROR';
-  return error;
-}
-
 it('exports random workflows faithfully, or refuses them for a documented reason', async () => {
   let compared = 0;
   await fc.assert(
@@ -139,11 +169,14 @@ it('exports random workflows faithfully, or refuses them for a documented reason
       // first machines are enough to catch a shape it refuses.
       if (compared < 10) expect(aslValidator(structuredClone(exported.machine)).isValid).toBe(true);
       const preview = await runWorkflow(compiled.workflow, g.input as Json, {});
-      const execution = await execute(exported.machine, g.input as Json, { mocks: {}, clock: 0 });
+      const mocks = mockTable(definition, exported.stateNames, {}, preview);
+      const execution = await execute(exported.machine, g.input as Json, { mocks, clock: 0 });
       compared++;
       if (preview.status === 'succeeded') {
         expect(execution.status).toBe('SUCCEEDED');
-        expect(execution.output).toEqual(preview.output);
+        expect(comparable(execution.output, executionPlatformMessages(execution))).toEqual(
+          comparable(preview.output, previewPlatformMessages(preview)),
+        );
         const visited = new Set(execution.visited);
         for (const [id, result] of Object.entries(preview.nodes)) {
           const ran = result.status === 'succeeded' || result.status === 'failed';
@@ -156,7 +189,7 @@ it('exports random workflows faithfully, or refuses them for a documented reason
         const failures = Object.values(preview.nodes)
           .filter((r) => r.status === 'failed' && r.port !== 'error')
           .map((r) => r.error?.code);
-        expect(failures).toContain(engineCode(execution.error));
+        expect(failures).toContain(engineCode(execution.error ?? '', undefined));
       }
     }),
     { numRuns: 300, seed: 20261121 },
