@@ -26,7 +26,18 @@ const aslValidator = require('asl-validator') as (definition: unknown) => { isVa
 
 const REFUSALS = ['EXPORT_FAN_IN', 'EXPORT_PARALLEL_OUTPUT', 'EXPORT_SCOPE'];
 
-type Kind = 'transform' | 'condition' | 'switch' | 'merge' | 'output' | 'fail' | 'http' | 'map';
+type Kind =
+  | 'transform'
+  | 'condition'
+  | 'switch'
+  | 'merge'
+  | 'output'
+  | 'fail'
+  | 'http'
+  | 'map'
+  | 'validate'
+  | 'approval'
+  | 'delay';
 
 const PORTS: Record<Kind | 'trigger', string[]> = {
   trigger: ['out'],
@@ -38,6 +49,9 @@ const PORTS: Record<Kind | 'trigger', string[]> = {
   fail: ['error'],
   http: ['out', 'error'],
   map: ['out', 'error'],
+  validate: ['valid', 'invalid', 'error'],
+  approval: ['approved', 'rejected', 'error'],
+  delay: ['out'],
 };
 
 const MOCKS: Json[] = [
@@ -57,6 +71,9 @@ const node = fc.record({
     'fail',
     'http',
     'map',
+    'validate',
+    'approval',
+    'delay',
   ),
   mock: fc.nat({ max: MOCKS.length - 1 }),
   retry: fc.boolean(),
@@ -132,6 +149,15 @@ function build(g: {
         break;
       case 'map':
         nodes.push({ id, kind: 'map', config: { items: '[$, 1]', expression: n.expression } });
+        break;
+      case 'validate':
+        nodes.push({ id, kind: 'validate', config: { schema: { type: 'integer', minimum: 0 } } });
+        break;
+      case 'approval':
+        nodes.push({ id, kind: 'approval', config: { message: '"Go on with " & $type($) & "?"' } });
+        break;
+      case 'delay':
+        nodes.push({ id, kind: 'delay', config: { seconds: 5 } });
         break;
     }
   });
