@@ -7,7 +7,15 @@ export default defineConfig({
   // Vite's dependency scan does not follow worker entries; without this list
   // the first dev load re-optimizes and reloads the page.
   optimizeDeps: {
-    include: ['comlink', 'jsonata', 'ajv', 'ajv-formats', 're2js'],
+    include: [
+      'comlink',
+      'jsonata',
+      'jsonata206',
+      'ajv',
+      'ajv-formats',
+      'ajv/dist/2020.js',
+      're2js',
+    ],
   },
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },

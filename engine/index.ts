@@ -9,6 +9,22 @@ export { compileWorkflow } from './compile.ts';
 export { runWorkflow } from './run.ts';
 export { workflowSchema } from './definition/workflowSchema.ts';
 export { NODE_KINDS } from './types.ts';
+export { exportToAsl } from './export/asl.ts';
+export type { AslExportOptions, AslExportResult, AslExportIssue } from './export/asl.ts';
+export {
+  compileExpression,
+  clearExpressionCache,
+  expressionCacheSize,
+  EXPRESSION_LIMITS,
+  ExpressionFailure,
+} from './expression/index.ts';
+export type {
+  CompiledExpression,
+  CompileExpressionResult,
+  EvalScope,
+  ExpressionProblem,
+  NodeRefSite,
+} from './expression/index.ts';
 export type {
   AbortSignalLike,
   ApprovalDecision,
