@@ -225,7 +225,12 @@ function checkValueSize(value: unknown, what: string): void {
       );
     }
     if (typeof item === 'string') size += item.length + 2;
-    else if (Array.isArray(item)) {
+    else if (isFunctionLike(item)) {
+      // A lambda holds its whole environment (the input, every binding, the
+      // built-ins); jsonata serialises any function as "", so neither do we
+      // descend into one.
+      size += 2;
+    } else if (Array.isArray(item)) {
       size += 2 + item.length;
       for (const child of item) stack.push(child);
     } else if (typeof item === 'object' && item !== null) {
@@ -241,6 +246,14 @@ function checkValueSize(value: unknown, what: string): void {
       );
     }
   }
+}
+
+/** A JavaScript function or one of jsonata's function objects (built-in or lambda). */
+function isFunctionLike(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const marks = value as { _jsonata_function?: unknown; _jsonata_lambda?: unknown };
+  return marks._jsonata_function === true || marks._jsonata_lambda === true;
 }
 
 export interface ScopeBindings {
@@ -358,10 +371,13 @@ const FAST_LAMBDA_NESTING = 1;
 const WHOLE_DATA = new Set(['$', 'input', 'nodes']);
 
 /**
- * Whether an expression is safe to run on the fast path, which has no step or
- * size guards. Without bindings (so without recursion) and ranges, the work
- * and the result grow polynomially in the input, with the nesting of loops as
- * the exponent, and linearly in the text, except in ways this refuses:
+ * Whether an expression is safe to run on the fast path, which has no size
+ * guards of its own. The fast subset has no bindings (so no recursion) and no
+ * ranges; its only lambdas are non-recursive ones passed to `$map`, `$filter`
+ * and `$sort`, and every loop over data (filters, lambdas, grouping) spends
+ * from a step budget the size of jsonata's (FAST_STEP_LIMIT), handing a
+ * runaway back to the guarded interpreter. What the budget cannot see is work
+ * or size growing inside one step, so this refuses:
  * - nested serialisation: each `$string` of an array holding a string escapes
  *   its quotes and backslashes again, doubling it, so 27 nested calls reach a
  *   gigabyte;
@@ -369,8 +385,8 @@ const WHOLE_DATA = new Set(['$', 'input', 'nodes']);
  *   each level multiplies the work by the input's length;
  * - the whole input read two loops deep (`a[b[c = $$.d]]`, where a filter is a
  *   loop over the items it filters): cubic work in the input's length.
- * Such expressions go to the guarded interpreter instead, where the step
- * budget bounds them.
+ * Such expressions go to the guarded interpreter instead, where the step and
+ * size guards bound them.
  */
 export function fastPathIsBounded(ast: unknown): boolean {
   let refused = false;
