@@ -1,3 +1,4 @@
+import { checkData, shortPointer } from '../util/limits.ts';
 import { formatErrors } from '../util/schema.ts';
 import { defineNode, NodeError } from './kind.ts';
 
@@ -15,6 +16,16 @@ export default defineNode({
   },
   prepare: (node) => node.inputSchema,
   run(inputSchema, input) {
+    // The input comes from outside (a file, a pasted sample, a caller, a
+    // parent workflow): measure it before anything recursive walks it.
+    const problem = checkData(input);
+    if (problem) {
+      throw new NodeError({
+        code: problem.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'INPUT_INVALID',
+        message: `The workflow input at ${shortPointer(problem.path)} ${problem.message}`,
+        path: problem.path,
+      });
+    }
     if (inputSchema) {
       const errors = inputSchema.validate(input);
       if (errors.length > 0) {

@@ -6,9 +6,18 @@
 // evicts old entries from ajv too so that typing in a schema editor does not
 // grow memory without bound.
 
+//
+// User schemas are hostile input too (issue 6): `pattern` and
+// `patternProperties` run on RE2, so no pattern can backtrack for seconds;
+// `$ref` resolves only inside the schema (ajv is given no `loadSchema`, and a
+// reference to another document is reported as such); and a schema's size and
+// nesting are capped before anything recursive (JSON.stringify, ajv) walks it.
+
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { RegExpEngine, RegExpLike } from 'ajv/dist/types/index.js';
 import addFormats from 'ajv-formats';
+import { RE2JS } from 're2js';
 import type { JsonSchema } from '../types.ts';
 import { escapeToken } from './jsonPointer.ts';
 
@@ -28,15 +37,51 @@ export type SchemaCompileResult =
 
 const CACHE_LIMIT = 256;
 
-function createAjv(allErrors: boolean): Ajv2020 {
+export const SCHEMA_LIMITS = {
+  /** Length of a schema's JSON text, in UTF-16 code units (256 KiB). */
+  textLength: 256 * 1024,
+  /** Nesting of a schema's objects and arrays. */
+  depth: 64,
+} as const;
+
+/**
+ * ajv's pluggable regex engine: `(pattern, flags) => { test }`. ajv calls it
+ * while compiling (so a pattern RE2 cannot run is a compile error) and keys
+ * compiled patterns by `toString()`. Matching is unanchored, as JSON Schema's
+ * `pattern` is.
+ */
+function re2Pattern(pattern: string): RegExpLike {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `the pattern /${pattern}/ uses a feature the safe regex engine (RE2) does not support, such as backreferences (\\1) or lookaround ((?=…), (?<=…)): ${reason}`,
+      { cause: err },
+    );
+  }
+  return {
+    test: (text: string) => re.matcher(text).find(),
+    toString: () => `/${pattern}/re2`,
+  } as RegExpLike;
+}
+const re2Engine: RegExpEngine = Object.assign(re2Pattern, { code: 're2Pattern' });
+
+function createAjv(allErrors: boolean, regExp?: RegExpEngine): Ajv2020 {
   // strict: false because user schemas may carry keywords ajv does not know
   // (`x-` annotations, `example`): they are not errors for a workflow author.
-  const ajv = new Ajv2020({ allErrors, strict: false, validateFormats: true });
+  const ajv = new Ajv2020({
+    allErrors,
+    strict: false,
+    validateFormats: true,
+    ...(regExp ? { code: { regExp } } : {}),
+  });
   addFormats(ajv);
   return ajv;
 }
 
-const userAjv = createAjv(true);
+const userAjv = createAjv(true, re2Engine);
 const cache = new Map<string, { result: SchemaCompileResult; source: object | boolean }>();
 
 /** Turns ajv's errors into pointers at the offending spot, with readable messages. */
@@ -73,9 +118,67 @@ export function formatErrors(errors: readonly SchemaError[]): string {
 function wrap(validateFn: ValidateFunction): CompiledSchema {
   return {
     validate(data: unknown): SchemaError[] {
-      return validateFn(data) ? [] : describeErrors(validateFn.errors);
+      try {
+        return validateFn(data) ? [] : describeErrors(validateFn.errors);
+      } catch (err) {
+        // A recursive schema (`$ref: "#"`) walks the data recursively; data
+        // deep enough to overflow the stack is reported, not thrown.
+        if (err instanceof RangeError) {
+          return [{ path: '', message: 'is nested too deeply to check against the schema' }];
+        }
+        throw err;
+      }
     },
   };
+}
+
+/**
+ * Measures a schema without recursion; a message when it passes the caps.
+ * Also finds `$ref`s to other documents: ajv is given no way to load them, and
+ * saying so beats ajv's "can't resolve reference".
+ */
+function checkSchemaShape(schema: JsonSchema): string | undefined {
+  if (typeof schema !== 'object') return undefined;
+  const ids = new Set<string>();
+  const refs: string[] = [];
+  let text = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value: schema, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value === 'string') text += value.length + 2;
+    else if (typeof value !== 'object' || value === null) text += 6;
+    else {
+      if (depth > SCHEMA_LIMITS.depth) {
+        return `the schema is nested deeper than ${SCHEMA_LIMITS.depth} levels`;
+      }
+      if (Array.isArray(value)) {
+        text += 2 + value.length;
+        for (const item of value as unknown[]) stack.push({ value: item, depth: depth + 1 });
+      } else {
+        const record = value as Record<string, unknown>;
+        text += 2;
+        for (const key of Object.keys(record)) {
+          const member = record[key];
+          text += key.length + 4;
+          if (typeof member === 'string' && (key === '$ref' || key === '$dynamicRef')) {
+            refs.push(member);
+          }
+          if (typeof member === 'string' && key === '$id') ids.add(member.replace(/#$/, ''));
+          stack.push({ value: member, depth: depth + 1 });
+        }
+      }
+    }
+    if (text > SCHEMA_LIMITS.textLength) {
+      return `the schema is larger than ${SCHEMA_LIMITS.textLength / 1024} KB of JSON`;
+    }
+  }
+  for (const ref of refs) {
+    const documentPart = ref.split('#')[0] ?? '';
+    if (/^[a-z][a-z0-9+.-]*:/i.test(documentPart) && !ids.has(documentPart)) {
+      return `$ref "${ref}" points outside the schema; Weft never loads schemas from the network or other files, so put the definition under $defs and refer to it as "#/$defs/…"`;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -83,6 +186,8 @@ function wrap(validateFn: ValidateFunction): CompiledSchema {
  * that does not compile comes back as `{ ok: false, message }`.
  */
 export function compileSchema(schema: JsonSchema): SchemaCompileResult {
+  const tooBig = checkSchemaShape(schema);
+  if (tooBig !== undefined) return { ok: false, message: tooBig };
   const key = JSON.stringify(schema);
   const hit = cache.get(key);
   if (hit) {
@@ -102,7 +207,7 @@ export function compileSchema(schema: JsonSchema): SchemaCompileResult {
   try {
     result = { ok: true, schema: wrap(userAjv.compile(source)) };
   } catch (err) {
-    result = { ok: false, message: err instanceof Error ? err.message : String(err) };
+    result = { ok: false, message: compileFailure(err) };
   }
   cache.set(key, { result, source });
   if (cache.size > CACHE_LIMIT) {
@@ -114,6 +219,17 @@ export function compileSchema(schema: JsonSchema): SchemaCompileResult {
     }
   }
   return result;
+}
+
+/** ajv's reason, with a missing reference explained (it never fetches one). */
+function compileFailure(err: unknown): string {
+  if (err instanceof Ajv2020.MissingRefError) {
+    const ref = err.missingRef;
+    return ref.startsWith('#')
+      ? `$ref "${ref}" does not resolve inside the schema`
+      : `$ref "${ref}" does not resolve inside the schema; Weft never loads schemas from the network or other files`;
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 let trustedAjv: Ajv2020 | undefined;
