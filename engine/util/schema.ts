@@ -71,10 +71,14 @@ const re2Engine: RegExpEngine = Object.assign(re2Pattern, { code: 're2Pattern' }
 function createAjv(allErrors: boolean, regExp?: RegExpEngine): Ajv2020 {
   // strict: false because user schemas may carry keywords ajv does not know
   // (`x-` annotations, `example`): they are not errors for a workflow author.
+  // ownProperties: data is untrusted, and without it ajv reads members with
+  // `data[key] !== undefined`, so `required: ["constructor"]` or `"__proto__"`
+  // would be met by Object.prototype on every object.
   const ajv = new Ajv2020({
     allErrors,
     strict: false,
     validateFormats: true,
+    ownProperties: true,
     ...(regExp ? { code: { regExp } } : {}),
   });
   addFormats(ajv);
