@@ -5,11 +5,15 @@
 // from its cause. Measuring it once at the door, without recursion, turns that
 // into one clear error with a JSON Pointer to the spot.
 
+import { RESULT_LIMITS } from '../expression/result.ts';
 import { escapeToken } from './jsonPointer.ts';
 
 export const DATA_LIMITS = {
-  /** Nesting of arrays and objects; the root's members are at depth 1. */
-  depth: 256,
+  /**
+   * Nesting of arrays and objects. The same as an expression result's, so an
+   * input the trigger accepts can always pass whole through an expression.
+   */
+  depth: RESULT_LIMITS.depth,
   /** Items in one array. */
   arrayLength: 100_000,
   /** Members of one object. */

@@ -341,9 +341,16 @@ describe('deep and huge inputs', () => {
     const result = await run(pass, JSON.parse(nested(100_000)));
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ code: 'LIMIT_EXCEEDED', node: 'start' });
-    expect(result.error?.path).toBe('/a'.repeat(256));
-    expect(result.error?.message).toMatch(/nested deeper than 256 levels/);
+    expect(result.error?.path).toBe('/a'.repeat(100));
+    expect(result.error?.message).toMatch(/nested deeper than 100 levels/);
     expect(result.nodes['t']?.status).toBe('skipped');
+  });
+
+  it('an input nested exactly to the cap is accepted and passes whole through an expression', async () => {
+    const input = JSON.parse(nested(100)) as Json;
+    await expect(run(pass, input)).resolves.toMatchObject({ status: 'succeeded', output: input });
+    const over = await run(pass, JSON.parse(nested(101)));
+    expect(over.error).toMatchObject({ code: 'LIMIT_EXCEEDED', node: 'start' });
   });
 
   it('an input array of 1,000,000 items fails the run with LIMIT_EXCEEDED', async () => {
@@ -369,7 +376,7 @@ describe('deep and huge inputs', () => {
       kind: 'subworkflow',
       config: { workflow: 'child', input: '{"wrap": $}' },
     });
-    const result = await run(parent, JSON.parse(nested(255)), {
+    const result = await run(parent, JSON.parse(nested(100)), {
       resolveWorkflow: (id) => (id === 'child' ? child : undefined),
     });
     expect(result.status).toBe('failed');
