@@ -1,0 +1,213 @@
+// The browser benchmark (issue 5): keystroke-to-painted-preview latency, long
+// tasks while typing, and frames dropped while dragging a node, measured in
+// the built app in real Chromium. Run with `npm run bench:browser`; the figures
+// are printed as a table and written to test-results/bench-browser/*.json.
+// Nothing here asserts a time: the budgets are judged in bench/RESULTS.md.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { big1000, realistic100, type Workload } from '../workloads.ts';
+import {
+  installProbes,
+  readLongTasks,
+  startFrameLog,
+  stopFrameLog,
+  waitForPaintedChange,
+  type EditProbe,
+} from './probes.ts';
+
+const EDITS = 200;
+const DRAG_STEPS = 60;
+
+interface TypingFigures {
+  workload: string;
+  nodes: number;
+  edits: number;
+  p50: number;
+  p95: number;
+  max: number;
+  longTasks: number;
+  longestTaskMs: number;
+}
+
+interface DragFigures {
+  workload: string;
+  nodes: number;
+  steps: number;
+  frames: number;
+  dropped: number;
+  longestFrameMs: number;
+  durationMs: number;
+}
+
+/** The workload as a file a user would import: its input becomes the preview sample. */
+function importableFile(workload: Workload): string {
+  const definition = {
+    ...workload.definition,
+    input: { samples: [{ name: 'order', data: workload.input }] },
+  };
+  return JSON.stringify(definition, null, 2);
+}
+
+async function importWorkload(page: Page, workload: Workload): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('textbox', { name: 'Workflow name' })).toBeEnabled();
+  // The Import button opens a file chooser; Playwright answers it with the file.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await (
+    await chooser
+  ).setFiles({
+    name: `${workload.name}.json`,
+    mimeType: 'application/json',
+    buffer: Buffer.from(importableFile(workload)),
+  });
+  await expect(page.getByRole('textbox', { name: 'Workflow name' })).toHaveValue(workload.name);
+  await expect(page.locator('.react-flow [data-node-id]')).toHaveCount(
+    workload.definition.nodes.length,
+  );
+  await expect(page.getByRole('status', { name: 'Run status' })).toHaveAttribute(
+    'data-preview-state',
+    'done',
+  );
+}
+
+/** Brings a node into view (React Flow pans to a focused node) and selects it with a click. */
+async function selectOnCanvas(page: Page, id: string): Promise<Locator> {
+  const wrapper = page.locator(`.react-flow__node[data-id="${id}"]`);
+  await wrapper.focus();
+  const card = wrapper.locator('[data-node-id]');
+  await card.locator('.weft-node-head').click();
+  await expect(wrapper).toHaveClass(/selected/);
+  return card;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, rank)] as number;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * Types EDITS keystrokes into the node's Expression field. The edit point is
+ * right after `$sum(order.items.price) + 1`: odd edits type a digit (the
+ * subtotal grows by ten times and more), even edits delete it again, so every
+ * keystroke changes the node's output and so the preview on its card.
+ */
+async function measureTyping(page: Page, workload: Workload): Promise<TypingFigures> {
+  await importWorkload(page, workload);
+  const nodeId = workload.edit.node;
+  const card = await selectOnCanvas(page, nodeId);
+  const preview = card.locator('.weft-node-preview');
+  const field = page.getByRole('textbox', { name: 'Expression', exact: true });
+  await expect(field).toBeVisible();
+
+  // Put the edited expression in place and let its preview settle.
+  const marker = '$sum(order.items.price)';
+  await field.click();
+  await page.keyboard.press('ControlOrMeta+End');
+  const text = (await field.textContent()) ?? '';
+  const at = text.indexOf(marker);
+  if (at < 0) throw new Error(`expression of ${nodeId} does not contain ${marker}`);
+  await page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 0; i < at + marker.length; i++) await page.keyboard.press('ArrowRight');
+  const before = await preview.textContent();
+  await page.keyboard.type(' + 1');
+  await expect(preview).not.toHaveText(before ?? '');
+  await expect(page.getByRole('status', { name: 'Run status' })).toHaveAttribute(
+    'data-preview-state',
+    'done',
+  );
+
+  await installProbes(page, nodeId);
+  const latencies: number[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    const key = i % 2 === 0 ? String((i / 2) % 9) : 'Backspace';
+    const probe: EditProbe = await waitForPaintedChange(page, () => page.keyboard.press(key));
+    latencies.push(probe.latencyMs);
+  }
+  const longTasks = await readLongTasks(page);
+  latencies.sort((a, b) => a - b);
+  return {
+    workload: workload.name,
+    nodes: workload.definition.nodes.length,
+    edits: latencies.length,
+    p50: round(percentile(latencies, 50)),
+    p95: round(percentile(latencies, 95)),
+    max: round(latencies[latencies.length - 1] ?? Number.NaN),
+    longTasks: longTasks.length,
+    longestTaskMs: round(Math.max(0, ...longTasks)),
+  };
+}
+
+/** Drags a node across the canvas in DRAG_STEPS mouse moves and counts frames over 20 ms. */
+async function measureDrag(page: Page, workload: Workload): Promise<DragFigures> {
+  await importWorkload(page, workload);
+  const card = await selectOnCanvas(page, workload.edit.node);
+  const head = card.locator('.weft-node-head');
+  const box = await head.boundingBox();
+  const view = page.viewportSize();
+  if (!box || !view) throw new Error('node or viewport not measurable');
+  const x = box.x + box.width / 3;
+  const y = box.y + box.height / 2;
+  // Across most of the canvas, left to right and a little down.
+  const dx = Math.min(700, view.width - x - 40);
+  const dy = 120;
+  await page.mouse.move(x, y);
+  await startFrameLog(page);
+  await page.mouse.down();
+  for (let i = 1; i <= DRAG_STEPS; i++) {
+    await page.mouse.move(x + (dx * i) / DRAG_STEPS, y + (dy * i) / DRAG_STEPS);
+  }
+  await page.mouse.up();
+  const frames = await stopFrameLog(page);
+  // The node really moved: the drag is a user action, not just pointer noise.
+  const after = await head.boundingBox();
+  expect(after && Math.abs(after.x - box.x - dx) < 40).toBe(true);
+  return {
+    workload: workload.name,
+    nodes: workload.definition.nodes.length,
+    steps: DRAG_STEPS,
+    frames: frames.intervals.length,
+    dropped: frames.intervals.filter((ms) => ms > 20).length,
+    longestFrameMs: round(Math.max(0, ...frames.intervals)),
+    durationMs: round(frames.durationMs),
+  };
+}
+
+const results: { typing: TypingFigures[]; drag: DragFigures[] } = { typing: [], drag: [] };
+
+test.describe.configure({ mode: 'serial' });
+
+for (const make of [realistic100, big1000]) {
+  const workload = make();
+  test(`typing ${EDITS} edits into an expression on ${workload.name}`, async ({ page }) => {
+    results.typing.push(await measureTyping(page, workload));
+  });
+}
+
+test(`dragging a node across big-1000 in ${DRAG_STEPS} steps`, async ({ page }) => {
+  results.drag.push(await measureDrag(page, big1000()));
+});
+
+test.afterAll(async ({ browser }) => {
+  const machine = {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    browser: `Chromium ${browser.version()}`,
+    node: process.version,
+  };
+  console.log(JSON.stringify(machine));
+  console.table(results.typing);
+  console.table(results.drag);
+  await mkdir('test-results/bench-browser', { recursive: true });
+  await writeFile(
+    'test-results/bench-browser/results.json',
+    `${JSON.stringify({ machine, ...results }, null, 2)}\n`,
+  );
+});
