@@ -86,6 +86,10 @@ function createAjv(allErrors: boolean, regExp?: RegExpEngine): Ajv2020 {
 }
 
 const userAjv = createAjv(true, re2Engine);
+// The meta-schemas ajv registered for itself. A user schema claiming one of
+// these ids would replace it (compileSchema drops an old schema with the same
+// `$id` first) and break every later compile in this worker.
+const reservedIds = new Set([...Object.keys(userAjv.schemas), ...Object.keys(userAjv.refs)]);
 const cache = new Map<string, { result: SchemaCompileResult; source: object | boolean }>();
 
 /** Turns ajv's errors into pointers at the offending spot, with readable messages. */
@@ -174,6 +178,11 @@ function checkSchemaShape(schema: JsonSchema): string | undefined {
     }
     if (text > SCHEMA_LIMITS.textLength) {
       return `the schema is larger than ${SCHEMA_LIMITS.textLength / 1024} KB of JSON`;
+    }
+  }
+  for (const id of ids) {
+    if (reservedIds.has(id)) {
+      return `$id "${id}" is reserved for a JSON Schema meta-schema; give the schema an id of its own`;
     }
   }
   for (const ref of refs) {
