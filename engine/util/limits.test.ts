@@ -13,7 +13,7 @@ describe('checkData', () => {
     const problem = checkData(value);
     expect(problem?.kind).toBe('limit');
     expect(problem?.path.startsWith('/a~1b/0/a~1b/0')).toBe(true);
-    expect(problem?.path.split('/').length - 1).toBe(DATA_LIMITS.depth);
+    expect((problem?.path ?? '').split('/').length - 1).toBe(DATA_LIMITS.depth);
   });
 
   it('refuses long arrays, wide objects and huge text', () => {
