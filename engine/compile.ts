@@ -48,6 +48,22 @@ export interface PlanNode {
    * signatures with reused sources mean an equal result (see RunOptions.previous).
    */
   readonly signature: string;
+  /**
+   * Merge nodes whose sources are distinct nodes: an object with a key per
+   * source, in edge order, to copy when every source is active. A copy of an
+   * object of known shape costs a fraction of adding the keys one by one.
+   */
+  readonly mergeTemplate: JsonObject | undefined;
+}
+
+/** A fast-properties object with these keys (values null), or undefined when ids repeat. */
+function mergeTemplateOf(ids: readonly string[]): JsonObject | undefined {
+  if (new Set(ids).size !== ids.length || ids.includes('__proto__')) return undefined;
+  const keys: JsonObject = {};
+  for (const id of ids) keys[id] = null;
+  // Parsed, not built: the parser gives the object a fast layout even where
+  // adding many keys one by one would turn it into a dictionary.
+  return JSON.parse(JSON.stringify(keys)) as JsonObject;
 }
 
 /** The engine's compiled form; see CompiledWorkflow in types.ts. */
@@ -539,6 +555,10 @@ function compileUnsafe(input: unknown): CompileResult {
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',
       isOutput: draft.kind === 'output',
+      mergeTemplate:
+        draft.kind === 'merge'
+          ? mergeTemplateOf(incoming.map((edge) => (drafts[edge.source] as NodeDraft).id))
+          : undefined,
     };
   });
   const plan = new WorkflowPlan(

@@ -510,7 +510,11 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       }
       if (unchanged && run.adopt(k, node)) continue;
       if (node.isMerge) {
-        const merged: JsonObject = {};
+        const template = node.mergeTemplate;
+        // Every source active (the usual case): the same keys in the same
+        // order as adding them, from a copy of the precomputed shape.
+        const merged: JsonObject =
+          template !== undefined && activeCount === sources.length ? { ...template } : {};
         for (let j = 0; j < sources.length; j++) {
           const s = sources[j] as number;
           if (ports[s] === sourcePorts[j]) merged[(nodes[s] as PlanNode).id] = outputs[s] as Json;

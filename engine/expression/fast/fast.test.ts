@@ -105,6 +105,9 @@ describe('compileFast', () => {
       b,
     ]);
     expect(plain(fast('$sort(items.s)')(input, scope))).toEqual(['a', 'b', 'c']);
+    expect(fast('$reduce(items, function($t, $v) { $t + $v.p }, 0)')(input, scope)).toBe(6);
+    expect(fast('$reduce(items.s, function($t, $v) { $t & $v })')(input, scope)).toBe('bac');
+    expect(fast('$reduce([], function($t, $v) { $t + $v })')(input, scope)).toBeUndefined();
     expect(fast('$sort(items, function($x, $y) { $x.p < $y.p })[0].s')(input, scope)).toBe('b');
     expect(plain(fast('$map(items, function($v) { $uppercase($v.s) })')(input, scope))).toEqual([
       'B',
@@ -178,7 +181,8 @@ describe('compileFast', () => {
       '$map(items, function($i)<n:n> { $i })',
       '$map(items, function($v) { $keys($v) })',
       '$map(items, function($v, $v) { $v })',
-      '$reduce(items, function($a, $b) { $a + $b })',
+      '$reduce(items, function($a) { $a })',
+      '$reduce(items, function($a, $b)<nn:n> { $a + $b })',
       '($x := 1; $x)',
       '*.p',
       '**.p',
@@ -273,6 +277,16 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
       .tuple(tie('expr'), fc.constantFrom('<', '>', '&', '='))
       .map(([list, op]) => `$sort(${list}, function($x, $y) { $x.a ${op} $y.a })`),
     tie('expr').map((list) => `$sort(${list})`),
+    fc
+      .tuple(
+        tie('expr'),
+        fc.constantFrom('$a + $v.a', '$a & $v', '[$a, $v]', '$a > $v ? $a : $v', '$a + $i'),
+        fc.option(tie('expr'), { nil: undefined }),
+      )
+      .map(
+        ([list, body, init]) =>
+          `$reduce(${list}, function($a, $v, $i) { ${body} }${init === undefined ? '' : `, ${init}`})`,
+      ),
     fc
       .tuple(tie('expr'), fc.integer({ min: -2, max: 2 }), path)
       .map(([list, i, p]) => `$sort(${list}, function($x, $y) { $x.a > $y.a })[${i}].${p}`),

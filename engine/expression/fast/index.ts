@@ -132,18 +132,50 @@ function hasOnly(node: AstNode, allowed: readonly string[]): boolean {
 export function compileFast(ast: unknown): FastEvaluator | undefined {
   const body = compileNode(ast);
   if (body === undefined) return undefined;
+  // One Env per evaluator, reused: an evaluation is synchronous and never
+  // re-enters its own evaluator, so the two objects it needs are made once
+  // instead of per call (the hot loop of a run). Should a call ever re-enter,
+  // it gets fresh objects. Cleared after each call, so it holds no data alive.
+  let idle: MutableEnv | undefined = {
+    root: null,
+    scope: EMPTY_SCOPE,
+    frame: undefined,
+    budget: { left: FAST_STEP_LIMIT },
+  };
   return (input, scope) => {
+    const env: MutableEnv = idle ?? {
+      root: null,
+      scope: EMPTY_SCOPE,
+      frame: undefined,
+      budget: { left: FAST_STEP_LIMIT },
+    };
+    idle = undefined;
+    env.root = input;
+    env.scope = scope;
+    env.budget.left = FAST_STEP_LIMIT;
     try {
-      const budget = { left: FAST_STEP_LIMIT };
-      return body(wrapInput(input), { root: input, scope, frame: undefined, budget });
+      return body(wrapInput(input), env);
     } catch (error) {
       // RangeError: a call stack or argument list too big for this engine,
       // which jsonata meets in its own way.
       if (error === FALLBACK || error instanceof RangeError) return FAST_FALLBACK;
       throw error;
+    } finally {
+      env.root = null;
+      env.scope = EMPTY_SCOPE;
+      idle = env;
     }
   };
 }
+
+type MutableEnv = { -readonly [K in keyof Env]: Env[K] };
+
+const EMPTY_SCOPE: EvalScope = Object.freeze({
+  input: null,
+  nodes: Object.freeze({}),
+  now: 0,
+  random: () => 0,
+});
 
 function compileNode(value: unknown): Closure | undefined {
   const node = asNode(value);
@@ -875,8 +907,47 @@ function compileSort(argNodes: unknown[]): Closure | undefined {
   };
 }
 
+/**
+ * fn.foldLeft (`$reduce(array, function($acc, $v[, $i[, $a]]) {...}[, init])`):
+ * without `init` the first item starts the fold. A lambda of fewer than two
+ * parameters is error D3050, and an `init` jsonata would take for one of its
+ * functions fails its `j` signature: both go to jsonata.
+ */
+function compileReduce(argNodes: unknown[]): Closure | undefined {
+  if (argNodes.length !== 2 && argNodes.length !== 3) return undefined;
+  const source = compileNode(argNodes[0]);
+  const lambda = compileLambda(argNodes[1]);
+  const start = argNodes.length === 3 ? compileNode(argNodes[2]) : undefined;
+  if (source === undefined || lambda === undefined || lambda.arity < 2) return undefined;
+  if (argNodes.length === 3 && start === undefined) return undefined;
+  return (ctx, env) => {
+    const list = arrayArgument(source(ctx, env));
+    const init = start === undefined ? undefined : start(ctx, env);
+    if (isFunctionLike(init)) bail();
+    if (list === undefined) return undefined;
+    spend(env, list.length);
+    let result: Value;
+    let index: number;
+    if (init === undefined && list.length > 0) {
+      result = list[0];
+      index = 1;
+    } else {
+      result = init;
+      index = 0;
+    }
+    for (; index < list.length; index++) {
+      const args: Value[] = [result, list[index]];
+      if (lambda.arity >= 3) args.push(index);
+      if (lambda.arity >= 4) args.push(list);
+      result = lambda.call(args, ctx, env);
+    }
+    return result;
+  };
+}
+
 const HIGHER_ORDER: ReadonlyMap<string, (argNodes: unknown[]) => Closure | undefined> = new Map([
   ['map', compileMapOrFilter('result')],
+  ['reduce', compileReduce],
   ['filter', compileMapOrFilter('item')],
   ['sort', compileSort],
 ]);
