@@ -213,11 +213,11 @@ export function compileSchema(schema: JsonSchema): SchemaCompileResult {
   // `$id`; the author may be editing exactly that schema, so drop the old one.
   const source: object | boolean =
     typeof schema === 'object' ? (JSON.parse(key) as object) : schema;
-  if (typeof source === 'object' && typeof (source as { $id?: unknown }).$id === 'string') {
-    userAjv.removeSchema((source as { $id: string }).$id);
-  }
   let result: SchemaCompileResult;
   try {
+    if (typeof source === 'object' && typeof (source as { $id?: unknown }).$id === 'string') {
+      userAjv.removeSchema((source as { $id: string }).$id);
+    }
     result = { ok: true, schema: wrap(userAjv.compile(source)) };
   } catch (err) {
     result = { ok: false, message: compileFailure(err) };
@@ -228,10 +228,19 @@ export function compileSchema(schema: JsonSchema): SchemaCompileResult {
     if (oldest !== undefined) {
       const entry = cache.get(oldest);
       cache.delete(oldest);
-      if (entry && typeof entry.source === 'object') userAjv.removeSchema(entry.source);
+      if (entry && typeof entry.source === 'object') forget(entry.source);
     }
   }
   return result;
+}
+
+/** Drops an evicted schema from ajv; if ajv cannot, it only keeps a little memory. */
+function forget(source: object): void {
+  try {
+    userAjv.removeSchema(source);
+  } catch {
+    // Nothing to undo: the content cache no longer hands this schema out.
+  }
 }
 
 /** ajv's reason, with a missing reference explained (it never fetches one). */
