@@ -8,11 +8,11 @@ import { setLayoutEngine } from './store/layout.ts';
 import { connectPreview } from './store/previewBridge.ts';
 import { startWorkspace } from './workspace/bootstrap.ts';
 
-// The preview follows the store from the start; the workspace then loads the
-// first document (the purchase-order sample on a first visit).
+// The workspace loads the first document (the purchase-order sample on a first
+// visit); the preview then follows the store, so the first run is of that
+// document rather than of the placeholder the store starts with.
 setLayoutEngine(createWorkerElk);
-connectPreview(editorStore);
-void startWorkspace(editorStore);
+void startWorkspace(editorStore).finally(() => connectPreview(editorStore));
 
 const root = document.getElementById('root');
 if (root) {

@@ -38,6 +38,14 @@ const FIT_VIEW = { padding: 0.08, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 
+/**
+ * Above this many nodes the canvas draws only the cards in view and opens at a
+ * readable zoom rather than fitting everything: the browser's per-frame
+ * compositing cost grows with every card on the page.
+ */
+const BIG_GRAPH = 300;
+const BIG_GRAPH_ZOOM = 0.6;
+
 type Measured = { width: number; height: number };
 
 interface CachedNode {
@@ -223,12 +231,25 @@ function CanvasInner() {
     if (!definitions.every((n) => measured.has(n.id))) return;
     framed.current = loadedId;
     const store = editorStore.getState();
+    const frame = () => {
+      // A big workflow fitted whole is unreadable (and every card is drawn):
+      // open it at a readable zoom on its trigger instead.
+      const trigger = editorStore.getState().document.nodes.find((n) => n.kind === 'trigger');
+      if (definitions.length > BIG_GRAPH && trigger?.position) {
+        const box = wrapper.current?.getBoundingClientRect();
+        void flow.setViewport({
+          x: -trigger.position.x * BIG_GRAPH_ZOOM + 40,
+          y: -trigger.position.y * BIG_GRAPH_ZOOM + (box ? box.height / 2 : 200),
+          zoom: BIG_GRAPH_ZOOM,
+        });
+      } else {
+        void flow.fitView(FIT_VIEW);
+      }
+    };
     if (store.document.nodes.some((n) => !n.position)) {
-      void store
-        .autoLayout({ record: false })
-        .then(() => requestAnimationFrame(() => void flow.fitView(FIT_VIEW)));
+      void store.autoLayout({ record: false }).then(() => requestAnimationFrame(frame));
     } else {
-      void flow.fitView(FIT_VIEW);
+      frame();
     }
   }, [flow, loadedId, definitions, measured]);
 
@@ -328,6 +349,7 @@ function CanvasInner() {
         maxZoom={2}
         fitView
         fitViewOptions={FIT_VIEW}
+        onlyRenderVisibleElements={definitions.length > BIG_GRAPH}
         proOptions={PRO_OPTIONS}
         aria-label="Workflow canvas"
       >
