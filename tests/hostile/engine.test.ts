@@ -324,6 +324,27 @@ describe('hostile schemas', () => {
     expect(errors[0]?.message).toMatch(/nested deeper than 64 levels/);
   });
 
+  it('a sample 100,000 deep under a recursive schema is a SAMPLE_INVALID warning, not a crash', () => {
+    const result = compileWorkflow(
+      through(
+        { id: 't', kind: 'transform', config: { expression: '$' } },
+        {
+          input: {
+            schema: { type: 'array', items: { $ref: '#' } },
+            samples: [
+              { name: 'deep', data: JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) },
+            ],
+          },
+        },
+      ),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ code: 'SAMPLE_INVALID', path: '/input/samples/0/data' }),
+    ]);
+    expect(result.warnings[0]?.message).toMatch(/nested too deeply/);
+  });
+
   it('a 1 MB schema is INPUT_SCHEMA_INVALID naming the size cap', () => {
     const schema = { enum: Array.from({ length: 1000 }, (_, i) => `${i}`.padEnd(1000, 'x')) };
     const errors = diagnostics(
