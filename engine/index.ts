@@ -30,6 +30,7 @@ export type {
   ApprovalDecision,
   CompiledWorkflow,
   CompileResult,
+  DefinitionPatch,
   Diagnostic,
   DiagnosticCode,
   EdgeDefinition,
