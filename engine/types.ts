@@ -260,6 +260,8 @@ export interface NodeSummary {
   preview?: string;
   durationMs: number;
   error?: RunError;
+  /** True when the result was taken from the previous preview run (RunOptions.previous). */
+  reused?: boolean;
 }
 
 /**

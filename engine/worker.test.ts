@@ -172,3 +172,90 @@ describe('previews of values', () => {
     expect(meaningKey(a)).not.toBe(meaningKey(workflow('$ + 1')));
   });
 });
+
+describe('incremental preview', () => {
+  it('after an edit re-runs only the edited node and what lies downstream', async () => {
+    const service = createPreviewService();
+    const first = workflow('$ * 2');
+    await service.preview({ generation: 1, definition: first, input: 7, options: {} });
+
+    // Editing the condition keeps the transform's result from the last run.
+    const edited: WorkflowDefinition = {
+      ...first,
+      nodes: first.nodes.map((n) =>
+        n.id === 'big' ? { ...n, config: { expression: '$ > 20' } } : n,
+      ),
+    };
+    const second = await service.preview({
+      generation: 2,
+      definition: edited,
+      input: 7,
+      options: {},
+    });
+    expect(second.recompiled).toBe(true);
+    expect(second.nodes['double']).toMatchObject({ preview: '14', reused: true });
+    expect(second.nodes['big']).toMatchObject({ status: 'succeeded', port: 'false' });
+    expect(second.nodes['big']?.reused).toBeUndefined();
+
+    // Editing the transform re-runs it and the condition downstream.
+    const third = await service.preview({
+      generation: 3,
+      definition: workflow('$ * 3'),
+      input: 7,
+      options: {},
+    });
+    expect(third.nodes['double']).toMatchObject({ preview: '21' });
+    expect(third.nodes['double']?.reused).toBeUndefined();
+    expect(third.nodes['big']).toMatchObject({ port: 'true' });
+    expect(third.nodes['big']?.reused).toBeUndefined();
+  });
+
+  it('re-runs everything when the input changes', async () => {
+    const service = createPreviewService();
+    const definition = workflow('$ * 2');
+    await service.preview({ generation: 1, definition, input: 7, options: {} });
+    const reply = await service.preview({ generation: 2, definition, input: 8, options: {} });
+    expect(reply.nodes['double']).toMatchObject({ preview: '16' });
+    expect(reply.nodes['double']?.reused).toBeUndefined();
+  });
+});
+
+describe('one-off engine calls', () => {
+  it('validates without touching the preview', async () => {
+    const service = createPreviewService();
+    await service.preview({ generation: 1, definition: workflow('$ * 2'), input: 7, options: {} });
+    const broken = workflow('$ * 2');
+    broken.edges.push({ source: 'big', target: 'double', sourcePort: 'true' });
+    const diagnostics = service.validate(broken);
+    expect(diagnostics.some((d) => d.severity === 'error' && d.code === 'CYCLE')).toBe(true);
+    expect(service.validate(workflow('$ + 1')).filter((d) => d.severity === 'error')).toEqual([]);
+    expect(service.nodeDetail(1, 'double')?.output).toBe(14);
+  });
+
+  it('exports to Step Functions or says per node why not', () => {
+    const service = createPreviewService();
+    const result = service.exportAsl(workflow('$ * 2'));
+    expect(result.ok && result.machine['QueryLanguage']).toBe('JSONata');
+    const fanIn: WorkflowDefinition = {
+      format: 'weft/v1',
+      id: 'f',
+      name: 'f',
+      nodes: [
+        { id: 'start', kind: 'trigger' },
+        { id: 'a', kind: 'transform', config: { expression: '1' } },
+        { id: 'b', kind: 'transform', config: { expression: '2' } },
+        { id: 'join', kind: 'transform', config: { expression: '$' } },
+      ],
+      edges: [
+        { source: 'start', target: 'a' },
+        { source: 'start', target: 'b' },
+        { source: 'a', target: 'join' },
+        { source: 'b', target: 'join' },
+      ],
+    };
+    const refused = service.exportAsl(fanIn);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.problems[0]).toMatchObject({ node: 'join', code: 'EXPORT_FAN_IN' });
+  });
+});

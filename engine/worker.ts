@@ -7,9 +7,11 @@
 // compact per-node summaries.
 
 import { expose } from 'comlink';
-import { compileWorkflow, runWorkflow } from './index.ts';
+import { compileWorkflow, exportToAsl, runWorkflow } from './index.ts';
 import type {
+  AslExportResult,
   CompileResult,
+  Diagnostic,
   Json,
   JsonObject,
   NodeDetail,
@@ -100,6 +102,7 @@ function summarise(result: RunResult): { run: RunResult; nodes: Record<string, N
     if (r.port !== undefined) summary.port = r.port;
     if (r.error !== undefined) summary.error = r.error;
     if (r.status === 'succeeded' && r.output !== undefined) summary.preview = previewText(r.output);
+    if (r.reused) summary.reused = true;
     nodes[id] = summary;
     const slim: RunResult['nodes'][string] = { status: r.status, durationMs: r.durationMs };
     if (r.port !== undefined) slim.port = r.port;
@@ -138,6 +141,23 @@ type Fetcher = (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> 
 export interface PreviewServiceOptions {
   /** Finds sub-workflows by id; the browser worker fetches `samples/<id>.json`. */
   fetchJson?: Fetcher;
+}
+
+/** Compile diagnostics of a definition, errors first; never throws. */
+export function validateDefinition(definition: WorkflowDefinition): Diagnostic[] {
+  try {
+    const compiled = compileWorkflow(definition);
+    return compiled.ok ? [...compiled.warnings] : [...compiled.errors, ...compiled.warnings];
+  } catch (error) {
+    return [
+      {
+        code: 'SCHEMA_INVALID',
+        severity: 'error',
+        path: '',
+        message: `The engine could not read this definition: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
+  }
 }
 
 export function createPreviewService(options: PreviewServiceOptions = {}) {
@@ -204,9 +224,14 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
           recompiled,
         };
       }
+      // The last run lets the engine reuse every node whose definition and
+      // whole upstream are unchanged (an edit re-runs only what it touched and
+      // what lies downstream); the engine itself checks that input and
+      // decisions are the same before reusing anything.
       const result = await runWorkflow(compiled.workflow, request.input, {
         mode: 'preview',
         ...(request.options.decisions ? { decisions: request.options.decisions } : {}),
+        ...(lastRun ? { previous: lastRun.result } : {}),
         resolveWorkflow,
       });
       lastRun = { generation: request.generation, result };
@@ -219,6 +244,16 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         nodes,
         recompiled,
       };
+    },
+
+    /** Compiles only: the definition's diagnostics. Leaves the preview's state alone. */
+    validate(definition: WorkflowDefinition): Diagnostic[] {
+      return validateDefinition(definition);
+    },
+
+    /** The definition as a Step Functions state machine, or why it cannot be one. */
+    exportAsl(definition: WorkflowDefinition): AslExportResult {
+      return exportToAsl(definition);
     },
 
     nodeDetail(generation: number, nodeId: string): NodeDetail | null {
