@@ -182,7 +182,7 @@ describe('exportToAsl: user text stays text', () => {
     expect(literal('a\nb')).toBe('{% "a\\nb" %}');
   });
 
-  it('keeps labels as state names and assignees as literal text', () => {
+  it('keeps labels as state names, with template markers broken apart, and assignees as literal text', () => {
     const result = exportToAsl(
       workflow(
         [
@@ -197,7 +197,8 @@ describe('exportToAsl: user text stays text', () => {
       ),
     );
     const states = allStates(machineOf(result));
-    const gate = states['{% $x %}'] as JsonObject;
+    for (const name of Object.keys(states)) expect(name).not.toContain('{%');
+    const gate = states['{ % $x % }'] as JsonObject;
     const body = (gate.Arguments as JsonObject).MessageBody as JsonObject;
     expect(body.assignee).toBe('{% "{% $states.context %}" %}');
   });

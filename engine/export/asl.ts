@@ -143,9 +143,14 @@ class StateNames {
   private readonly used = new Set<string>();
 
   static clean(text: string): string {
-    // Control characters would make a name unreadable in the console.
+    // Control characters would make a name unreadable in the console. Step
+    // Functions never evaluates a state name, but a name that reads like a
+    // JSONata template (`{% … %}`) would mislead whoever reads the machine, so
+    // the markers are broken apart.
     return text
       .replace(/\p{Cc}/gu, ' ')
+      .replace(/\{%/g, '{ %')
+      .replace(/%\}/g, '% }')
       .replace(/\s+/g, ' ')
       .trim();
   }
