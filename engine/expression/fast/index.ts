@@ -9,8 +9,10 @@
 // `$input`, `$nodes`; paths of field names (over objects and arrays, with
 // jsonata's mapping, flattening and singleton rules); `+ - * / %`, unary minus;
 // `= != < <= > >=`; `and`, `or`; `&`; `in`; `? :`; parentheses; object and array
-// constructors; and the functions in functions.ts. Predicates, wildcards,
-// lambdas, bindings and everything else stay with jsonata.
+// constructors; the functions in functions.ts; filter stages (predicates and
+// constant indexes); and `$map`, `$filter`, `$sort` and `$reduce` with
+// signature-less lambdas. Wildcards, bindings, lambdas elsewhere and everything
+// else stay with jsonata.
 //
 // Errors: where jsonata would raise an error (`"a" + 1`, `$sum("x")`), the
 // closure returns FAST_FALLBACK instead of throwing. The caller must then run
