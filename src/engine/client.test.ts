@@ -45,6 +45,8 @@ function heldWorkers() {
           });
         },
         nodeDetail: async (generation, nodeId) => service.nodeDetail(generation, nodeId),
+        validate: async (definition) => service.validate(definition),
+        exportAsl: async (definition) => service.exportAsl(definition),
       },
       terminate() {
         record.terminated = true;
@@ -130,6 +132,60 @@ describe('preview client', () => {
     await workers.spawned[1]?.release();
     await vi.advanceTimersByTimeAsync(0);
     expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['10']);
+    client.dispose();
+  });
+
+  it('answers validate and export calls from the same worker, between runs', async () => {
+    const workers = heldWorkers();
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      events: { onReply: () => undefined, onTimeout: () => undefined },
+    });
+    const cyclic: WorkflowDefinition = {
+      ...definition,
+      edges: [...definition.edges, { source: 'double', target: 'double' }],
+    };
+    const checked = await client.validate(cyclic);
+    expect(checked.ok && checked.value.map((d) => d.code)).toContain('CYCLE');
+    const exported = await client.exportAsl(definition);
+    expect(exported.ok && exported.value.ok && exported.value.machine['QueryLanguage']).toBe(
+      'JSONata',
+    );
+    expect(workers.spawned).toHaveLength(1);
+    client.dispose();
+  });
+
+  it('a call that finds the worker stuck replaces it, and the run in flight is sent to the new one', async () => {
+    vi.useFakeTimers();
+    const spawned: PreviewWorkerHandle[] = [];
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      timeoutMs: 60_000,
+      spawn: () => {
+        const service = createPreviewService();
+        const stuck = spawned.length === 0;
+        const never = <T>() => new Promise<T>(() => undefined);
+        const handle: PreviewWorkerHandle = {
+          api: {
+            preview: (request) => (stuck ? never<PreviewReply>() : service.preview(request)),
+            nodeDetail: async () => null,
+            validate: (d) => (stuck ? never() : Promise.resolve(service.validate(d))),
+            exportAsl: (d) => (stuck ? never() : Promise.resolve(service.exportAsl(d))),
+          },
+          terminate: () => undefined,
+        };
+        spawned.push(handle);
+        return handle;
+      },
+      events: { onReply: (r) => replies.push(r), onTimeout: () => undefined },
+    });
+    client.request({ definition, input: 4, decisions: {} });
+    const answer = client.validate(definition, 4000);
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(await answer).toEqual({ ok: false, reason: 'the engine did not answer in time' });
+    expect(spawned).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['8']);
     client.dispose();
   });
 

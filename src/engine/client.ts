@@ -6,6 +6,8 @@
 import { wrap, type Remote } from 'comlink';
 import type {
   ApprovalDecision,
+  AslExportResult,
+  Diagnostic,
   Json,
   NodeDetail,
   NodeKindInfo,
@@ -31,7 +33,13 @@ export function nodeKindInfo(kind: NodeKindName): NodeKindInfo | undefined {
 export interface PreviewWorkerApi {
   preview(request: PreviewRequest): Promise<PreviewReply>;
   nodeDetail(generation: number, nodeId: string): Promise<NodeDetail | null>;
+  /** Compiles only; the preview's state is left alone. */
+  validate(definition: WorkflowDefinition): Promise<Diagnostic[]>;
+  exportAsl(definition: WorkflowDefinition): Promise<AslExportResult>;
 }
+
+/** The answer to a one-off engine call: its value, or why there is none. */
+export type EngineAnswer<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export interface PreviewWorkerHandle {
   api: PreviewWorkerApi | Remote<PreviewWorkerApi>;
@@ -57,7 +65,30 @@ export interface PreviewClient {
   /** Queues a run; returns its generation. A newer request replaces any not yet sent. */
   request(job: PreviewJob): number;
   nodeDetail(generation: number, nodeId: string): Promise<NodeDetail | null>;
+  /**
+   * The definition's compile diagnostics, from the same worker. A worker that
+   * does not answer within `timeoutMs` is replaced (the preview carries on in
+   * the new one) and the answer says so.
+   */
+  validate(definition: WorkflowDefinition, timeoutMs?: number): Promise<EngineAnswer<Diagnostic[]>>;
+  /** The definition as a Step Functions state machine (ASL), or why not. */
+  exportAsl(
+    definition: WorkflowDefinition,
+    timeoutMs?: number,
+  ): Promise<EngineAnswer<AslExportResult>>;
   dispose(): void;
+}
+
+let shared: PreviewClient | null = null;
+
+/** The editor's engine client, once the preview is connected. */
+export function engineClient(): PreviewClient | null {
+  return shared;
+}
+
+/** Makes `client` the one engineClient() answers (null to clear). */
+export function setEngineClient(client: PreviewClient | null): void {
+  shared = client;
 }
 
 export interface PreviewClientOptions {
@@ -68,6 +99,8 @@ export interface PreviewClientOptions {
 }
 
 export const PREVIEW_TIMEOUT_MS = 3000;
+/** How long a one-off call (validate, export) may take before the worker is replaced. */
+export const CALL_TIMEOUT_MS = 10_000;
 
 /**
  * What changed between two versions of a document, by object identity (the
@@ -119,11 +152,47 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
   let inFlight = false;
   let pending: { generation: number; job: PreviewJob } | null = null;
   let disposed = false;
+  // Gives up the run in flight (when a one-off call finds the worker stuck):
+  // it is queued again unless something newer is.
+  let abandonInFlight: (() => void) | null = null;
 
   function replaceWorker() {
     worker.terminate();
     worker = spawn();
     definitionInWorker = null;
+  }
+
+  async function call<T>(
+    run: (api: PreviewWorkerApi | Remote<PreviewWorkerApi>) => Promise<T> | T,
+    limitMs: number,
+  ): Promise<EngineAnswer<T>> {
+    if (disposed) return { ok: false, reason: 'the engine is closed' };
+    const current = worker;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<EngineAnswer<T>>((resolve) => {
+      timer = setTimeout(() => {
+        if (current === worker && !disposed) {
+          abandonInFlight?.();
+          replaceWorker();
+          pump();
+        }
+        resolve({ ok: false, reason: 'the engine did not answer in time' });
+      }, limitMs);
+    });
+    const answer = Promise.resolve()
+      .then(() => run(current.api))
+      .then(
+        (value): EngineAnswer<T> => ({ ok: true, value }),
+        (error: unknown): EngineAnswer<T> => ({
+          ok: false,
+          reason: `the engine failed: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   function pump() {
@@ -149,6 +218,11 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       settled = true;
       clearTimeout(timer);
       inFlight = false;
+      abandonInFlight = null;
+    };
+    abandonInFlight = () => {
+      settle();
+      pending ??= { generation, job };
     };
     const timer = setTimeout(() => {
       if (settled || current !== worker) return;
@@ -176,7 +250,7 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
     );
   }
 
-  return {
+  const client: PreviewClient = {
     request(job) {
       latest += 1;
       pending = { generation: latest, job };
@@ -191,10 +265,18 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
         return null;
       }
     },
+    validate(definition, limitMs = CALL_TIMEOUT_MS) {
+      return call((api) => api.validate(definition), limitMs);
+    },
+    exportAsl(definition, limitMs = CALL_TIMEOUT_MS) {
+      return call((api) => api.exportAsl(definition), limitMs);
+    },
     dispose() {
+      if (shared === client) shared = null;
       disposed = true;
       pending = null;
       worker.terminate();
     },
   };
+  return client;
 }

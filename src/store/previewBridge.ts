@@ -4,6 +4,7 @@
 
 import {
   createPreviewClient,
+  setEngineClient,
   type PreviewClient,
   type PreviewClientOptions,
 } from '../engine/client.ts';
@@ -33,6 +34,9 @@ export function connectPreview(
       },
     },
   });
+
+  // The workspace's one-off engine calls (validate, export) use this worker too.
+  setEngineClient(client);
 
   function requestRun(state: EditorState) {
     state.previewStarted();

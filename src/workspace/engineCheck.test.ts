@@ -5,6 +5,7 @@ import type {
   PreviewWorkerHandle,
   WorkflowDefinition,
 } from '../engine/client.ts';
+import { createPreviewClient, engineClient, setEngineClient } from '../engine/client.ts';
 import { checkWithEngine } from './engineCheck.ts';
 
 const definition: WorkflowDefinition = {
@@ -16,14 +17,16 @@ const definition: WorkflowDefinition = {
   edges: [],
 };
 
-function fakeWorker(answer: (input: unknown) => Promise<PreviewReply>) {
+function fakeWorker(answer: (definition: WorkflowDefinition) => Promise<Diagnostic[]>) {
   const terminated: boolean[] = [];
   const spawn = (): PreviewWorkerHandle => {
     const index = terminated.push(false) - 1;
     return {
       api: {
-        preview: (request) => answer(request.input),
+        preview: () => new Promise<PreviewReply>(() => undefined),
         nodeDetail: async () => null,
+        validate: (d) => answer(d),
+        exportAsl: () => new Promise(() => undefined),
       },
       terminate: () => {
         terminated[index] = true;
@@ -34,15 +37,15 @@ function fakeWorker(answer: (input: unknown) => Promise<PreviewReply>) {
 }
 
 describe('checkWithEngine', () => {
-  it("splits the engine's diagnostics into errors and warnings, running on the first sample", async () => {
+  it("splits the engine's diagnostics into errors and warnings", async () => {
     const diagnostics: Diagnostic[] = [
       { code: 'CYCLE', message: 'a -> b -> a', path: '/edges/1', severity: 'error' },
       { code: 'UNREACHABLE', message: 'c', path: '/nodes/3', severity: 'warning' },
     ];
-    let seenInput: unknown;
-    const worker = fakeWorker(async (input) => {
-      seenInput = input;
-      return { generation: 1, ok: false, diagnostics, run: null, nodes: {}, recompiled: true };
+    let seen: unknown;
+    const worker = fakeWorker(async (d) => {
+      seen = d;
+      return diagnostics;
     });
     const verdict = await checkWithEngine(definition, { spawn: worker.spawn });
     expect(verdict).toEqual({
@@ -50,13 +53,13 @@ describe('checkWithEngine', () => {
       errors: [diagnostics[0]],
       warnings: [diagnostics[1]],
     });
-    expect(seenInput).toEqual({ amount: 3 });
+    expect(seen).toEqual(definition);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(worker.terminated.every(Boolean)).toBe(true);
   });
 
   it('reports a worker that never answers as unchecked instead of waiting forever', async () => {
-    const worker = fakeWorker(() => new Promise<PreviewReply>(() => undefined));
+    const worker = fakeWorker(() => new Promise<Diagnostic[]>(() => undefined));
     const verdict = await checkWithEngine(definition, { spawn: worker.spawn, timeoutMs: 20 });
     expect(verdict).toEqual({ state: 'unchecked', reason: 'the engine did not answer in time' });
   });
@@ -65,5 +68,28 @@ describe('checkWithEngine', () => {
     const worker = fakeWorker(() => Promise.reject(new Error('out of memory')));
     const verdict = await checkWithEngine(definition, { spawn: worker.spawn });
     expect(verdict).toEqual({ state: 'unchecked', reason: 'the engine failed: out of memory' });
+  });
+
+  it("asks the editor's own client when there is one, spawning no worker", async () => {
+    const asked: WorkflowDefinition[] = [];
+    const client = createPreviewClient({
+      spawn: fakeWorker(async (d) => {
+        asked.push(d);
+        return [];
+      }).spawn,
+      events: { onReply: () => undefined, onTimeout: () => undefined },
+    });
+    setEngineClient(client);
+    try {
+      expect(await checkWithEngine(definition)).toEqual({
+        state: 'checked',
+        errors: [],
+        warnings: [],
+      });
+      expect(asked).toEqual([definition]);
+    } finally {
+      client.dispose();
+    }
+    expect(engineClient()).toBeNull();
   });
 });

@@ -1,11 +1,13 @@
-// Asks the engine what it thinks of a definition (compile diagnostics) in a
-// short-lived worker of its own, so checking an import or a restored document
-// never disturbs the editor's preview worker. A definition that makes the
-// worker hang or crash is reported as such rather than blocking the caller.
+// Asks the engine what it thinks of a definition (compile diagnostics). Once
+// the preview is connected this is a validate() call on the editor's own
+// worker (compile only: the preview's state is untouched); before that (while
+// the workspace opens) a short-lived client does it. A definition that makes
+// the engine hang or crash is reported as such rather than blocking the caller.
 import {
   createPreviewClient,
+  engineClient,
   type Diagnostic,
-  type Json,
+  type PreviewClient,
   type PreviewClientOptions,
   type WorkflowDefinition,
 } from '../engine/client.ts';
@@ -16,49 +18,37 @@ export type EngineVerdict =
 
 const CHECK_TIMEOUT_MS = 4000;
 
-export function checkWithEngine(
+export async function checkWithEngine(
   definition: WorkflowDefinition,
-  options: { timeoutMs?: number; spawn?: PreviewClientOptions['spawn'] } = {},
+  options: {
+    timeoutMs?: number;
+    /** The client to ask; by default the editor's, else a short-lived one. */
+    client?: PreviewClient;
+    /** How the short-lived client starts its worker (tests). */
+    spawn?: PreviewClientOptions['spawn'];
+  } = {},
 ): Promise<EngineVerdict> {
   const timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (verdict: EngineVerdict) => {
-      if (done) return;
-      done = true;
-      // Disposing from inside the client's own callback: let it finish first.
-      setTimeout(() => client?.dispose(), 0);
-      resolve(verdict);
-    };
-    let client: ReturnType<typeof createPreviewClient> | null = null;
-    try {
-      client = createPreviewClient({
+  const existing = options.client ?? (options.spawn ? null : engineClient());
+  let ownClient: PreviewClient | null = null;
+  try {
+    const client =
+      existing ??
+      (ownClient = createPreviewClient({
         timeoutMs,
         ...(options.spawn ? { spawn: options.spawn } : {}),
-        events: {
-          onReply(reply) {
-            finish({
-              state: 'checked',
-              errors: reply.diagnostics.filter((d) => d.severity === 'error'),
-              warnings: reply.diagnostics.filter((d) => d.severity === 'warning'),
-            });
-          },
-          onTimeout() {
-            finish({ state: 'unchecked', reason: 'the engine did not answer in time' });
-          },
-          onFailure(_generation, message) {
-            finish({ state: 'unchecked', reason: `the engine failed: ${message}` });
-          },
-        },
-      });
-      const samples = definition.input?.samples;
-      const input: Json = Array.isArray(samples) && samples[0] ? samples[0].data : null;
-      client.request({ definition, input, decisions: {} });
-    } catch (error) {
-      finish({
-        state: 'unchecked',
-        reason: error instanceof Error ? error.message : String(error),
-      });
-    }
-  });
+        events: { onReply() {}, onTimeout() {} },
+      }));
+    const answer = await client.validate(definition, timeoutMs);
+    if (!answer.ok) return { state: 'unchecked', reason: answer.reason };
+    return {
+      state: 'checked',
+      errors: answer.value.filter((d) => d.severity === 'error'),
+      warnings: answer.value.filter((d) => d.severity === 'warning'),
+    };
+  } catch (error) {
+    return { state: 'unchecked', reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    ownClient?.dispose();
+  }
 }
