@@ -40,7 +40,7 @@ async function importFile(page: Page, name: string, contents: string | Buffer) {
 
 async function exportOpenWorkflow(page: Page): Promise<string> {
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
   const file = await download;
   return readFile(await file.path(), 'utf8');
 }

@@ -4,6 +4,7 @@
 import { useRef, useState } from 'react';
 import { useEditor } from '../store/editorStore.ts';
 import { workspaceController } from './bootstrap.ts';
+import { ExportMenu } from './ExportMenu.tsx';
 import { GalleryDialog } from './GalleryDialog.tsx';
 import { ImportReportDialog } from './ImportReportDialog.tsx';
 import { RecoveryView } from './RecoveryView.tsx';
@@ -149,6 +150,7 @@ export function WorkspaceBar() {
       >
         Export
       </button>
+      <ExportMenu disabled={phase === 'starting'} />
       <SaveStatus />
       <Notice />
       {galleryOpen && <GalleryDialog onClose={() => setGalleryOpen(false)} />}
