@@ -185,3 +185,68 @@ export function sameMeaning(a: WorkflowDefinition, b: WorkflowDefinition): boole
   }
   return true;
 }
+
+/** The port names of a switch config's cases, by position (a malformed case is null). */
+function casePorts(config: JsonObject | undefined): (string | null)[] {
+  const cases = config?.['cases'];
+  if (!Array.isArray(cases)) return [];
+  return cases.map((c) =>
+    typeof c === 'object' && c !== null && !Array.isArray(c) && typeof c['port'] === 'string'
+      ? c['port']
+      : null,
+  );
+}
+
+/**
+ * The edges after a switch node's cases changed from `before` to `after`:
+ * with as many cases as before, a case whose port name changed takes its
+ * edges along (by position; only between names no other case uses, so typing
+ * through another case's name never moves that case's edges); with fewer
+ * cases, the ports of the removed cases lose their edges. Returns `edges`
+ * itself when nothing changed.
+ */
+export function followCasePorts(
+  nodeId: string,
+  before: JsonObject | undefined,
+  after: JsonObject | undefined,
+  edges: readonly EdgeDefinition[],
+): readonly EdgeDefinition[] {
+  const old = casePorts(before);
+  const next = casePorts(after);
+  const unique = (ports: (string | null)[], port: string) =>
+    ports.indexOf(port) === ports.lastIndexOf(port);
+  const renames = new Map<string, string>();
+  const removed = new Set<string>();
+  if (old.length === next.length) {
+    old.forEach((port, i) => {
+      const renamed = next[i];
+      if (port === null || renamed === null || renamed === undefined || renamed === port) return;
+      if (unique(old, port) && unique(next, renamed) && !old.includes(renamed)) {
+        renames.set(port, renamed);
+      }
+    });
+  } else if (next.length < old.length) {
+    const kept = new Set(next);
+    for (const port of old) if (port !== null && !kept.has(port)) removed.add(port);
+  }
+  if (renames.size === 0 && removed.size === 0) return edges;
+  let changed = false;
+  const out: EdgeDefinition[] = [];
+  for (const edge of edges) {
+    const port = edge.sourcePort;
+    if (edge.source === nodeId && port !== undefined) {
+      const renamed = renames.get(port);
+      if (renamed !== undefined) {
+        out.push({ ...edge, sourcePort: renamed });
+        changed = true;
+        continue;
+      }
+      if (removed.has(port)) {
+        changed = true;
+        continue;
+      }
+    }
+    out.push(edge);
+  }
+  return changed ? out : edges;
+}

@@ -335,3 +335,84 @@ describe('preview results', () => {
     expect(store.getState().nodeDetails['big']?.output).toBe(1);
   });
 });
+
+describe('switch cases and their edges', () => {
+  function routed(): WorkflowDefinition {
+    const cases = (ports: string[]) =>
+      ports.map((port) => ({ port, expression: `kind = "${port}"` }));
+    return {
+      format: 'weft/v1',
+      id: 'route',
+      name: 'Route',
+      nodes: [
+        { id: 'start', kind: 'trigger', position: { x: 0, y: 0 } },
+        {
+          id: 'route',
+          kind: 'switch',
+          position: { x: 200, y: 0 },
+          config: { cases: cases(['a', 'b', 'c']) },
+        },
+        { id: 'ta', kind: 'output', position: { x: 400, y: 0 } },
+        { id: 'tb', kind: 'output', position: { x: 400, y: 100 } },
+        { id: 'tc', kind: 'output', position: { x: 400, y: 200 } },
+      ],
+      edges: [
+        { source: 'start', target: 'route' },
+        { source: 'route', sourcePort: 'a', target: 'ta' },
+        { source: 'route', sourcePort: 'b', target: 'tb' },
+        { source: 'route', sourcePort: 'c', target: 'tc' },
+        { source: 'route', sourcePort: 'default', target: 'tc' },
+      ],
+    };
+  }
+  const cases = (ports: string[]) => ({
+    cases: ports.map((port) => ({ port, expression: `kind = "${port}"` })),
+  });
+  const portsTo = (store: ReturnType<typeof createEditorStore>) =>
+    store
+      .getState()
+      .document.edges.filter((e) => e.source === 'route')
+      .map((e) => `${e.sourcePort}->${e.target}`);
+
+  it('renaming a case port takes its edges along, undone in one step', () => {
+    const clock = manualClock();
+    const store = createEditorStore(routed(), { now: clock.now });
+    store.getState().updateNodeConfig('route', cases(['a', 'bi', 'c']));
+    clock.advance(100);
+    store.getState().updateNodeConfig('route', cases(['a', 'big', 'c']));
+    expect(portsTo(store)).toEqual(['a->ta', 'big->tb', 'c->tc', 'default->tc']);
+
+    store.getState().undo();
+    expect(portsTo(store)).toEqual(['a->ta', 'b->tb', 'c->tc', 'default->tc']);
+    expect(store.getState().document.nodes[1]?.config).toEqual(cases(['a', 'b', 'c']));
+  });
+
+  it('removing a case drops its edges and keeps the others', () => {
+    const store = createEditorStore(routed());
+    store.getState().updateNodeConfig('route', cases(['a', 'c']));
+    expect(portsTo(store)).toEqual(['a->ta', 'c->tc', 'default->tc']);
+    store.getState().undo();
+    expect(portsTo(store)).toEqual(['a->ta', 'b->tb', 'c->tc', 'default->tc']);
+  });
+
+  it("typing a case's name through another case's name never moves that case's edges", () => {
+    const store = createEditorStore(routed());
+    store.getState().updateNodeConfig('route', cases(['a', 'a', 'c']));
+    store.getState().updateNodeConfig('route', cases(['a', 'a2', 'c']));
+    expect(portsTo(store)).toContain('a->ta');
+    expect(portsTo(store)).not.toContain('a2->ta');
+  });
+
+  it('editing a case expression leaves the edges alone', () => {
+    const store = createEditorStore(routed());
+    const before = store.getState().document.edges;
+    store.getState().updateNodeConfig('route', {
+      cases: [
+        { port: 'a', expression: 'true' },
+        { port: 'b', expression: 'false' },
+        { port: 'c', expression: 'false' },
+      ],
+    });
+    expect(store.getState().document.edges).toBe(before);
+  });
+});

@@ -15,7 +15,14 @@ import {
   type NodeSummary,
   type WorkflowDefinition,
 } from '../engine/client.ts';
-import { copyPayload, edgeKey, freshId, pastePayload, reaches } from './documentOps.ts';
+import {
+  copyPayload,
+  edgeKey,
+  followCasePorts,
+  freshId,
+  pastePayload,
+  reaches,
+} from './documentOps.ts';
 import { layoutDocument } from './layout.ts';
 import type { ClipboardPayload, EditorState } from './types.ts';
 
@@ -312,7 +319,22 @@ export function createEditorStore(
       },
 
       updateNodeConfig(id, config) {
-        updateNode(id, (node) => ({ ...node, config }), `config:${id}`);
+        const { document } = get();
+        const node = document.nodes.find((n) => n.id === id);
+        if (node?.kind !== 'switch') {
+          updateNode(id, (n) => ({ ...n, config }), `config:${id}`);
+          return;
+        }
+        // A renamed case keeps its edges and a removed case drops them, in
+        // the same undo step as the config change.
+        const edges = followCasePorts(id, node.config, config, document.edges);
+        const nodes = document.nodes.map((n) => (n === node ? { ...n, config } : n));
+        if (edges === document.edges) {
+          commit({ ...document, nodes }, {}, `config:${id}`);
+          return;
+        }
+        const next = { ...document, nodes, edges: [...edges] };
+        commit(next, prunedSelection(next), `config:${id}`);
       },
 
       setWorkflowMeta(meta) {
