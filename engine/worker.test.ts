@@ -259,3 +259,70 @@ describe('one-off engine calls', () => {
       expect(refused.problems[0]).toMatchObject({ node: 'join', code: 'EXPORT_FAN_IN' });
   });
 });
+
+describe('sub-workflows in the preview', () => {
+  const parent: WorkflowDefinition = {
+    format: 'weft/v1',
+    id: 'parent',
+    name: 'Parent',
+    nodes: [
+      { id: 'start', kind: 'trigger' },
+      { id: 'call', kind: 'subworkflow', config: { workflow: 'child' } },
+    ],
+    edges: [{ source: 'start', target: 'call' }],
+  };
+  const child = (expression: string): WorkflowDefinition => ({
+    format: 'weft/v1',
+    id: 'child',
+    name: 'Child',
+    nodes: [
+      { id: 'start', kind: 'trigger' },
+      { id: 'calc', kind: 'transform', config: { expression } },
+      { id: 'done', kind: 'output' },
+    ],
+    edges: [
+      { source: 'start', target: 'calc' },
+      { source: 'calc', target: 'done' },
+    ],
+  });
+
+  it("runs the workspace's workflow of that id, before the bundled sample, and follows its edits", async () => {
+    let current = child('$ * 10');
+    const fetched: string[] = [];
+    const service = createPreviewService({
+      fetchJson: async (url) => {
+        fetched.push(url);
+        return { ok: true, json: async () => child('$ + 1000') };
+      },
+    });
+    service.setWorkspaceLookup((id) => (id === 'child' ? current : undefined));
+    const first = await service.preview({
+      generation: 1,
+      definition: parent,
+      input: 4,
+      options: {},
+    });
+    expect(first.nodes['call']).toMatchObject({ status: 'succeeded', preview: '40' });
+
+    current = child('$ * 100');
+    const second = await service.preview({
+      generation: 2,
+      definition: parent,
+      input: 4,
+      options: {},
+    });
+    expect(second.nodes['call']).toMatchObject({ preview: '400' });
+    expect(fetched).toEqual([]);
+
+    // Not in the workspace: the bundled sample of that id.
+    service.setWorkspaceLookup(() => undefined);
+    const third = await service.preview({
+      generation: 3,
+      definition: parent,
+      input: 4,
+      options: {},
+    });
+    expect(third.nodes['call']).toMatchObject({ preview: '1004' });
+    expect(fetched).toEqual(['samples/child.json']);
+  });
+});

@@ -143,6 +143,11 @@ export interface PreviewServiceOptions {
   fetchJson?: Fetcher;
 }
 
+/** Asks the editor for a workflow of the user's workspace by definition id. */
+export type WorkspaceLookup = (
+  id: string,
+) => WorkflowDefinition | undefined | Promise<WorkflowDefinition | undefined>;
+
 /** Compile diagnostics of a definition, errors first; never throws. */
 export function validateDefinition(definition: WorkflowDefinition): Diagnostic[] {
   try {
@@ -166,8 +171,34 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
   let compiled: CompileResult | null = null;
   let lastRun: { generation: number; result: RunResult } | null = null;
   const subworkflows = new Map<string, WorkflowDefinition | undefined>();
+  let lookup: WorkspaceLookup | null = null;
+  // The workspace's copy of each sub-workflow last seen, by id: an unchanged
+  // one is handed to the engine as the same object, so its compile is cached.
+  const fromWorkspace = new Map<string, { key: string; definition: WorkflowDefinition }>();
 
+  async function fromUserWorkspace(id: string): Promise<WorkflowDefinition | undefined> {
+    if (!lookup) return undefined;
+    let found: WorkflowDefinition | undefined;
+    try {
+      found = await lookup(id);
+    } catch {
+      return undefined;
+    }
+    if (!found) {
+      fromWorkspace.delete(id);
+      return undefined;
+    }
+    const key = meaningKey(found);
+    const seen = fromWorkspace.get(id);
+    if (seen && seen.key === key) return seen.definition;
+    fromWorkspace.set(id, { key, definition: found });
+    return found;
+  }
+
+  /** A workflow of the user's workspace first, else the bundled sample of that id. */
   async function resolveWorkflow(id: string): Promise<WorkflowDefinition | undefined> {
+    const own = await fromUserWorkspace(id);
+    if (own) return own;
     if (subworkflows.has(id)) return subworkflows.get(id);
     let found: WorkflowDefinition | undefined;
     if (options.fetchJson && /^[A-Za-z0-9_-]+$/.test(id)) {
@@ -244,6 +275,15 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         nodes,
         recompiled,
       };
+    },
+
+    /**
+     * Where sub-workflow ids are looked up before the bundled samples (the
+     * editor passes a comlink proxy to the workspace), or null for none.
+     */
+    setWorkspaceLookup(next: WorkspaceLookup | null): void {
+      lookup = next;
+      fromWorkspace.clear();
     },
 
     /** Compiles only: the definition's diagnostics. Leaves the preview's state alone. */

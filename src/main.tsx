@@ -6,13 +6,18 @@ import { createWorkerElk } from './store/elkInWorker.ts';
 import { editorStore } from './store/editorStore.ts';
 import { setLayoutEngine } from './store/layout.ts';
 import { connectPreview } from './store/previewBridge.ts';
-import { startWorkspace } from './workspace/bootstrap.ts';
+import { startWorkspace, workspaceController } from './workspace/bootstrap.ts';
 
 // The workspace loads the first document (the purchase-order sample on a first
 // visit); the preview then follows the store, so the first run is of that
 // document rather than of the placeholder the store starts with.
 setLayoutEngine(createWorkerElk);
-void startWorkspace(editorStore).finally(() => connectPreview(editorStore));
+// Sub-workflow ids resolve to the user's own workflows first (then the samples).
+void startWorkspace(editorStore).finally(() =>
+  connectPreview(editorStore, undefined, {
+    findWorkflow: async (id) => workspaceController()?.findWorkflow(id),
+  }),
+);
 
 const root = document.getElementById('root');
 if (root) {

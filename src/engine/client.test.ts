@@ -45,6 +45,7 @@ function heldWorkers() {
           });
         },
         nodeDetail: async (generation, nodeId) => service.nodeDetail(generation, nodeId),
+        setWorkspaceLookup: () => undefined,
         validate: async (definition) => service.validate(definition),
         exportAsl: async (definition) => service.exportAsl(definition),
       },
@@ -169,6 +170,7 @@ describe('preview client', () => {
           api: {
             preview: (request) => (stuck ? never<PreviewReply>() : service.preview(request)),
             nodeDetail: async () => null,
+            setWorkspaceLookup: () => undefined,
             validate: (d) => (stuck ? never() : Promise.resolve(service.validate(d))),
             exportAsl: (d) => (stuck ? never() : Promise.resolve(service.exportAsl(d))),
           },
@@ -186,6 +188,47 @@ describe('preview client', () => {
     expect(spawned).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(0);
     expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['8']);
+    client.dispose();
+  });
+
+  it("tells each worker where the workspace's workflows are, so sub-workflows resolve to them", async () => {
+    const parent: WorkflowDefinition = {
+      format: 'weft/v1',
+      id: 'parent',
+      name: 'Parent',
+      nodes: [
+        { id: 'start', kind: 'trigger' },
+        { id: 'call', kind: 'subworkflow', config: { workflow: 'mine' } },
+      ],
+      edges: [{ source: 'start', target: 'call' }],
+    };
+    const mine: WorkflowDefinition = {
+      ...definition,
+      id: 'mine',
+      nodes: [...definition.nodes, { id: 'done', kind: 'output' }],
+      edges: [...definition.edges, { source: 'double', target: 'done' }],
+    };
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn: () => {
+        const service = createPreviewService();
+        return {
+          api: {
+            preview: (request) => service.preview(request),
+            nodeDetail: async () => null,
+            setWorkspaceLookup: (lookup) => service.setWorkspaceLookup(lookup),
+            validate: async (d) => service.validate(d),
+            exportAsl: async (d) => service.exportAsl(d),
+          },
+          terminate: () => undefined,
+        };
+      },
+      findWorkflow: async (id) => (id === 'mine' ? mine : undefined),
+      events: { onReply: (r) => replies.push(r), onTimeout: () => undefined },
+    });
+    client.request({ definition: parent, input: 21, decisions: {} });
+    await vi.waitFor(() => expect(replies).toHaveLength(1));
+    expect(replies[0]?.nodes['call']).toMatchObject({ status: 'succeeded', preview: '42' });
     client.dispose();
   });
 

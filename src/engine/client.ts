@@ -3,7 +3,7 @@
 // requests are coalesced, tagged with a generation and stale replies dropped.
 // Nothing else in src/ imports from engine/.
 
-import { wrap, type Remote } from 'comlink';
+import { proxy, wrap, type Remote } from 'comlink';
 import type {
   ApprovalDecision,
   AslExportResult,
@@ -36,7 +36,12 @@ export interface PreviewWorkerApi {
   /** Compiles only; the preview's state is left alone. */
   validate(definition: WorkflowDefinition): Promise<Diagnostic[]>;
   exportAsl(definition: WorkflowDefinition): Promise<AslExportResult>;
+  /** Where sub-workflow ids are looked up before the bundled samples. */
+  setWorkspaceLookup(lookup: WorkspaceLookup | null): Promise<void> | void;
 }
+
+/** Finds a workflow of the user's workspace by its definition id. */
+export type WorkspaceLookup = (id: string) => Promise<WorkflowDefinition | undefined>;
 
 /** The answer to a one-off engine call: its value, or why there is none. */
 export type EngineAnswer<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -96,6 +101,8 @@ export interface PreviewClientOptions {
   /** A run that has not answered after this long is cut off. */
   timeoutMs?: number;
   events: PreviewEvents;
+  /** Sub-workflows of the user's workspace, by definition id (asked from the worker). */
+  findWorkflow?: WorkspaceLookup;
 }
 
 export const PREVIEW_TIMEOUT_MS = 3000;
@@ -143,8 +150,15 @@ function spawnBrowserWorker(): PreviewWorkerHandle {
 export function createPreviewClient(options: PreviewClientOptions): PreviewClient {
   const spawn = options.spawn ?? spawnBrowserWorker;
   const timeoutMs = options.timeoutMs ?? PREVIEW_TIMEOUT_MS;
-  const { events } = options;
-  let worker = spawn();
+  const { events, findWorkflow } = options;
+  // One proxy for the client's life: each new worker is told where to look.
+  const lookup = findWorkflow ? proxy(findWorkflow) : null;
+  const start = () => {
+    const handle = spawn();
+    if (lookup) void Promise.resolve(handle.api.setWorkspaceLookup(lookup)).catch(() => undefined);
+    return handle;
+  };
+  let worker = start();
   // The definition object the current worker last received: when a job carries
   // the same object (a sample switch, a decision), it is not cloned across again.
   let definitionInWorker: WorkflowDefinition | null = null;
@@ -158,7 +172,7 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
 
   function replaceWorker() {
     worker.terminate();
-    worker = spawn();
+    worker = start();
     definitionInWorker = null;
   }
 

@@ -41,6 +41,7 @@ function recordingClient() {
           api: {
             preview: (request) => service.preview(request),
             nodeDetail: async (generation, nodeId) => service.nodeDetail(generation, nodeId),
+            setWorkspaceLookup: () => undefined,
             validate: async (definition) => service.validate(definition),
             exportAsl: async (definition) => service.exportAsl(definition),
           },

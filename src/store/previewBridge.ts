@@ -7,6 +7,7 @@ import {
   setEngineClient,
   type PreviewClient,
   type PreviewClientOptions,
+  type WorkspaceLookup,
 } from '../engine/client.ts';
 import { sameMeaning, sampleInput } from './documentOps.ts';
 import type { EditorStore } from './editorStore.ts';
@@ -17,8 +18,10 @@ type ClientFactory = (options: PreviewClientOptions) => PreviewClient;
 export function connectPreview(
   store: EditorStore,
   createClient: ClientFactory = createPreviewClient,
+  options: { findWorkflow?: WorkspaceLookup } = {},
 ): () => void {
   const client = createClient({
+    ...(options.findWorkflow ? { findWorkflow: options.findWorkflow } : {}),
     events: {
       onReply(reply, roundTripMs) {
         store.getState().previewFinished(reply, roundTripMs);

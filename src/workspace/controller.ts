@@ -507,6 +507,41 @@ export class WorkspaceController {
     this.editor.getState().loadDocument(definition);
   }
 
+  // ---------------------------------------------------------------- sub-workflows
+
+  /** Stored workflows read for findWorkflow, by key, kept while unchanged. */
+  private readonly byKey = new Map<string, { updatedAt: number; definition: WorkflowDefinition }>();
+
+  /**
+   * The workspace's workflow whose definition id is `id` (the preview runs it
+   * as a sub-workflow): the open document if it has that id, else the most
+   * recently changed stored one. Undefined when there is none.
+   */
+  async findWorkflow(id: string): Promise<WorkflowDefinition | undefined> {
+    const { document } = this.editor.getState();
+    if (document.id === id) return document;
+    if (!this.repo) return undefined;
+    const others = this.ui.workflows
+      .filter((w) => w.key !== this.openKey)
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+    for (const summary of others) {
+      let known = this.byKey.get(summary.key);
+      if (!known || known.updatedAt !== summary.updatedAt) {
+        let loaded: LoadOutcome;
+        try {
+          loaded = await this.repo.load(summary.key);
+        } catch {
+          continue;
+        }
+        if (!loaded.ok) continue;
+        known = { updatedAt: summary.updatedAt, definition: loaded.definition };
+        this.byKey.set(summary.key, known);
+      }
+      if (known.definition.id === id) return known.definition;
+    }
+    return undefined;
+  }
+
   // ---------------------------------------------------------------- files
 
   exportOpen(): void {

@@ -25,6 +25,7 @@ function fakeWorker(answer: (definition: WorkflowDefinition) => Promise<Diagnost
       api: {
         preview: () => new Promise<PreviewReply>(() => undefined),
         nodeDetail: async () => null,
+        setWorkspaceLookup: () => undefined,
         validate: (d) => answer(d),
         exportAsl: () => new Promise(() => undefined),
       },
