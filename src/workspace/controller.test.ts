@@ -146,6 +146,27 @@ describe('WorkspaceController', () => {
     expect(editor.getState().document.name).toBe('Second');
   });
 
+  it("finds a workspace workflow by its definition id for the preview's sub-workflows", async () => {
+    const { controller, editor } = await startSession();
+    const sampleKey = workspaceUi.getState().openKey!;
+    await controller.createWorkflow();
+    const blankId = editor.getState().document.id;
+    // The open document answers for its own id; a stored one is read for its id.
+    expect((await controller.findWorkflow(blankId))?.id).toBe(blankId);
+    const stored = await controller.findWorkflow('purchase-order');
+    expect(stored?.name).toBe('Purchase order approval');
+    expect(await controller.findWorkflow('nobody')).toBeUndefined();
+
+    // An edit saved in the other workflow is what the next lookup returns.
+    await controller.switchTo(sampleKey);
+    editor.getState().setWorkflowMeta({ name: 'Renamed order' });
+    await controller.flush();
+    await controller.switchTo(
+      workspaceUi.getState().workflows.find((w) => w.key !== sampleKey)!.key,
+    );
+    expect((await controller.findWorkflow('purchase-order'))?.name).toBe('Renamed order');
+  });
+
   it('keeps an edit made while the next workflow is being read', async () => {
     let release: () => void = () => undefined;
     const { controller, editor, repo } = await startSession();
