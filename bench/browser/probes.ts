@@ -24,36 +24,11 @@ interface BenchState {
   framing: boolean;
 }
 
-/**
- * The few browser globals the probes use. The bench compiles under the Node
- * tsconfig (no DOM lib), and pulling the DOM lib in with a reference would
- * leak browser globals into every Node file of that program.
- */
-interface PageElement {
-  querySelector(selector: string): PageElement | null;
-  textContent: string | null;
-}
-interface PageGlobals {
-  document: PageElement;
-  addEventListener(
-    type: 'keydown',
-    listener: (event: { timeStamp: number }) => void,
-    options: { capture: boolean },
-  ): void;
-  requestAnimationFrame(callback: (at: number) => void): number;
-  PerformanceObserver: new (callback: (list: { getEntries(): { duration: number }[] }) => void) => {
-    observe(options: { type: string }): void;
-  };
-  MutationObserver: new (callback: () => void) => {
-    observe(target: PageElement, options: Record<string, boolean>): void;
-  };
-  MessageChannel: new () => {
-    port1: { onmessage: (() => void) | null };
-    port2: { postMessage(message: null): void };
-  };
-  performance: { now(): number };
-  __weftBench?: BenchState;
-  __weftBenchNext?: Promise<EditProbe>;
+declare global {
+  interface Window {
+    __weftBench?: BenchState;
+    __weftBenchNext?: Promise<EditProbe>;
+  }
 }
 
 /**
@@ -66,9 +41,7 @@ interface PageGlobals {
  */
 export async function installProbes(page: Page, nodeId: string): Promise<void> {
   await page.evaluate((id) => {
-    // Serialized into the page: globalThis there is the page's window.
-    const w = globalThis as unknown as PageGlobals;
-    const card = w.document.querySelector(`.react-flow__node[data-id="${id}"]`);
+    const card = document.querySelector(`.react-flow__node[data-id="${id}"]`);
     if (!card) throw new Error(`node ${id} is not on the canvas`);
     const previewText = () => card.querySelector('.weft-node-preview')?.textContent ?? '';
     const state: BenchState = {
@@ -79,14 +52,14 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
       frames: [],
       framing: false,
     };
-    w.__weftBench = state;
-    new w.PerformanceObserver((list) => {
+    window.__weftBench = state;
+    new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) state.longTasks.push(entry.duration);
     }).observe({ type: 'longtask' });
-    w.addEventListener('keydown', (event) => (state.keyAt = event.timeStamp), {
+    window.addEventListener('keydown', (event) => (state.keyAt = event.timeStamp), {
       capture: true,
     });
-    new w.MutationObserver(() => {
+    new MutationObserver(() => {
       const text = previewText();
       if (text === state.lastPreview) return;
       state.lastPreview = text;
@@ -95,9 +68,9 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
       if (keyAt === null || resolve === null) return;
       state.keyAt = null;
       state.resolve = null;
-      w.requestAnimationFrame(() => {
-        const channel = new w.MessageChannel();
-        channel.port1.onmessage = () => resolve({ latencyMs: w.performance.now() - keyAt });
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve({ latencyMs: performance.now() - keyAt });
         channel.port2.postMessage(null);
       });
     }).observe(card, { subtree: true, childList: true, characterData: true });
@@ -111,15 +84,13 @@ export async function waitForPaintedChange(
   timeoutMs = 20_000,
 ): Promise<EditProbe> {
   await page.evaluate(() => {
-    const w = globalThis as unknown as PageGlobals;
-    const state = w.__weftBench;
+    const state = window.__weftBench;
     if (!state) throw new Error('probes not installed');
-    w.__weftBenchNext = new Promise<EditProbe>((resolve) => (state.resolve = resolve));
+    window.__weftBenchNext = new Promise<EditProbe>((resolve) => (state.resolve = resolve));
   });
   await act();
   return page.evaluate(async (limit) => {
-    const w = globalThis as unknown as PageGlobals;
-    const next = w.__weftBenchNext;
+    const next = window.__weftBenchNext;
     if (!next) throw new Error('no edit armed');
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`preview did not change within ${limit} ms`)), limit),
@@ -130,16 +101,13 @@ export async function waitForPaintedChange(
 
 /** Durations (ms) of the main-thread long tasks seen since the probes were installed. */
 export async function readLongTasks(page: Page): Promise<number[]> {
-  return page.evaluate(
-    () => (globalThis as unknown as PageGlobals).__weftBench?.longTasks.slice() ?? [],
-  );
+  return page.evaluate(() => window.__weftBench?.longTasks.slice() ?? []);
 }
 
 /** Starts logging animation-frame times. */
 export async function startFrameLog(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = globalThis as unknown as PageGlobals;
-    const state = (w.__weftBench ??= {
+    const state = (window.__weftBench ??= {
       keyAt: null,
       lastPreview: '',
       resolve: null,
@@ -151,9 +119,9 @@ export async function startFrameLog(page: Page): Promise<void> {
     state.framing = true;
     const tick = (at: number) => {
       state.frames.push(at);
-      if (state.framing) w.requestAnimationFrame(tick);
+      if (state.framing) requestAnimationFrame(tick);
     };
-    w.requestAnimationFrame(tick);
+    requestAnimationFrame(tick);
   });
 }
 
@@ -162,9 +130,8 @@ export async function stopFrameLog(page: Page): Promise<FrameLog> {
   return page.evaluate(
     () =>
       new Promise<FrameLog>((resolve) => {
-        const w = globalThis as unknown as PageGlobals;
-        w.requestAnimationFrame(() => {
-          const state = w.__weftBench;
+        requestAnimationFrame(() => {
+          const state = window.__weftBench;
           if (!state) throw new Error('frame log not started');
           state.framing = false;
           const frames = state.frames;
