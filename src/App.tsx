@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
-import { RunStatus, SamplePicker } from './canvas/RunStatus.tsx';
+import { RunStatus } from './canvas/RunStatus.tsx';
 import { Toolbar } from './canvas/Toolbar.tsx';
 import { HelpPanel } from './help/HelpPanel.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
+import { SamplePicker } from './settings/SamplePicker.tsx';
 import { useShortcuts } from './shortcuts/useShortcuts.ts';
 import { WorkspaceBar } from './workspace/WorkspaceBar.tsx';
 
@@ -21,7 +22,7 @@ export function App() {
           <WorkspaceBar />
         </div>
         <div className="topbar-run">
-          <SamplePicker />
+          <SamplePicker label="Preview sample" className="sample-picker" hideWhenEmpty />
           <RunStatus />
         </div>
         <Toolbar onHelp={openHelp} />

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { editorStore, useEditor } from '../store/editorStore.ts';
+import { useEditor } from '../store/editorStore.ts';
 import { formatDuration } from './nodeVisuals.ts';
 
 /** The preview's state for the whole workflow: status, total time, and the sample it ran on. */
@@ -65,32 +65,5 @@ export function RunStatus() {
       )}
       {detail && <span className="run-status-detail">{detail}</span>}
     </div>
-  );
-}
-
-/** Which named sample the preview runs on (the same choice as in the workflow settings). */
-export function SamplePicker() {
-  const samples = useEditor(
-    useShallow((s) => (s.document.input?.samples ?? []).map((sample) => sample.name)),
-  );
-  const active = useEditor((s) => {
-    const list = s.document.input?.samples ?? [];
-    return list.find((x) => x.name === s.activeSample)?.name ?? list[0]?.name ?? '';
-  });
-  if (samples.length === 0) return null;
-  return (
-    <label className="sample-picker">
-      <span>Preview sample</span>
-      <select
-        value={active}
-        onChange={(e) => editorStore.getState().setActiveSample(e.target.value)}
-      >
-        {samples.map((name) => (
-          <option key={name} value={name}>
-            {name}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
