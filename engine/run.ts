@@ -109,7 +109,16 @@ function reusable(
   if (!previous || options.mode === 'live') return undefined;
   const record = records.get(previous);
   if (!record) return undefined;
-  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  // An input too deep to serialize cannot be proven equal: run it in full
+  // (the trigger then reports the limit it breaks).
+  const same = (a: unknown, b: unknown) => {
+    if (a === b) return true;
+    try {
+      return JSON.stringify(a) === JSON.stringify(b);
+    } catch {
+      return false;
+    }
+  };
   const before = record.options;
   if (
     !same(record.input, input) ||
@@ -360,6 +369,9 @@ class Run implements NodeContext {
 
   fail(k: number, node: PlanNode, error: unknown): void {
     const runError = toRunError(error, node.id);
+    // Input the trigger refused for breaking a data limit is not echoed back:
+    // a result holding it could not be serialized or sent to the editor.
+    if (node.isTrigger && runError.code === 'LIMIT_EXCEEDED') this.inputs[k] = null;
     this.errors[k] = runError;
     this.status[k] = FAILED;
     if (node.handlesErrors) {

@@ -365,6 +365,13 @@ describe('deep and huge inputs', () => {
     expect(result.error?.path).toBe('/a'.repeat(100));
     expect(result.error?.message).toMatch(/nested deeper than 100 levels/);
     expect(result.nodes['t']?.status).toBe('skipped');
+    // The refused input is not echoed back, so the result can be printed and
+    // sent to the editor; an incremental re-run on it does not throw either.
+    expect(result.nodes['start']?.input).toBeNull();
+    expect(() => JSON.stringify(result)).not.toThrow();
+    expect(() => structuredClone(result)).not.toThrow();
+    const again = await run(pass, JSON.parse(nested(100_000)), { previous: result });
+    expect(again.error).toMatchObject({ code: 'LIMIT_EXCEEDED', node: 'start' });
   });
 
   it('an input nested exactly to the cap is accepted and passes whole through an expression', async () => {
