@@ -16,12 +16,13 @@ import type {
   PreviewRequest,
   WorkflowDefinition,
 } from '../../engine/index.ts';
-import { nodeKinds } from '../../engine/index.ts';
+import { nodeKinds } from '../../engine/kinds.ts';
 import type { DefinitionPatch } from '../../engine/types.ts';
 
 export type * from '../../engine/index.ts';
 export type { DefinitionPatch };
-export { NODE_KINDS, nodeKinds, outPortsOf } from '../../engine/index.ts';
+// Kind metadata comes from the light entry, so the main bundle carries no compiler.
+export { NODE_KINDS, nodeKinds, outPortsOf } from '../../engine/kinds.ts';
 
 const kindIndex = new Map<NodeKindName, NodeKindInfo>(nodeKinds.map((k) => [k.kind, k]));
 
