@@ -290,6 +290,8 @@ export interface PreviewRequest {
   patch?: DefinitionPatch;
   input: Json;
   options: { decisions?: Record<string, ApprovalDecision> };
+  /** Nodes whose full input/output should come back with the reply (the selection). */
+  details?: string[];
 }
 
 export interface PreviewReply {
@@ -302,6 +304,8 @@ export interface PreviewReply {
   nodes: Record<string, NodeSummary>;
   /** Whether the worker compiled the definition afresh for this request (false: cache hit). */
   recompiled: boolean;
+  /** The details asked for in `PreviewRequest.details`, of this run (one message, one frame). */
+  details?: NodeDetail[];
 }
 
 /** A node's input and output from one preview run; arrays over the limit are cut and marked. */

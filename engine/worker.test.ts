@@ -326,3 +326,26 @@ describe('sub-workflows in the preview', () => {
     expect(fetched).toEqual(['samples/child.json']);
   });
 });
+
+describe('details with the reply', () => {
+  it('sends the asked-for nodes’ full input and output with the run', async () => {
+    const service = createPreviewService();
+    const reply = await service.preview({
+      generation: 1,
+      definition: workflow('$ * 2'),
+      input: 7,
+      options: {},
+      details: ['double', 'missing'],
+    });
+    expect(reply.details).toEqual([
+      { generation: 1, nodeId: 'double', input: 7, output: 14, truncated: false },
+    ]);
+    const plain = await service.preview({
+      generation: 2,
+      definition: workflow('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    expect(plain.details).toBeUndefined();
+  });
+});

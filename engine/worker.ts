@@ -267,7 +267,7 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       });
       lastRun = { generation: request.generation, result };
       const { run, nodes } = summarise(result);
-      return {
+      const reply: PreviewReply = {
         generation: request.generation,
         ok: true,
         diagnostics: compiled.warnings,
@@ -275,6 +275,13 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         nodes,
         recompiled,
       };
+      if (request.details && request.details.length > 0) {
+        reply.details = request.details.flatMap((id) => {
+          const detail = detailOf(request.generation, id);
+          return detail ? [detail] : [];
+        });
+      }
+      return reply;
     },
 
     /**
@@ -297,23 +304,27 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
     },
 
     nodeDetail(generation: number, nodeId: string): NodeDetail | null {
-      if (!lastRun || lastRun.generation !== generation) return null;
-      const result = lastRun.result.nodes[nodeId];
-      if (!result) return null;
-      const detail: NodeDetail = { generation, nodeId, truncated: false };
-      if (result.input !== undefined) {
-        const cut = truncateValue(result.input);
-        detail.input = cut.value;
-        detail.truncated ||= cut.truncated;
-      }
-      if (result.output !== undefined) {
-        const cut = truncateValue(result.output);
-        detail.output = cut.value;
-        detail.truncated ||= cut.truncated;
-      }
-      return detail;
+      return detailOf(generation, nodeId);
     },
   };
+
+  function detailOf(generation: number, nodeId: string): NodeDetail | null {
+    if (!lastRun || lastRun.generation !== generation) return null;
+    const result = lastRun.result.nodes[nodeId];
+    if (!result) return null;
+    const detail: NodeDetail = { generation, nodeId, truncated: false };
+    if (result.input !== undefined) {
+      const cut = truncateValue(result.input);
+      detail.input = cut.value;
+      detail.truncated ||= cut.truncated;
+    }
+    if (result.output !== undefined) {
+      const cut = truncateValue(result.output);
+      detail.output = cut.value;
+      detail.truncated ||= cut.truncated;
+    }
+    return detail;
+  }
 }
 
 export type PreviewService = ReturnType<typeof createPreviewService>;

@@ -56,6 +56,8 @@ export interface PreviewJob {
   definition: WorkflowDefinition;
   input: Json;
   decisions: Record<string, ApprovalDecision>;
+  /** Nodes whose full input/output should come back with the reply. */
+  details?: string[];
 }
 
 export interface PreviewEvents {
@@ -219,6 +221,7 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       input: job.input,
       options: { decisions: job.decisions },
     };
+    if (job.details && job.details.length > 0) request.details = job.details;
     if (job.definition !== definitionInWorker) {
       const patch = definitionInWorker && diffDefinitions(definitionInWorker, job.definition);
       if (patch) request.patch = patch;

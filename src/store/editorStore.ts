@@ -474,7 +474,7 @@ export function createEditorStore(
           diagnostics: reply.diagnostics,
           run: reply.run,
           nodeSummaries: stableSummaries(get().nodeSummaries, reply.nodes),
-          nodeDetails: {},
+          nodeDetails: Object.fromEntries((reply.details ?? []).map((d) => [d.nodeId, d])),
           generation: reply.generation,
           previewMs: roundTripMs,
         });

@@ -107,4 +107,31 @@ describe('preview bridge', () => {
     expect(store.getState().diagnostics.some((d) => d.code === 'EXPRESSION_SYNTAX')).toBe(true);
     disconnect();
   });
+
+  it("after an edit the selected node's new details arrive with the run, without a second call", async () => {
+    const store = createEditorStore(workflow());
+    const { jobs, factory } = recordingClient();
+    let detailCalls = 0;
+    const counting = (options: PreviewClientOptions) => {
+      const client = factory(options);
+      return {
+        ...client,
+        nodeDetail(generation: number, nodeId: string) {
+          detailCalls += 1;
+          return client.nodeDetail(generation, nodeId);
+        },
+      };
+    };
+    const disconnect = connectPreview(store, counting);
+    await settled();
+    store.getState().select(['big']);
+    await settled();
+    const before = detailCalls;
+    store.getState().setActiveSample('big');
+    await settled();
+    expect(jobs.at(-1)?.details).toEqual(['big']);
+    expect(store.getState().nodeDetails['big']?.input).toEqual({ amount: 5000 });
+    expect(detailCalls).toBe(before);
+    disconnect();
+  });
 });

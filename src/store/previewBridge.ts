@@ -47,6 +47,9 @@ export function connectPreview(
       definition: state.document,
       input: sampleInput(state.document, state.activeSample),
       decisions: state.decisions,
+      // The selected nodes' details ride on the reply: one message and one
+      // render per edit instead of a second round trip for the inspector.
+      details: state.selectedNodeIds.slice(0, 4),
     });
   }
 
