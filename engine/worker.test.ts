@@ -173,6 +173,29 @@ describe('previews of values', () => {
   });
 });
 
+describe('hostile depth', () => {
+  const deep = (levels: number): Json =>
+    JSON.parse('{"a":'.repeat(levels) + '1' + '}'.repeat(levels)) as Json;
+
+  it('answers a definition too deep to serialize with diagnostics instead of throwing', async () => {
+    const service = createPreviewService();
+    const definition: WorkflowDefinition = {
+      ...workflow('$'),
+      input: { samples: [{ name: 'deep', data: deep(100_000) }] },
+    };
+    const reply = await service.preview({ generation: 1, definition, input: null, options: {} });
+    expect(reply.generation).toBe(1);
+    expect(reply.recompiled).toBe(true);
+  });
+
+  it('cuts values nested past the detail depth with a marker instead of overflowing', () => {
+    const { value, truncated } = truncateValue(deep(100_000));
+    expect(truncated).toBe(true);
+    expect(JSON.stringify(value)).toContain('nested too deep to show');
+    expect(previewText(deep(100_000)).length).toBeLessThanOrEqual(80);
+  });
+});
+
 describe('incremental preview', () => {
   it('after an edit re-runs only the edited node and what lies downstream', async () => {
     const service = createPreviewService();

@@ -30,11 +30,24 @@ export const DETAIL_ARRAY_LIMIT = 100;
 
 /** The definition as the engine sees it: positions are layout, not meaning. */
 export function meaningKey(definition: WorkflowDefinition): string {
-  return JSON.stringify({
-    ...definition,
-    nodes: definition.nodes.map(({ position: _position, ...rest }) => rest),
-  });
+  try {
+    return JSON.stringify({
+      ...definition,
+      nodes: definition.nodes.map(({ position: _position, ...rest }) => rest),
+    });
+  } catch {
+    // Too deep to serialize (an imported schema or sample 100,000 levels
+    // deep): a key that matches nothing, so the definition is compiled and
+    // compileWorkflow reports the problem as a diagnostic.
+    unkeyable += 1;
+    return `\u0000unkeyable ${unkeyable}`;
+  }
 }
+let unkeyable = 0;
+
+/** Values nested deeper than this are cut in previews and details (results are capped at 100). */
+export const DETAIL_DEPTH_LIMIT = 200;
+const TOO_DEEP = '… nested too deep to show';
 
 /**
  * JSON text of a value, stopping once `limit` characters are written, so a
@@ -47,13 +60,14 @@ export function previewText(value: Json | undefined, limit = PREVIEW_CHARS): str
     out += text;
     return out.length <= limit;
   };
-  const walk = (v: Json): boolean => {
+  const walk = (v: Json, depth: number): boolean => {
     if (v === null || typeof v !== 'object') return write(JSON.stringify(v));
+    if (depth > DETAIL_DEPTH_LIMIT) return write(TOO_DEEP) && false;
     if (Array.isArray(v)) {
       if (!write('[')) return false;
       for (let i = 0; i < v.length; i++) {
         if (i > 0 && !write(',')) return false;
-        if (!walk(v[i] as Json)) return false;
+        if (!walk(v[i] as Json, depth + 1)) return false;
       }
       return write(']');
     }
@@ -63,11 +77,11 @@ export function previewText(value: Json | undefined, limit = PREVIEW_CHARS): str
       if (!first && !write(',')) return false;
       first = false;
       if (!write(`${JSON.stringify(key)}:`)) return false;
-      if (!walk(v[key] as Json)) return false;
+      if (!walk(v[key] as Json, depth + 1)) return false;
     }
     return write('}');
   };
-  return walk(value) ? out : `${out.slice(0, limit - 1)}…`;
+  return walk(value, 0) ? out : `${out.slice(0, limit - 1)}…`;
 }
 
 /** Cuts arrays longer than `limit`, ending each with a `"… N more items"` marker. */
@@ -76,11 +90,15 @@ export function truncateValue(
   limit = DETAIL_ARRAY_LIMIT,
 ): { value: Json; truncated: boolean } {
   let truncated = false;
-  const walk = (v: Json): Json => {
+  const walk = (v: Json, depth: number): Json => {
     if (v === null || typeof v !== 'object') return v;
+    if (depth > DETAIL_DEPTH_LIMIT) {
+      truncated = true;
+      return TOO_DEEP;
+    }
     if (Array.isArray(v)) {
       const kept = v.length > limit ? v.slice(0, limit) : v;
-      const out: Json[] = kept.map(walk);
+      const out: Json[] = kept.map((item) => walk(item, depth + 1));
       if (v.length > limit) {
         truncated = true;
         out.push(`… ${v.length - limit} more items`);
@@ -88,10 +106,10 @@ export function truncateValue(
       return out;
     }
     const out: JsonObject = {};
-    for (const key in v) out[key] = walk(v[key] as Json);
+    for (const key in v) out[key] = walk(v[key] as Json, depth + 1);
     return out;
   };
-  return { value: walk(value), truncated };
+  return { value: walk(value, 0), truncated };
 }
 
 function summarise(result: RunResult): { run: RunResult; nodes: Record<string, NodeSummary> } {
