@@ -2,7 +2,8 @@
 // Language for AWS Step Functions. The export runs in the engine's worker
 // (through the engine client); the result is a download plus the placeholders
 // to fill in, or, per node, the reasons the workflow cannot be exported.
-import { useEffect, useRef, useState } from 'react';
+import { useDismiss } from './useDismiss.ts';
+import { useCallback, useRef, useState } from 'react';
 import { engineClient, type AslExportIssue } from '../engine/client.ts';
 import { editorStore, useEditor } from '../store/editorStore.ts';
 import { downloadText, fileNameFor } from './download.ts';
@@ -146,21 +147,8 @@ export function ExportMenu({ disabled }: { disabled?: boolean }) {
   const rootRef = useRef<HTMLDivElement>(null);
   const latest = useRef(0);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, rootRef, close);
 
   const startAsl = () => {
     setOpen(false);

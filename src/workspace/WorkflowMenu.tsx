@@ -1,5 +1,6 @@
 // The workflow list: switch, create, rename, duplicate and delete workflows.
-import { useEffect, useRef, useState } from 'react';
+import { useDismiss } from './useDismiss.ts';
+import { useCallback, useRef, useState } from 'react';
 import type { WorkflowSummary } from '../persistence/repository.ts';
 import { workspaceController } from './bootstrap.ts';
 import { HistoryDialog } from './HistoryDialog.tsx';
@@ -48,21 +49,8 @@ export function WorkflowMenu({
   const [historyOpen, setHistoryOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, rootRef, close);
 
   const controller = workspaceController();
   const run = (action: () => Promise<void> | void) => {
