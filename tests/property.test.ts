@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileWorkflow, runWorkflow } from '../engine/index.ts';
+import { compileWorkflow, NODE_KINDS, runWorkflow } from '../engine/index.ts';
 import type {
   Json,
   NodeDefinition,
@@ -61,21 +61,7 @@ const SCHEMAS: Json[] = [
   { type: 'nonsense' },
 ];
 
-const KINDS: NodeKindName[] = [
-  'transform',
-  'condition',
-  'switch',
-  'map',
-  'merge',
-  'validate',
-  'http',
-  'llm',
-  'approval',
-  'delay',
-  'subworkflow',
-  'fail',
-  'output',
-];
+const KINDS: NodeKindName[] = NODE_KINDS.filter((kind) => kind !== 'trigger');
 
 const PORTS: Record<NodeKindName, string[]> = {
   trigger: ['out'],
