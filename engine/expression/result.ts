@@ -5,13 +5,9 @@
 
 import type { Json } from '../types.ts';
 import { LIMITS } from './guards.ts';
+import { RESULT_LIMITS } from './resultLimits.ts';
 
-export const RESULT_LIMITS = {
-  /** Deepest nesting a result may have. */
-  depth: 100,
-  /** Most values (every array item and object member counts) a result may hold. */
-  values: 1_000_000,
-} as const;
+export { RESULT_LIMITS } from './resultLimits.ts';
 
 /** Thrown when a result cannot be JSON; the message completes "result is not JSON: …". */
 export class NotJson extends Error {

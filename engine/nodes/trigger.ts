@@ -1,5 +1,5 @@
 import { checkData, shortPointer } from '../util/limits.ts';
-import { formatErrors } from '../util/schema.ts';
+import { formatErrors } from '../util/schemaErrors.ts';
 import { defineNode, NodeError } from './kind.ts';
 
 export default defineNode({

@@ -5,7 +5,7 @@
 // from its cause. Measuring it once at the door, without recursion, turns that
 // into one clear error with a JSON Pointer to the spot.
 
-import { RESULT_LIMITS } from '../expression/result.ts';
+import { RESULT_LIMITS } from '../expression/resultLimits.ts';
 import { escapeToken } from './jsonPointer.ts';
 
 export const DATA_LIMITS = {

@@ -21,11 +21,10 @@ import { RE2JS } from 're2js';
 import type { JsonSchema } from '../types.ts';
 import { escapeToken } from './jsonPointer.ts';
 
-/** One schema violation: a JSON Pointer into the data and what is wrong there. */
-export interface SchemaError {
-  path: string;
-  message: string;
-}
+import type { SchemaError } from './schemaErrors.ts';
+
+export type { SchemaError } from './schemaErrors.ts';
+export { formatErrors } from './schemaErrors.ts';
 
 export interface CompiledSchema {
   /** Returns the violations; an empty array when the data is valid. */
@@ -119,10 +118,6 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
 }
 
 /** Formats violations as one line: `/amount must be number; /name is required`. */
-export function formatErrors(errors: readonly SchemaError[]): string {
-  return errors.map((e) => `${e.path === '' ? '(root)' : e.path} ${e.message}`).join('; ');
-}
-
 function wrap(validateFn: ValidateFunction): CompiledSchema {
   return {
     validate(data: unknown): SchemaError[] {
