@@ -1026,7 +1026,21 @@ class Exporter {
   }
 
   /** Retry, timeout and Catch shared by every Task state. */
-  private finishTask(scope: Scope, id: string, state: JsonObject): void {
+  /**
+   * Places a call node's Task: its output variable, its timeout, retry and
+   * catch, and where it goes next. Keys are added in that order, so every
+   * Task reads the same way in the exported file.
+   */
+  private putTask(
+    scope: Scope,
+    id: string,
+    state: JsonObject,
+    output: string,
+    put: (s: JsonObject) => void,
+  ): void {
+    const a = this.assign(id, output);
+    if (a) state.Assign = a;
+    put(state);
     const config = this.node(id).config ?? {};
     if (typeof config.timeoutSeconds === 'number')
       state.TimeoutSeconds = Math.max(1, Math.ceil(config.timeoutSeconds));
@@ -1034,6 +1048,7 @@ class Exporter {
     if (retry) state.Retry = retry;
     const c = this.catchOf(scope, id);
     if (c) state.Catch = c;
+    state.Next = this.dest(scope, id, 'out');
   }
 
   private placeholder(id: string, option: string, value: string): string {
@@ -1073,11 +1088,7 @@ class Exporter {
       Arguments: args,
       Output: expr(output),
     };
-    const a = this.assign(id, output);
-    if (a) state.Assign = a;
-    put(state);
-    this.finishTask(scope, id, state);
-    state.Next = this.dest(scope, id, 'out');
+    this.putTask(scope, id, state, output, put);
   }
 
   private emitLlm(scope: Scope, id: string, put: (s: JsonObject) => void): void {
@@ -1102,11 +1113,7 @@ class Exporter {
       Arguments: { ModelId: literal(model), Body: body },
       Output: expr(output),
     };
-    const a = this.assign(id, output);
-    if (a) state.Assign = a;
-    put(state);
-    this.finishTask(scope, id, state);
-    state.Next = this.dest(scope, id, 'out');
+    this.putTask(scope, id, state, output, put);
   }
 
   private emitApproval(scope: Scope, id: string, put: (s: JsonObject) => void): void {
@@ -1168,11 +1175,7 @@ class Exporter {
       },
       Output: expr(output),
     };
-    const a = this.assign(id, output);
-    if (a) state.Assign = a;
-    put(state);
-    this.finishTask(scope, id, state);
-    state.Next = this.dest(scope, id, 'out');
+    this.putTask(scope, id, state, output, put);
   }
 
   private emitFail(scope: Scope, id: string, put: (s: JsonObject) => void): void {
