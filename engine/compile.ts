@@ -6,6 +6,7 @@ import { structuralSchema } from './definition/workflowSchema.ts';
 import type { CompiledExpression } from './expression/api.ts';
 import { compileExpression } from './expression/index.ts';
 import type { NodeModule, PrepareInput } from './nodes/kind.ts';
+import { portsOf } from './kinds.ts';
 import { nodeModuleOf } from './nodes/registry.ts';
 import type {
   CompiledWorkflow,
@@ -95,12 +96,6 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 /** The out ports of a node, `error` included, as edges may name them. */
-export function portsOf(module: NodeModule, config: JsonObject): string[] {
-  const ports = module.outPorts ? module.outPorts(config) : [...module.info.outPorts];
-  ports.push('error');
-  return ports;
-}
-
 function expressionSites(module: NodeModule, config: JsonObject) {
   if (module.expressions) return module.expressions(config);
   const sites: { pointer: string; source: string }[] = [];

@@ -2,8 +2,9 @@
 // and the ports a node offers. The same data as engine/index.ts gives, from a
 // module the editor can load without the compiler and runner.
 
+import type { NodeModule } from './nodes/kind.ts';
 import { nodeModuleOf, nodeModules } from './nodes/registry.ts';
-import type { NodeDefinition, NodeKindInfo } from './types.ts';
+import type { JsonObject, NodeDefinition, NodeKindInfo } from './types.ts';
 
 export { NODE_KINDS } from './types.ts';
 
@@ -18,10 +19,15 @@ export function outPortsOf(node: NodeDefinition): string[] {
   const module = nodeModuleOf(node.kind);
   if (!module) return ['error'];
   try {
-    const ports = module.outPorts ? module.outPorts(node.config ?? {}) : [...module.info.outPorts];
-    ports.push('error');
-    return ports;
+    return portsOf(module, node.config ?? {});
   } catch {
     return [...module.info.outPorts, 'error'];
   }
+}
+
+/** A kind's out ports for this config (switch: its cases, then `default`), `error` last. */
+export function portsOf(module: NodeModule, config: JsonObject): string[] {
+  const ports = module.outPorts ? module.outPorts(config) : [...module.info.outPorts];
+  ports.push('error');
+  return ports;
 }
