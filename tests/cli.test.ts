@@ -1,54 +1,26 @@
 // The CLI as a user meets it: a separate process, JSON on stdout, messages on
 // stderr, and exit codes 0 succeeded, 1 failed, 2 invalid or wrong usage,
 // 3 waiting.
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, scratchFolder, type Outcome } from './support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const MAIN = join(ROOT, 'engine/cli/main.ts');
 const PURCHASE_ORDER = join(ROOT, 'public/samples/purchase-order.json');
 const ONBOARDING = join(ROOT, 'public/samples/employee-onboarding.json');
-const scratch = mkdtempSync(join(tmpdir(), 'weft-cli-'));
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const { dir: scratch, file } = scratchFolder('weft-cli-');
 
 function cli(...args: string[]): Promise<Outcome> {
-  return cliWithEnv({}, ...args);
+  return runCli(args);
 }
 
 function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCli(args, env);
 }
 
 function json(outcome: Outcome): Record<string, unknown> {
   return JSON.parse(outcome.stdout) as Record<string, unknown>;
-}
-
-function file(name: string, content: unknown): string {
-  const path = join(scratch, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
 }
 
 function workflow(nodes: unknown[], edges: unknown[]): Record<string, unknown> {

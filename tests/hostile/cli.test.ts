@@ -1,43 +1,11 @@
 // Hostile files through the CLI, as a separate process: each case exits with
 // the documented code and JSON on stdout, never a stack trace. (The runaway
 // and memory blow-up cases live in tests/cli.test.ts.)
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCli, scratchFolder, type Outcome } from '../support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'engine/cli/main.ts');
-const scratch = mkdtempSync(join(tmpdir(), 'weft-hostile-cli-'));
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
-      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-function file(name: string, content: unknown): string {
-  const path = join(scratch, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
+const { file } = scratchFolder('weft-hostile-cli-');
+const cli = (...args: string[]): Promise<Outcome> => runCli(args);
 
 function workflow(id: string, nodes: unknown[], edges: unknown[], extra: object = {}) {
   return { format: 'weft/v1', id, name: id, nodes, edges, ...extra };
