@@ -42,6 +42,10 @@ export interface PlanNode {
   readonly isMerge: boolean;
   readonly isTrigger: boolean;
   readonly isOutput: boolean;
+  /** False when the node's run never looks at its input (NodeModule.readsInput). */
+  readonly readsInput: boolean;
+  /** Timed in groups with its neighbours rather than alone (NodeModule.light). */
+  readonly light: boolean;
   /**
    * What the node's result depends on besides its sources' outputs: kind,
    * config, incoming wiring, whether its error port is wired (and the input
@@ -83,11 +87,17 @@ export class WorkflowPlan implements CompiledWorkflow {
     });
   }
 
-  private byId: Map<string, PlanNode> | undefined;
+  private byId: Map<string, number> | undefined;
+
+  /** The run position of a node, by id. */
+  positionOf(id: string): number | undefined {
+    this.byId ??= new Map(this.nodes.map((node, k) => [node.id, k]));
+    return this.byId.get(id);
+  }
 
   nodeById(id: string): PlanNode | undefined {
-    this.byId ??= new Map(this.nodes.map((node) => [node.id, node]));
-    return this.byId.get(id);
+    const k = this.positionOf(id);
+    return k === undefined ? undefined : this.nodes[k];
   }
 }
 
@@ -165,13 +175,28 @@ class Preparation implements PrepareInput {
     private readonly index: number,
     readonly inputSchema: CompiledSchema | undefined,
     private readonly errors: Diagnostic[],
+    /** Run position of a node id; undefined while the graph has errors. */
+    private readonly positionOf: ((id: string) => number | undefined) | undefined,
   ) {
     this.id = draft.id;
     this.config = draft.config;
   }
 
+  /** The expression, bound to the run positions of the nodes it reads. */
   expression(at: string): CompiledExpression | undefined {
-    return this.draft.expressions.get(at);
+    const expression = this.draft.expressions.get(at);
+    const positionOf = this.positionOf;
+    if (expression === undefined || expression.nodeRefs.length === 0 || !positionOf) {
+      return expression;
+    }
+    const slots = new Int32Array(expression.nodeRefs.length);
+    for (let i = 0; i < slots.length; i++) {
+      const at = positionOf(expression.nodeRefs[i] as string);
+      // An unknown reference is already an error: no plan is built.
+      if (at === undefined) return expression;
+      slots[i] = at;
+    }
+    return expression.bind(slots);
   }
 
   schema(at: string, schema: Json, code: DiagnosticCode): CompiledSchema | undefined {
@@ -468,10 +493,22 @@ function compileUnsafe(input: unknown): CompileResult {
     });
   }
 
-  // 7. Each kind prepares what it runs with (and may report more, like a validate schema).
+  // 7. Each kind prepares what it runs with (and may report more, like a
+  // validate schema). Expressions come bound to the run positions of the
+  // nodes they read, so `$nodes.<id>` is an array read at run time.
+  const position = new Int32Array(count);
+  order.forEach((node, k) => {
+    position[node] = k;
+  });
+  const positionOf = acyclic
+    ? (id: string) => {
+        const i = indexById.get(id);
+        return i === undefined ? undefined : position[i];
+      }
+    : undefined;
   const prepared: unknown[] = drafts.map((draft, i) =>
     draft.configOk
-      ? draft.module.prepare(new Preparation(draft, i, inputSchema, errors))
+      ? draft.module.prepare(new Preparation(draft, i, inputSchema, errors, positionOf))
       : undefined,
   );
 
@@ -509,10 +546,6 @@ function compileUnsafe(input: unknown): CompileResult {
   for (const edge of edges) {
     if (edge.sourcePort === (drafts[edge.source]?.ports.length ?? 0) - 1) handled[edge.source] = 1;
   }
-  const position = new Int32Array(count);
-  order.forEach((node, k) => {
-    position[node] = k;
-  });
   const nodes: PlanNode[] = order.map((i) => {
     const draft = drafts[i] as NodeDraft;
     const incoming = predecessors[i] ?? [];
@@ -550,6 +583,8 @@ function compileUnsafe(input: unknown): CompileResult {
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',
       isOutput: draft.kind === 'output',
+      readsInput: draft.module.readsInput?.(prepared[i]) ?? true,
+      light: draft.kind === 'merge' || (draft.module.light?.(prepared[i]) ?? false),
       mergeTemplate:
         draft.kind === 'merge'
           ? mergeTemplateOf(incoming.map((edge) => (drafts[edge.source] as NodeDraft).id))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWorkflow, runWorkflow } from './index.ts';
+import { compileExpression, compileWorkflow, runWorkflow } from './index.ts';
 import type { Json, RunOptions, RunResult, WorkflowDefinition } from './index.ts';
 import type { NodeShorthand } from './util/define.ts';
 import { defineWorkflow } from './util/define.ts';
@@ -809,5 +809,105 @@ describe('runWorkflow: node ids that are also JavaScript names', () => {
   it('refuses __proto__ as an id', () => {
     const result = compileWorkflow(flow([['__proto__', 'transform', { expression: '1' }]], []));
     expect(result.errors).toMatchObject([{ code: 'SCHEMA_INVALID', path: '/nodes/1/id' }]);
+  });
+});
+
+describe('runWorkflow: what a run builds only when read', () => {
+  // Node outputs are read by position and merge objects are built on demand;
+  // none of that may show in the result.
+  const fanIn = flow(
+    [
+      ['a', 'transform', { expression: 'x + 1' }],
+      ['b', 'transform', { expression: 'x * 10' }],
+      ['join', 'merge'],
+      ['sum', 'transform', { expression: '$nodes.a + $nodes.b' }],
+      ['whole', 'transform', { expression: '$' }],
+      ['done', 'output', { expression: '{ "sum": $nodes.sum, "join": $nodes.join }' }],
+    ],
+    [
+      'start -> a',
+      'start -> b',
+      'a -> join',
+      'b -> join',
+      'join -> sum',
+      'sum -> whole',
+      'whole -> done',
+    ],
+  );
+
+  it('a node that never reads its input still reports it, and a merge its object', async () => {
+    const result = await run(fanIn, { x: 2 });
+    expect(result.status).toBe('succeeded');
+    expect(result.nodes.join).toMatchObject({ input: { a: 3, b: 20 }, output: { a: 3, b: 20 } });
+    expect(result.nodes.sum).toMatchObject({ input: { a: 3, b: 20 }, output: 23 });
+    expect(result.output).toEqual({ sum: 23, join: { a: 3, b: 20 } });
+  });
+
+  it('knows which expressions read their input', () => {
+    const reads = (source: string) => {
+      const compiled = compileExpression(source);
+      if (!compiled.ok) throw new Error(source);
+      return compiled.expression.readsInput;
+    };
+    for (const source of ['$nodes.a + $nodes.b', '$nodes.a.items[0]', '$input.x', '1 + 2']) {
+      expect(reads(source), source).toBe(false);
+    }
+    // `$`, `$$`, relative paths, object constructors (they group over an array
+    // input), predicates (conservatively), and whatever jsonata interprets.
+    for (const source of ['$', '$$', 'x', '{ "a": $nodes.a }', '$nodes.a[x > 1]', '$string()']) {
+      expect(reads(source), source).toBe(true);
+    }
+  });
+
+  it('$nodes reads the run through jsonata too (expressions off the fast path)', async () => {
+    const result = await run(
+      flow(
+        [
+          ['who', 'transform', { expression: '{ "name": "ada" }' }],
+          ['shout', 'transform', { expression: '$nodes.who.name ~> $uppercase()' }],
+        ],
+        ['start -> who', 'who -> shout'],
+      ),
+    );
+    expect(result.nodes.shout?.output).toBe('ADA');
+  });
+
+  it('the nodes record is a plain property to JSON, structured clone and assignment', async () => {
+    const result = await run(fanIn, { x: 2 });
+    const text = JSON.parse(JSON.stringify(result)) as RunResult;
+    expect(text.nodes.sum?.output).toBe(23);
+    expect(structuredClone(result).nodes.join?.output).toEqual({ a: 3, b: 20 });
+    const other = await run(fanIn, { x: 2 });
+    other.nodes = {};
+    expect(other.nodes).toEqual({});
+    expect(Object.keys(result)).toEqual(['status', 'output', 'nodes', 'durationMs']);
+  });
+
+  it('shares a group of light nodes\u2019 time by the work each did', async () => {
+    // A clock that moves 1 ms per reading: the three transforms run as one
+    // group, so they share one millisecond, most of it to the one that looped.
+    let now = 0;
+    const clock = () => now++;
+    const items = Array.from({ length: 1000 }, (_, i) => ({ v: i }));
+    const result = await run(
+      flow(
+        [
+          ['small', 'transform', { expression: '$count(items)' }],
+          ['busy', 'transform', { expression: '$count($input.items[v > 10])' }],
+          ['tiny', 'transform', { expression: '1' }],
+        ],
+        ['start -> small', 'small -> busy', 'busy -> tiny'],
+      ),
+      { items },
+      { clock },
+    );
+    expect(result.nodes.busy?.output).toBe(989);
+    const ms = (id: string) => result.nodes[id]?.durationMs ?? NaN;
+    expect(ms('small') + ms('busy') + ms('tiny')).toBeCloseTo(1, 9);
+    expect(ms('busy')).toBeGreaterThan(0.9);
+    expect(ms('tiny')).toBeGreaterThan(0);
+    for (const node of Object.values(result.nodes)) {
+      expect(node.durationMs).toBeGreaterThanOrEqual(0);
+    }
   });
 });

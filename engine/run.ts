@@ -8,11 +8,17 @@
 // it, while independent branches still run. That makes results independent of
 // which topological order was picked, and lets a re-run after an edit reuse
 // the results of every node whose upstream did not change (RunOptions.previous).
+//
+// A run keeps its outcome as arrays by plan position (Outcome): `$nodes.<id>`
+// is an array read (compile bound each reference to a position), a merge's
+// object and the `nodes` records of the result are built when first read, and
+// light nodes share clock readings. See docs/architecture.md, "Run costs".
 
 import type { PlanNode } from './compile.ts';
 import { compileWorkflow, WorkflowPlan } from './compile.ts';
 import type { EvalScope } from './expression/api.ts';
 import { ExpressionFailure } from './expression/api.ts';
+import { fastStepsSpent } from './expression/index.ts';
 import type { NodeContext } from './nodes/kind.ts';
 import { NodeError } from './nodes/kind.ts';
 import type {
@@ -57,9 +63,170 @@ interface NodeExtras {
   message?: string;
 }
 
+/**
+ * Marks a merge's output (and the input of a node that does not read it) that
+ * has not been built yet: `Outcome.value` builds it on first read. A merge's
+ * output is an object with a key per source, and building one costs more than
+ * running a simple node, so a run builds only the ones something reads.
+ */
+const LAZY: Json = Object.freeze(Object.create(null) as JsonObject);
+
+/** How many light nodes share one reading of the clock at most (see `Run.timed`). */
+const TIMING_GROUP = 32;
+
+/**
+ * The open timing group's nodes and weights. Shared by all runs: a group is
+ * closed before anything asynchronous (see `advance`), so at most one is
+ * open at a time, even with runs and sub-workflows interleaving.
+ */
+const GROUP = new Int32Array(TIMING_GROUP);
+const WEIGHTS = new Float64Array(TIMING_GROUP);
+
+/**
+ * What a run leaves: its outcome per node, as arrays by plan position. The
+ * run's `nodes` records are built from it on first read, and a later run
+ * reuses it (RunOptions.previous). It holds no options and no earlier run.
+ */
+class Outcome {
+  readonly status: Uint8Array;
+  readonly ports: Int32Array;
+  readonly outputs: (Json | undefined)[];
+  readonly inputs: (Json | undefined)[];
+  /** For an input marked LAZY: the position whose value it is. */
+  readonly inputFrom: Int32Array;
+  readonly errors: (RunError | undefined)[];
+  readonly durations: Float64Array;
+  extras: (NodeExtras | undefined)[] | undefined;
+  /** 1 where the result was taken from the previous run. */
+  reused: Uint8Array | undefined;
+
+  constructor(readonly plan: WorkflowPlan) {
+    const count = plan.nodes.length;
+    // One buffer for the numeric arrays: allocating is a large part of a
+    // small run's cost.
+    const buffer = new ArrayBuffer(count * 17);
+    this.durations = new Float64Array(buffer, 0, count);
+    this.ports = new Int32Array(buffer, count * 8, count).fill(-1);
+    this.inputFrom = new Int32Array(buffer, count * 12, count);
+    this.status = new Uint8Array(buffer, count * 16, count);
+    this.outputs = new Array<Json | undefined>(count);
+    this.inputs = new Array<Json | undefined>(count);
+    this.errors = [];
+  }
+
+  /** The output of the node at position k; undefined when it has none. */
+  value(k: number): Json | undefined {
+    const value = this.outputs[k];
+    return value === LAZY ? this.buildMerge(k) : value;
+  }
+
+  /** The input of the node at position k. */
+  input(k: number): Json | undefined {
+    const value = this.inputs[k];
+    return value === LAZY ? this.value(this.inputFrom[k] as number) : value;
+  }
+
+  /** A merge's input (and output): an object keyed by each active source's id. */
+  private buildMerge(k: number): Json {
+    const { nodes } = this.plan;
+    const node = nodes[k] as PlanNode;
+    const { ports } = this;
+    const sources = node.inSources;
+    const sourcePorts = node.inPorts;
+    let active = 0;
+    for (let j = 0; j < sources.length; j++) {
+      if (ports[sources[j] as number] === sourcePorts[j]) active++;
+    }
+    const template = node.mergeTemplate;
+    // Every source active (the usual case): the same keys in the same order
+    // as adding them, from a copy of the precomputed shape.
+    const merged: JsonObject =
+      template !== undefined && active === sources.length ? { ...template } : {};
+    for (let j = 0; j < sources.length; j++) {
+      const s = sources[j] as number;
+      if (ports[s] === sourcePorts[j]) merged[(nodes[s] as PlanNode).id] = this.value(s) as Json;
+    }
+    this.outputs[k] = merged;
+    this.inputs[k] = merged;
+    return merged;
+  }
+
+  /** The result record of the node at position k. */
+  nodeResult(k: number): NodeResult {
+    const node = this.plan.nodes[k] as PlanNode;
+    const st = this.status[k] as number;
+    if (st === PENDING || st === SKIPPED || st === BLOCKED) {
+      return { status: 'skipped', durationMs: 0 };
+    }
+    const port = this.ports[k] as number;
+    const input = this.input(k);
+    const error = this.errors[k];
+    const extras = this.extras?.[k];
+    const reused = this.reused?.[k] === 1;
+    let result: NodeResult;
+    if (st === SUCCEEDED && port >= 0 && input !== undefined && !extras) {
+      // The common case, built in one literal: one allocation, one shape.
+      result = {
+        status: 'succeeded',
+        port: node.ports[port] as string,
+        input,
+        output: this.value(k) as Json,
+        durationMs: this.durations[k] as number,
+      };
+    } else {
+      result = {
+        status: STATUS_NAMES[st] as NodeStatus,
+        durationMs: this.durations[k] as number,
+      };
+      if (port >= 0) result.port = node.ports[port] as string;
+      if (input !== undefined) result.input = input;
+      if (st !== FAILED || port >= 0) result.output = this.value(k) as Json;
+      if (error) result.error = error;
+      if (extras) Object.assign(result, extras);
+    }
+    if (reused) result.reused = true;
+    return result;
+  }
+
+  /** Every node's result, by id in definition order. */
+  nodeResults(): Record<string, NodeResult> {
+    const { plan } = this;
+    const nodes: Record<string, NodeResult> = {};
+    for (let d = 0; d < plan.byDefinition.length; d++) {
+      const k = plan.byDefinition[d] as number;
+      nodes[(plan.nodes[k] as PlanNode).id] = this.nodeResult(k);
+    }
+    return nodes;
+  }
+}
+
+/**
+ * Gives a run result its `nodes`, built on first read (or first write), then
+ * kept as a plain property. Building a record per node costs more than running
+ * the nodes of a simple graph; the editor reads a few, a caller may read none.
+ * JSON.stringify, structured clone and property reads all see a plain object.
+ */
+function defineNodes(run: RunResult, outcome: Outcome): void {
+  const settle = (value: Record<string, NodeResult>) => {
+    Object.defineProperty(run, 'nodes', {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    return value;
+  };
+  Object.defineProperty(run, 'nodes', {
+    get: () => settle(outcome.nodeResults()),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 /** What a later run needs to know to reuse this run's results. */
 interface RunRecord {
-  plan: WorkflowPlan;
+  outcome: Outcome;
   input: Json;
   // Only what results depend on: keeping the whole options would keep its
   // `previous`, and so every earlier run, alive.
@@ -75,36 +242,8 @@ interface RunRecord {
 // here, and simply gets no reuse.
 const records = new WeakMap<RunResult, RunRecord>();
 
-const STATUS_CODES: Readonly<Record<NodeStatus, number>> = {
-  succeeded: SUCCEEDED,
-  failed: FAILED,
-  skipped: SKIPPED,
-  waiting: WAITING,
-};
-
-/**
- * A reused node's result, marked. The earlier run's object is left as it was:
- * its holder may still read it. Built field by field, not by spreading, which
- * costs several times more per node.
- */
-function markReused(result: NodeResult): NodeResult {
-  if (result.reused) return result;
-  const marked: NodeResult = { status: result.status, durationMs: result.durationMs, reused: true };
-  if (result.port !== undefined) marked.port = result.port;
-  if (result.input !== undefined) marked.input = result.input;
-  if (result.output !== undefined) marked.output = result.output;
-  if (result.error !== undefined) marked.error = result.error;
-  if (result.attempts !== undefined) marked.attempts = result.attempts;
-  if (result.waitedMs !== undefined) marked.waitedMs = result.waitedMs;
-  if (result.message !== undefined) marked.message = result.message;
-  return marked;
-}
-
 /** The earlier run to reuse, when its input and options match this one's. */
-function reusable(
-  options: RunOptions,
-  input: Json,
-): { record: RunRecord; result: RunResult } | undefined {
+function reusable(options: RunOptions, input: Json): RunRecord | undefined {
   const previous = options.previous;
   if (!previous || options.mode === 'live') return undefined;
   const record = records.get(previous);
@@ -128,7 +267,7 @@ function reusable(
   ) {
     return undefined;
   }
-  return { record, result: previous };
+  return record;
 }
 
 function defaultClock(): () => number {
@@ -174,20 +313,12 @@ function compileCached(definition: WorkflowDefinition): CompileResult {
  */
 class Run implements NodeContext {
   readonly mode: 'preview' | 'live';
-  readonly status: Uint8Array;
-  readonly ports: Int32Array;
-  readonly outputs: Json[];
-  readonly inputs: (Json | undefined)[];
-  readonly errors: (RunError | undefined)[];
-  readonly durations: Float64Array;
-  extras: (NodeExtras | undefined)[] | undefined;
+  readonly outcome: Outcome;
   /** Set when the run was cancelled; node failures are found in `result()`. */
   cancelled: RunError | undefined;
-  /** Results taken from the previous run, by plan index. */
-  reused: (NodeResult | undefined)[] | undefined;
   /** 1 where a node's definition and whole upstream equal the previous run's. */
   readonly unchanged: Uint8Array | undefined;
-  readonly previous: { record: RunRecord; result: RunResult } | undefined;
+  readonly previous: RunRecord | undefined;
 
   // NodeContext, for the node being run.
   nodeId = '';
@@ -197,21 +328,21 @@ class Run implements NodeContext {
   message: string | undefined = undefined;
   private current = 0;
   private waited = 0;
-  private readonly baseScope: EvalScope;
   /**
-   * `$nodes`: the output of every node that ran so far, one object for the
-   * whole run. Handing each node only its upstream would cost an object per
-   * node per run; it is not needed, because the expression module accepts
-   * `$nodes` only as `$nodes.<id>` and compile checks every such id is
-   * upstream of the node. A node that was skipped is absent: it reads as
-   * nothing (no prototype, so not even `$nodes.constructor` finds something).
+   * What expressions see. `$nodes.<id>` reads `output(position)`: compile
+   * bound every reference to the position of its node, and checked it is
+   * upstream, so one scope serves every node and a read is an array access.
+   * A node that was skipped has no output: it reads as nothing.
    */
-  private readonly settled: Record<string, Json> = Object.create(null) as Record<string, Json>;
+  private readonly baseScope: EvalScope;
   private readonly seed: number;
   private randoms: ((() => number) | undefined)[] | undefined;
   private readonly clock: () => number;
   private readonly startedAt: number;
+  /** When the current timing group (or the last node timed alone) started. */
   private lastTime: number;
+  private groupSize = 0;
+  private groupWeight = 0;
 
   constructor(
     readonly plan: WorkflowPlan,
@@ -219,26 +350,22 @@ class Run implements NodeContext {
     readonly options: RunOptions,
     private readonly chain: readonly string[],
   ) {
-    const count = plan.nodes.length;
     this.mode = options.mode === 'live' ? 'live' : 'preview';
-    this.status = new Uint8Array(count);
-    this.ports = new Int32Array(count).fill(-1);
-    this.outputs = new Array<Json>(count);
-    this.inputs = new Array<Json | undefined>(count);
-    this.errors = new Array<RunError | undefined>(count);
-    this.durations = new Float64Array(count);
+    const outcome = new Outcome(plan);
+    this.outcome = outcome;
     this.clock = options.clock ?? defaultClock();
     this.startedAt = this.clock();
     this.lastTime = this.startedAt;
     this.seed = options.seed ?? 1;
     this.baseScope = {
       input,
-      nodes: this.settled,
+      nodes: NO_NODES,
+      output: (k) => outcome.value(k),
       now: options.now ?? (this.mode === 'live' ? Date.now() : 0),
       random: () => this.random(),
     };
     this.previous = reusable(options, input);
-    this.unchanged = this.previous ? new Uint8Array(count) : undefined;
+    this.unchanged = this.previous ? new Uint8Array(plan.nodes.length) : undefined;
   }
 
   /** `$random()`: each node draws from its own seeded sequence. */
@@ -253,15 +380,18 @@ class Run implements NodeContext {
   }
 
   /**
-   * Takes node k's result from the previous run when its definition and whole
-   * upstream are unchanged. Returns false when the node has to run.
+   * Whether node k's definition and whole upstream equal the previous run's,
+   * so its result can be taken from it (see `adopt`).
    */
   reuse(k: number, node: PlanNode): boolean {
     const previous = this.previous;
     const unchanged = this.unchanged;
     if (!previous || !unchanged || node.kind === 'subworkflow') return false;
-    const before = previous.record.plan.nodeById(node.id);
-    if (!before || before.signature !== node.signature) return false;
+    const plan = previous.outcome.plan;
+    const before = plan.positionOf(node.id);
+    if (before === undefined || (plan.nodes[before] as PlanNode).signature !== node.signature) {
+      return false;
+    }
     const sources = node.inSources;
     for (let j = 0; j < sources.length; j++)
       if (unchanged[sources[j] as number] !== 1) return false;
@@ -269,22 +399,33 @@ class Run implements NodeContext {
     return true;
   }
 
-  /** Copies a reused node's outcome into this run's arrays. */
+  /** Copies an unchanged node's outcome from the previous run. False when it has to run. */
   adopt(k: number, node: PlanNode): boolean {
-    const result = this.previous?.result.nodes[node.id];
-    if (!result || result.status === 'skipped') {
+    const before = this.previous?.outcome;
+    const b = before?.plan.positionOf(node.id);
+    const st = b === undefined ? PENDING : (before?.status[b] as number);
+    if (!before || b === undefined || st === PENDING || st === SKIPPED || st === BLOCKED) {
       if (this.unchanged) this.unchanged[k] = 0;
       return false;
     }
-    this.status[k] = STATUS_CODES[result.status];
-    this.ports[k] = result.port === undefined ? -1 : node.ports.indexOf(result.port);
-    this.outputs[k] = result.output ?? null;
-    if (result.output !== undefined) this.settled[node.id] = result.output;
-    this.inputs[k] = result.input;
-    this.errors[k] = result.error;
-    this.durations[k] = result.durationMs;
-    this.reused ??= new Array<NodeResult | undefined>(this.status.length);
-    this.reused[k] = result;
+    const outcome = this.outcome;
+    outcome.status[k] = st;
+    outcome.ports[k] = before.ports[b] as number;
+    if (before.outputs[b] === LAZY && node.isMerge) {
+      // Its sources are unchanged too: this run builds it from them if asked.
+      outcome.outputs[k] = LAZY;
+      outcome.inputs[k] = LAZY;
+      outcome.inputFrom[k] = k;
+    } else {
+      outcome.outputs[k] = before.value(b);
+      outcome.inputs[k] = before.input(b);
+    }
+    outcome.errors[k] = before.errors[b];
+    outcome.durations[k] = before.durations[b] as number;
+    const extras = before.extras?.[b];
+    if (extras)
+      (outcome.extras ??= new Array<NodeExtras | undefined>(outcome.status.length))[k] = extras;
+    (outcome.reused ??= new Uint8Array(outcome.status.length))[k] = 1;
     return true;
   }
 
@@ -355,46 +496,40 @@ class Run implements NodeContext {
   }
 
   settle(k: number, node: PlanNode, value: Json | undefined): void {
-    const output = value === undefined ? null : value;
-    this.outputs[k] = output;
-    this.settled[node.id] = output;
-    if (this.waiting) this.status[k] = WAITING;
+    const { outcome } = this;
+    outcome.outputs[k] = value === undefined ? null : value;
+    if (this.waiting) outcome.status[k] = WAITING;
     else {
-      this.status[k] = SUCCEEDED;
+      outcome.status[k] = SUCCEEDED;
       // `error` is last; a kind without out ports (output, fail) emits nowhere.
-      this.ports[k] = this.port < node.ports.length - 1 ? this.port : -1;
+      outcome.ports[k] = this.port < node.ports.length - 1 ? this.port : -1;
     }
-    this.endNode(k);
+    this.keepExtras(k);
   }
 
   fail(k: number, node: PlanNode, error: unknown): void {
+    const { outcome } = this;
     const runError = toRunError(error, node.id);
     // Input the trigger refused for breaking a data limit is not echoed back:
     // a result holding it could not be serialized or sent to the editor.
-    if (node.isTrigger && runError.code === 'LIMIT_EXCEEDED') this.inputs[k] = null;
-    this.errors[k] = runError;
-    this.status[k] = FAILED;
+    if (node.isTrigger && runError.code === 'LIMIT_EXCEEDED') outcome.inputs[k] = null;
+    outcome.errors[k] = runError;
+    outcome.status[k] = FAILED;
     if (node.handlesErrors) {
-      this.ports[k] = node.ports.length - 1;
-      const output = {
+      outcome.ports[k] = node.ports.length - 1;
+      outcome.outputs[k] = {
         error: { code: runError.code, message: runError.message },
-        input: this.inputs[k] ?? null,
+        input: outcome.input(k) ?? null,
       };
-      this.outputs[k] = output;
-      this.settled[node.id] = output;
     }
-    this.endNode(k);
+    this.keepExtras(k);
   }
 
-  private endNode(k: number): void {
-    // One clock read per node: the time since the previous one settled, so
-    // a node's duration also holds the engine's small bookkeeping before it.
-    const now = this.clock();
-    this.durations[k] = now - this.lastTime;
-    this.lastTime = now;
+  private keepExtras(k: number): void {
     if (this.attempts > 0 || this.waited > 0 || this.message !== undefined) {
-      this.extras ??= new Array<NodeExtras | undefined>(this.status.length);
-      this.extras[k] = {
+      const { outcome } = this;
+      outcome.extras ??= new Array<NodeExtras | undefined>(outcome.status.length);
+      outcome.extras[k] = {
         ...(this.attempts > 0 ? { attempts: this.attempts } : {}),
         ...(this.waited > 0 ? { waitedMs: this.waited } : {}),
         ...(this.message !== undefined ? { message: this.message } : {}),
@@ -402,79 +537,118 @@ class Run implements NodeContext {
     }
   }
 
+  // Durations. Reading the clock costs about as much as running a simple
+  // node (some 50 ns), so light nodes (a few fast-path evaluations, merges)
+  // are timed in groups of up to TIMING_GROUP: one reading per group, the
+  // group's time shared among its nodes by the work each did (one plus the
+  // fast-path steps its evaluations spent on data). Every other node is timed
+  // alone, and a node that goes asynchronous closes its group and adds the
+  // time until it settles.
+
+  /** Records node k's time once it ran: in the group, or alone. `steps`: the count before it ran. */
+  timed(k: number, light: boolean, steps: number): void {
+    if (light) {
+      this.join(k, 1 + fastStepsSpent() - steps);
+      return;
+    }
+    const now = this.clock();
+    this.outcome.durations[k] = now - this.lastTime;
+    this.lastTime = now;
+  }
+
+  /** Adds node k to the open group, with the weight of the work it did. */
+  join(k: number, weight: number): void {
+    GROUP[this.groupSize] = k;
+    WEIGHTS[this.groupSize] = weight;
+    this.groupSize++;
+    this.groupWeight += weight;
+    if (this.groupSize === TIMING_GROUP) this.closeGroup();
+  }
+
+  /** Reads the clock and shares the time since the group opened among its nodes. */
+  closeGroup(): void {
+    const size = this.groupSize;
+    if (size === 0) return;
+    const now = this.clock();
+    const share = (now - this.lastTime) / this.groupWeight;
+    const { durations } = this.outcome;
+    for (let i = 0; i < size; i++) {
+      durations[GROUP[i] as number] = share * (WEIGHTS[i] as number);
+    }
+    this.lastTime = now;
+    this.groupSize = 0;
+    this.groupWeight = 0;
+  }
+
+  /** Adds the time since the last reading to node k (an asynchronous node settling). */
+  addTime(k: number): void {
+    const now = this.clock();
+    const { durations } = this.outcome;
+    durations[k] = (durations[k] as number) + now - this.lastTime;
+    this.lastTime = now;
+  }
+
   markStart(): void {
     this.lastTime = this.clock();
   }
 
   result(): RunResult {
-    const { plan, status } = this;
-    const nodes: Record<string, NodeResult> = {};
-    const ran: [string, Json][] = [];
+    this.closeGroup();
+    const { plan, outcome } = this;
+    const { status, ports } = outcome;
+    let ran = -1;
+    let ranCount = 0;
     let waiting = false;
     let runError = this.cancelled;
     for (let d = 0; d < plan.byDefinition.length; d++) {
       const k = plan.byDefinition[d] as number;
-      const node = plan.nodes[k] as PlanNode;
       const st = status[k] as number;
-      if (st === PENDING || st === SKIPPED || st === BLOCKED) {
-        nodes[node.id] = { status: 'skipped', durationMs: 0 };
-        continue;
-      }
-      const port = this.ports[k] as number;
+      if (st === PENDING || st === SKIPPED || st === BLOCKED) continue;
+      const node = plan.nodes[k] as PlanNode;
       // The run's error is the unhandled failure first in definition order.
-      if (st === FAILED && port < 0 && !runError) {
-        runError = { ...(this.errors[k] as RunError), node: node.id };
+      if (st === FAILED && (ports[k] as number) < 0 && !runError) {
+        runError = { ...(outcome.errors[k] as RunError), node: node.id };
       }
       if (st === WAITING) waiting = true;
-      if (st === SUCCEEDED && node.isOutput) ran.push([node.id, this.outputs[k] as Json]);
-      const reused = this.reused?.[k];
-      if (reused) {
-        nodes[node.id] = markReused(reused);
-        continue;
+      if (st === SUCCEEDED && node.isOutput) {
+        ranCount++;
+        if (ranCount === 1) ran = k;
       }
-      const input = this.inputs[k];
-      const error = this.errors[k];
-      const extras = this.extras?.[k];
-      let result: NodeResult;
-      if (st === SUCCEEDED && port >= 0 && input !== undefined && !extras) {
-        // The common case, built in one literal: one allocation, one shape.
-        result = {
-          status: 'succeeded',
-          port: node.ports[port] as string,
-          input,
-          output: this.outputs[k] as Json,
-          durationMs: this.durations[k] as number,
-        };
-      } else {
-        result = {
-          status: STATUS_NAMES[st] as NodeStatus,
-          durationMs: this.durations[k] as number,
-        };
-        if (port >= 0) result.port = node.ports[port] as string;
-        if (input !== undefined) result.input = input;
-        if (st !== FAILED || port >= 0) result.output = this.outputs[k] as Json;
-        if (error) result.error = error;
-        if (extras) Object.assign(result, extras);
-      }
-      nodes[node.id] = result;
     }
     let output: Json = null;
-    if (!runError && ran.length === 1) output = ran[0]?.[1] ?? null;
-    else if (!runError && ran.length > 1) output = Object.fromEntries(ran);
+    if (!runError && ranCount === 1) output = outcome.value(ran) ?? null;
+    else if (!runError && ranCount > 1) {
+      const outputs: [string, Json][] = [];
+      for (let d = 0; d < plan.byDefinition.length; d++) {
+        const k = plan.byDefinition[d] as number;
+        const node = plan.nodes[k] as PlanNode;
+        if (status[k] === SUCCEEDED && node.isOutput) {
+          outputs.push([node.id, outcome.value(k) ?? null]);
+        }
+      }
+      output = Object.fromEntries(outputs);
+    }
     const run: RunResult = {
       status: runError ? 'failed' : waiting ? 'waiting' : 'succeeded',
       output,
-      nodes,
+      nodes: NO_RESULTS,
       durationMs: this.clock() - this.startedAt,
     };
+    defineNodes(run, outcome);
     if (runError) run.error = runError;
     if (this.mode === 'preview') {
       const { decisions, now, seed } = this.options;
-      records.set(run, { plan, input: this.input, options: { decisions, now, seed } });
+      records.set(run, { outcome, input: this.input, options: { decisions, now, seed } });
     }
     return run;
   }
 }
+
+/** `$nodes` by id, for a scope whose expressions are bound: nothing is read from it. */
+const NO_NODES: Readonly<Record<string, Json>> = Object.freeze(
+  Object.create(null) as Record<string, Json>,
+);
+const NO_RESULTS: Record<string, NodeResult> = {};
 
 /**
  * Runs nodes from plan position `from` on. Returns synchronously when every
@@ -482,7 +656,8 @@ class Run implements NodeContext {
  */
 function advance(run: Run, from: number): RunResult | Promise<RunResult> {
   const { nodes } = run.plan;
-  const { status, ports, outputs } = run;
+  const { outcome } = run;
+  const { status, ports, outputs, inputs } = outcome;
   const signal = run.options.signal;
   for (let k = from; k < nodes.length; k++) {
     if (signal?.aborted) {
@@ -493,7 +668,9 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
     const unchanged = run.reuse(k, node);
     let input: Json;
     if (node.isTrigger) {
+      if (unchanged && run.adopt(k, node)) continue;
       input = run.input;
+      inputs[k] = input;
     } else {
       const sources = node.inSources;
       const sourcePorts = node.inPorts;
@@ -522,23 +699,22 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       }
       if (unchanged && run.adopt(k, node)) continue;
       if (node.isMerge) {
-        const template = node.mergeTemplate;
-        // Every source active (the usual case): the same keys in the same
-        // order as adding them, from a copy of the precomputed shape.
-        const merged: JsonObject =
-          template !== undefined && activeCount === sources.length ? { ...template } : {};
-        for (let j = 0; j < sources.length; j++) {
-          const s = sources[j] as number;
-          if (ports[s] === sourcePorts[j]) merged[(nodes[s] as PlanNode).id] = outputs[s] as Json;
-        }
-        input = merged;
-      } else if (activeCount > 1) {
+        // Passes on an object of its sources' outputs, built when first read.
+        outputs[k] = LAZY;
+        inputs[k] = LAZY;
+        outcome.inputFrom[k] = k;
+        status[k] = SUCCEEDED;
+        ports[k] = 0;
+        run.join(k, 1);
+        continue;
+      }
+      if (activeCount > 1) {
         const names: string[] = [];
         for (let j = 0; j < sources.length; j++) {
           const s = sources[j] as number;
           if (ports[s] === sourcePorts[j]) names.push(`"${(nodes[s] as PlanNode).id}"`);
         }
-        run.inputs[k] = null;
+        inputs[k] = null;
         run.begin(k, node);
         run.fail(
           k,
@@ -548,34 +724,55 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
             message: `Node "${node.id}" received ${activeCount} inputs in one run (from ${names.join(', ')}); parallel branches must re-join through a Merge node.`,
           }),
         );
+        run.join(k, 1);
         continue;
+      }
+      const source = sources[active] as number;
+      const value = outputs[source];
+      if (value !== LAZY) {
+        input = value as Json;
+        inputs[k] = input;
+      } else if (node.readsInput) {
+        input = outcome.value(source) as Json;
+        inputs[k] = input;
       } else {
-        input = outputs[sources[active] as number] as Json;
+        // The node never looks at its input: it is built only if read.
+        input = null;
+        inputs[k] = LAZY;
+        outcome.inputFrom[k] = source;
       }
     }
-    if (node.isTrigger && unchanged && run.adopt(k, node)) continue;
-    run.inputs[k] = input;
     run.begin(k, node);
+    const light = node.light;
+    const steps = light ? fastStepsSpent() : 0;
+    if (!light) run.closeGroup();
     let value;
     try {
       value = node.module.run(node.data, input, run);
     } catch (error) {
       run.fail(k, node, error);
+      run.timed(k, light, steps);
       continue;
     }
     if (isPromiseLike<Json | undefined>(value)) {
+      // The part before it went asynchronous is timed now, the rest as it settles.
+      run.timed(k, light, steps);
+      run.closeGroup();
       return Promise.resolve(value).then(
         (resolved) => {
           run.settle(k, node, resolved);
+          run.addTime(k);
           return advance(run, k + 1);
         },
         (error: unknown) => {
           run.fail(k, node, error);
+          run.addTime(k);
           return advance(run, k + 1);
         },
       );
     }
     run.settle(k, node, value);
+    run.timed(k, light, steps);
   }
   return run.result();
 }

@@ -9,8 +9,18 @@ import type { Json } from '../types.ts';
 export interface EvalScope {
   /** `$input`: the workflow input. */
   input: Json;
-  /** `$nodes`: outputs of nodes upstream of this one, by id. */
+  /**
+   * `$nodes`: outputs of nodes upstream of this one, by id. Read when the
+   * expression was not bound to a run (see `CompiledExpression.bind`).
+   */
   nodes: Readonly<Record<string, Json>>;
+  /**
+   * The run's outputs by position: a bound expression reads `$nodes.<id>` as
+   * `output(slots[i])`, `undefined` for a node that did not run. The runner
+   * provides it, so `$nodes.<id>` is an array read, not a lookup by name in an
+   * object of every node's output.
+   */
+  output?(position: number): Json | undefined;
   /** `$now()` / `$millis()` return this fixed instant (ms since the epoch). */
   now: number;
   /** `$random()`: a seeded generator owned by the run. */
@@ -38,11 +48,23 @@ export interface CompiledExpression {
   /** True when a plain closure evaluates it (no jsonata interpreter on the hot path). */
   readonly fast: boolean;
   /**
+   * False when evaluating never looks at `$` (the input): only `$nodes`,
+   * `$input`, literals and the like. A caller may then pass any value as the
+   * input (the runner passes `null` instead of building one). Conservative:
+   * true unless the fast path proved it.
+   */
+  readonly readsInput: boolean;
+  /**
    * Evaluates against `$` = input. Returns `undefined` when JSONata yields nothing.
    * Sync when the fast path handles the expression, else a Promise (jsonata 2.x is async).
    * Rejects/throws an `ExpressionFailure` on error; never returns a non-JSON value.
    */
   evaluate(input: Json, scope: EvalScope): Json | undefined | Promise<Json | undefined>;
+  /**
+   * The same expression reading `$nodes.<id>` from `scope.output`: `slots[i]`
+   * is the position of `nodeRefs[i]` in the run. Made once per compile.
+   */
+  bind(slots: Int32Array): CompiledExpression;
 }
 
 export interface NodeRefSite {

@@ -12,7 +12,9 @@ import type { Json } from '../types.ts';
 import {
   ExpressionFailure,
   type CompileExpressionResult,
+  type CompiledExpression,
   type EvalScope,
+  type NodeRefSite,
   type ExpressionProblem,
 } from './api.ts';
 import { FAST_FALLBACK, compileFast } from './fast/index.ts';
@@ -35,6 +37,7 @@ export type {
   NodeRefSite,
 } from './api.ts';
 export { LIMITS as EXPRESSION_LIMITS } from './guards.ts';
+export { fastStepsSpent } from './fast/index.ts';
 export { RESULT_LIMITS } from './result.ts';
 
 /** Most compiled expressions kept; an editor session rarely has more live texts. */
@@ -86,50 +89,101 @@ function compileUncached(source: string): CompileExpressionResult {
   const nodeRefSites = Object.freeze(analysis.nodeRefSites);
 
   installHooks(parsed);
-  const interpret = async (input: Json, scope: EvalScope): Promise<Json | undefined> => {
+  const interpret = async (
+    input: Json,
+    scope: EvalScope,
+    slots?: Int32Array,
+  ): Promise<Json | undefined> => {
     try {
-      const bindings = await scopeBindings(scope);
+      const bindings = await scopeBindings(
+        slots === undefined ? scope : { ...scope, nodes: boundNodes(nodeRefs, slots, scope) },
+      );
       return toJson(await parsed.evaluate(input, bindings));
     } catch (err) {
       throw toFailure(source, err);
     }
   };
 
-  const fast = fastPathIsBounded(ast) ? compileFastOrNot(ast) : undefined;
+  const fast = fastPathIsBounded(ast) ? compileFastOrNot(ast, nodeRefs) : undefined;
   if (fast === undefined) {
+    const evaluateWith: EvaluateWith = (slots) => (input, scope) => interpret(input, scope, slots);
     return {
       ok: true,
-      expression: { source, nodeRefs, nodeRefSites, fast: false, evaluate: interpret },
+      expression: expressionOf(source, nodeRefs, nodeRefSites, false, true, evaluateWith),
     };
   }
 
   // The fast path answers synchronously. Where jsonata would raise an error it
   // returns FAST_FALLBACK, and jsonata (the one source of truth for errors)
   // runs the same text; an unexpected throw takes the same route.
-  const evaluate = (
-    input: Json,
-    scope: EvalScope,
-  ): Json | undefined | Promise<Json | undefined> => {
+  const evaluateWith: EvaluateWith = (slots) => (input, scope) => {
     let value: ReturnType<typeof fast>;
     try {
-      value = fast(input, scope);
+      value = fast(input, scope, slots);
     } catch {
-      return interpret(input, scope);
+      return interpret(input, scope, slots);
     }
-    if (value === FAST_FALLBACK) return interpret(input, scope);
+    if (value === FAST_FALLBACK) return interpret(input, scope, slots);
     try {
       return assertFastResult(value);
     } catch (err) {
       throw toFailure(source, err);
     }
   };
-  return { ok: true, expression: { source, nodeRefs, nodeRefSites, fast: true, evaluate } };
+  return {
+    ok: true,
+    expression: expressionOf(source, nodeRefs, nodeRefSites, true, fast.readsInput, evaluateWith),
+  };
+}
+
+/** Makes `evaluate` for a binding (`undefined`: `$nodes` read by id from the scope). */
+type EvaluateWith = (slots: Int32Array | undefined) => CompiledExpression['evaluate'];
+
+function expressionOf(
+  source: string,
+  nodeRefs: readonly string[],
+  nodeRefSites: readonly NodeRefSite[],
+  fast: boolean,
+  readsInput: boolean,
+  evaluateWith: EvaluateWith,
+): CompiledExpression {
+  const unbound: CompiledExpression = {
+    source,
+    nodeRefs,
+    nodeRefSites,
+    fast,
+    readsInput,
+    evaluate: evaluateWith(undefined),
+    // Its own closure per binding rather than a wrapper: one call less per evaluation.
+    bind: (slots) =>
+      nodeRefs.length === 0 ? unbound : { ...unbound, evaluate: evaluateWith(slots) },
+  };
+  return unbound;
+}
+
+/** `$nodes` for jsonata's interpreter: the expression's own references, read from the run. */
+function boundNodes(
+  nodeRefs: readonly string[],
+  slots: Int32Array,
+  scope: EvalScope,
+): Record<string, Json> {
+  const nodes = Object.create(null) as Record<string, Json>;
+  const output = scope.output;
+  if (output === undefined) return nodes;
+  for (let i = 0; i < nodeRefs.length; i++) {
+    const value = output(slots[i] as number);
+    if (value !== undefined) nodes[nodeRefs[i] as string] = value;
+  }
+  return nodes;
 }
 
 /** The fast path is an optimisation: if its compiler fails, the interpreter runs the text. */
-function compileFastOrNot(ast: unknown): ReturnType<typeof compileFast> {
+function compileFastOrNot(
+  ast: unknown,
+  nodeRefs: readonly string[],
+): ReturnType<typeof compileFast> {
   try {
-    return compileFast(ast);
+    return compileFast(ast, nodeRefs);
   } catch {
     return undefined;
   }

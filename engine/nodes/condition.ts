@@ -2,7 +2,7 @@ import type { Json } from '../types.ts';
 import { isPromiseLike } from '../util/promise.ts';
 import { isTruthy } from '../util/truthy.ts';
 import type { NodeContext } from './kind.ts';
-import { defineNode } from './kind.ts';
+import { allFast, defineNode } from './kind.ts';
 
 function route(value: Json | undefined, input: Json, context: NodeContext): Json {
   context.port = isTruthy(value) ? 0 : 1;
@@ -37,4 +37,5 @@ export default defineNode({
     }
     return route(value, input, context);
   },
+  light: (expression) => allFast([expression]),
 });

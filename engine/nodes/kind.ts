@@ -71,6 +71,22 @@ export interface NodeModule<D = unknown> {
   /** Builds what `run` needs, once per compile; reports config problems. */
   prepare(input: PrepareInput): D;
   run(data: D, input: Json, context: NodeContext): NodeReturn;
+  /**
+   * False when `run` never looks at its input, so the runner may pass `null`
+   * instead of building it (it still reports the real input). Default: true.
+   */
+  readsInput?(data: D): boolean;
+  /**
+   * True when `run` is only synchronous fast-path evaluations, so cheap that
+   * reading the clock around it would cost as much as the node: the runner
+   * then times such nodes in groups (see docs/architecture.md). Default: false.
+   */
+  light?(data: D): boolean;
+}
+
+/** Whether every expression a node holds runs on the fast path (absent ones count as fast). */
+export function allFast(expressions: readonly (CompiledExpression | undefined)[]): boolean {
+  return expressions.every((expression) => expression === undefined || expression.fast);
 }
 
 /** A node's failure. The runner records `error` and routes it to the `error` port. */

@@ -1,4 +1,4 @@
-import { defineNode } from './kind.ts';
+import { allFast, defineNode } from './kind.ts';
 
 export default defineNode({
   info: {
@@ -20,4 +20,5 @@ export default defineNode({
   prepare: (node) => node.expression('/expression'),
   run: (expression, input, context) =>
     expression ? expression.evaluate(input, context.scope()) : input,
+  light: (expression) => allFast([expression]),
 });

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../types.ts';
 import { isPromiseLike } from '../util/promise.ts';
 import { isTruthy } from '../util/truthy.ts';
 import type { NodeContext, NodeReturn } from './kind.ts';
-import { defineNode } from './kind.ts';
+import { allFast, defineNode } from './kind.ts';
 
 interface Case {
   port: string;
@@ -106,4 +106,5 @@ export default defineNode({
     return casesOf(node.config).map((_c, i) => node.expression(`/cases/${i}/expression`));
   },
   run: (cases, input, context) => firstTruthy(cases, 0, input, context),
+  light: (cases) => allFast(cases),
 });

@@ -1,4 +1,4 @@
-import { defineNode } from './kind.ts';
+import { allFast, defineNode } from './kind.ts';
 
 export default defineNode({
   info: {
@@ -19,4 +19,6 @@ export default defineNode({
   },
   prepare: (node) => node.expression('/expression'),
   run: (expression, input, context) => expression?.evaluate(input, context.scope()),
+  readsInput: (expression) => expression?.readsInput ?? false,
+  light: (expression) => allFast([expression]),
 });

@@ -58,10 +58,19 @@ export const FAST_FALLBACK: unique symbol = Symbol('weft.fast.FAST_FALLBACK');
  * properties), exactly as jsonata's result would; JSON.stringify and structured
  * clone drop them.
  */
-export type FastEvaluator = (
+export type FastEvaluator = ((
   input: Json,
   scope: EvalScope,
-) => Json | undefined | typeof FAST_FALLBACK;
+  slots?: Int32Array,
+) => Json | undefined | typeof FAST_FALLBACK) & {
+  /**
+   * False when no part of the expression reads its context (`$`, `$$`, a
+   * relative path, an object constructor, which groups over an array context):
+   * the value passed as `input` is then never looked at. Conservative: a
+   * context read anywhere, even inside a filter or a lambda, counts.
+   */
+  readonly readsInput: boolean;
+};
 
 interface Env {
   /** `$$`: the input as given, before jsonata wraps an array input. */
@@ -71,6 +80,11 @@ interface Env {
   readonly frame: Frame | undefined;
   /** Work left before this evaluation hands over to jsonata's guarded interpreter. */
   readonly budget: { left: number };
+  /**
+   * Where `$nodes.<id>` reads: `slots[i]` is the position in `scope.output` of
+   * the i-th of the expression's node references. Undefined: read `scope.nodes` by id.
+   */
+  readonly slots: Int32Array | undefined;
 }
 
 /**
@@ -81,6 +95,16 @@ interface Env {
  * returns FAST_FALLBACK, and jsonata's guards stop it and report it.
  */
 export const FAST_STEP_LIMIT = 1_000_000;
+
+let stepsSpent = 0;
+
+/**
+ * Steps spent by every fast evaluation so far (a running count). The runner
+ * reads it around a node to weigh how much work the node's evaluations did.
+ */
+export function fastStepsSpent(): number {
+  return stepsSpent;
+}
 
 function spend(env: Env, steps: number): void {
   if ((env.budget.left -= steps) < 0) bail();
@@ -97,6 +121,12 @@ interface Frame {
  * a (depth, index) slot at compile time, as jsonata's frames would at run time.
  */
 const lexical: string[][] = [];
+
+/** The expression's `$nodes.<id>` references, in the order `slots` follows (set per compile). */
+let references: readonly string[] | undefined;
+
+/** Set while compiling when a closure that reads its context is built (see FastEvaluator). */
+let readsContext = false;
 
 function lexicalSlot(name: string): { depth: number; index: number } | undefined {
   for (let depth = 0; depth < lexical.length; depth++) {
@@ -131,9 +161,18 @@ function hasOnly(node: AstNode, allowed: readonly string[]): boolean {
  * expression is outside the fast subset. The closure returns FAST_FALLBACK
  * where jsonata must take over (see the file comment).
  */
-export function compileFast(ast: unknown): FastEvaluator | undefined {
-  const body = compileNode(ast);
+export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEvaluator | undefined {
+  references = nodeRefs;
+  readsContext = false;
+  let body: Closure | undefined;
+  try {
+    body = compileNode(ast);
+  } finally {
+    references = undefined;
+  }
   if (body === undefined) return undefined;
+  const run = body;
+  const readsInput = readsContext;
   // One Env per evaluator, reused: an evaluation is synchronous and never
   // re-enters its own evaluator, so the two objects it needs are made once
   // instead of per call (the hot loop of a run). Should a call ever re-enter,
@@ -143,31 +182,37 @@ export function compileFast(ast: unknown): FastEvaluator | undefined {
     scope: EMPTY_SCOPE,
     frame: undefined,
     budget: { left: FAST_STEP_LIMIT },
+    slots: undefined,
   };
-  return (input, scope) => {
+  const evaluate = (input: Json, scope: EvalScope, slots?: Int32Array) => {
     const env: MutableEnv = idle ?? {
       root: null,
       scope: EMPTY_SCOPE,
       frame: undefined,
       budget: { left: FAST_STEP_LIMIT },
+      slots: undefined,
     };
     idle = undefined;
     env.root = input;
     env.scope = scope;
+    env.slots = slots;
     env.budget.left = FAST_STEP_LIMIT;
     try {
-      return body(wrapInput(input), env);
+      return run(wrapInput(input), env);
     } catch (error) {
       // RangeError: a call stack or argument list too big for this engine,
       // which jsonata meets in its own way.
       if (error === FALLBACK || error instanceof RangeError) return FAST_FALLBACK;
       throw error;
     } finally {
+      stepsSpent += FAST_STEP_LIMIT - env.budget.left;
       env.root = null;
       env.scope = EMPTY_SCOPE;
+      env.slots = undefined;
       idle = env;
     }
   };
+  return Object.assign(evaluate, { readsInput });
 }
 
 type MutableEnv = { -readonly [K in keyof Env]: Env[K] };
@@ -267,13 +312,16 @@ function compileVariable(name: unknown): Closure | undefined {
   }
   switch (name) {
     case '':
+      readsContext = true;
       return (ctx) => normalize(contextValue(ctx));
     case '$':
+      readsContext = true;
       return (_ctx, env) => normalize(env.root);
     case 'input':
       return (_ctx, env) => normalize(env.scope.input);
     case 'nodes':
-      // The runner's record of node outputs, read as one JSON object.
+      // Only as the head of `$nodes.<id>`, which compilePath reads through
+      // nodeOutput; the expression module refuses any other use.
       return (_ctx, env) => env.scope.nodes as Json;
     default:
       // Other variables are jsonata's functions or bindings Weft does not make.
@@ -328,7 +376,70 @@ function compilePath(node: AstNode): Closure | undefined {
       return undefined;
     }
   }
-  const general = generalPath(head, headMaps, names, filters);
+  if (head === undefined || headMaps) readsContext = true;
+  const first = asNode(steps[0]);
+  if (first?.type === 'variable' && first.value === 'nodes' && names.length > 0) {
+    return compileNodesPath(names, filters);
+  }
+  return compileSteps(head, headMaps, names, filters);
+}
+
+/**
+ * `$nodes.<id>...`: the first step reads the node's output straight from the
+ * run (through the expression's slots), without an object of every output.
+ */
+function compileNodesPath(
+  names: readonly string[],
+  filters: readonly (Filter[] | undefined)[],
+): Closure | undefined {
+  const id = names[0] as string;
+  const ref = references === undefined ? -1 : references.indexOf(id);
+  // Compiled for a known reference list, every reference must be on it.
+  if (references !== undefined && ref < 0) return undefined;
+  const read = (env: Env): Value => {
+    const slots = env.slots;
+    if (slots !== undefined && ref >= 0) {
+      const output = env.scope.output;
+      return output === undefined ? undefined : output(slots[ref] as number);
+    }
+    const nodes = env.scope.nodes;
+    return Object.prototype.hasOwnProperty.call(nodes, id) ? nodes[id] : undefined;
+  };
+  // jsonata's algorithm, when it is needed, runs over a one-key `$nodes`.
+  const oneKey: Closure = (_ctx, env) => {
+    const nodes = Object.create(null) as Record<string, Value>;
+    const value = read(env);
+    if (value !== undefined) nodes[id] = value;
+    return nodes as Json;
+  };
+  const general = generalPath(oneKey, false, names, filters);
+  if (filters[0] !== undefined) return general;
+  if (names.length === 1 && ref >= 0) {
+    // `$nodes.<id>` alone, the commonest form: one array read through the run.
+    return (ctx, env) => {
+      const slots = env.slots;
+      const output = env.scope.output;
+      if (slots === undefined || output === undefined) return general(ctx, env);
+      const value = output(slots[ref] as number);
+      return Array.isArray(value) && isSequence(value) ? general(ctx, env) : value;
+    };
+  }
+  return compileSteps((_ctx, env) => read(env), false, names.slice(1), filters.slice(1), general);
+}
+
+/**
+ * A path of an optional head and names: property reads while the values are
+ * objects, jsonata's algorithm otherwise. `whole`, when given, evaluates the
+ * same path as written (used when the fast reads meet an array).
+ */
+function compileSteps(
+  head: Closure | undefined,
+  headMaps: boolean,
+  names: readonly string[],
+  filters: readonly (Filter[] | undefined)[],
+  whole?: Closure,
+): Closure {
+  const general = whole ?? generalPath(head, headMaps, names, filters);
   // Filters make a path a query over arrays: jsonata's algorithm throughout.
   if (headMaps || filters.some((f) => f !== undefined)) return general;
   const start = head;
@@ -637,6 +748,8 @@ function compileObject(node: AstNode): Closure | undefined {
       keyNode?.type === 'string' && typeof keyNode.value === 'string' ? keyNode.value : undefined;
     pairs.push({ key, value, literal });
   }
+  // Over an array context an object constructor groups: it reads its context.
+  readsContext = true;
   const general = generalObject(pairs);
   const literalKeys = pairs.map((pair) => pair.literal);
   const simple =
@@ -804,6 +917,7 @@ function compileLambda(value: unknown): Lambda | undefined {
         scope: env.scope,
         frame: { values: args, parent: env.frame },
         budget: env.budget,
+        slots: env.slots,
       }),
   };
 }
