@@ -21,11 +21,17 @@ type Step =
   | { kind: 'switch'; cases: Evaluate[]; input: Json }
   | { kind: 'schema'; schema: CompiledSchema; input: Json };
 
-function expressionOf(source: unknown): Evaluate {
+/**
+ * The expression as the engine evaluates it: `$nodes.<id>` bound to a
+ * position (here, the node's place in the definition) and read through
+ * `scope.output`, an array read, as in a run.
+ */
+function expressionOf(source: unknown, position: (id: string) => number): Evaluate {
   const compiled = compileExpression(typeof source === 'string' ? source : '$');
   if (!compiled.ok) throw new Error(`replay: ${compiled.problem.message}`);
   const { expression } = compiled;
-  return (input, scope) => expression.evaluate(input, scope);
+  if (expression.nodeRefs.length === 0) return expression.evaluate;
+  return expression.bind(Int32Array.from(expression.nodeRefs, position)).evaluate;
 }
 
 function schemaOf(schema: unknown): CompiledSchema {
@@ -40,11 +46,21 @@ export function replayOf(
   input: Json,
   result: RunResult,
 ): () => Promise<void> {
-  const nodes: Record<string, Json> = {};
-  for (const [id, node] of Object.entries(result.nodes)) {
-    if (node.status === 'succeeded' && node.output !== undefined) nodes[id] = node.output;
-  }
-  const scope: EvalScope = { input, nodes, now: 0, random: () => 0.5 };
+  const outputs: (Json | undefined)[] = [];
+  const positions = new Map<string, number>();
+  definition.nodes.forEach((node, i) => {
+    positions.set(node.id, i);
+    const ran = result.nodes[node.id];
+    if (ran?.status === 'succeeded') outputs[i] = ran.output;
+  });
+  const position = (id: string) => positions.get(id) ?? -1;
+  const scope: EvalScope = {
+    input,
+    nodes: {},
+    output: (k) => outputs[k],
+    now: 0,
+    random: () => 0.5,
+  };
   const steps: Step[] = [];
   for (const node of definition.nodes) {
     const ran = result.nodes[node.id];
@@ -62,15 +78,16 @@ export function replayOf(
       case 'output':
         steps.push({
           kind: 'expression',
-          evaluate: expressionOf(config['expression']),
+          evaluate: expressionOf(config['expression'], position),
           input: nodeInput,
         });
         break;
       case 'map':
         steps.push({
           kind: 'map',
-          items: config['items'] === undefined ? undefined : expressionOf(config['items']),
-          expression: expressionOf(config['expression']),
+          items:
+            config['items'] === undefined ? undefined : expressionOf(config['items'], position),
+          expression: expressionOf(config['expression'], position),
           input: nodeInput,
         });
         break;
@@ -78,7 +95,7 @@ export function replayOf(
         const cases = Array.isArray(config['cases']) ? config['cases'] : [];
         steps.push({
           kind: 'switch',
-          cases: cases.map((c) => expressionOf((c as JsonObject)['expression'])),
+          cases: cases.map((c) => expressionOf((c as JsonObject)['expression'], position)),
           input: nodeInput,
         });
         break;
