@@ -881,6 +881,8 @@ describe('runWorkflow: what a run builds only when read', () => {
     other.nodes = {};
     expect(other.nodes).toEqual({});
     expect(Object.keys(result)).toEqual(['status', 'output', 'nodes', 'durationMs']);
+    const frozen = Object.freeze(await run(fanIn, { x: 2 }));
+    expect(frozen.nodes.sum?.output).toBe(23);
   });
 
   it('shares a group of light nodes\u2019 time by the work each did', async () => {

@@ -208,12 +208,15 @@ class Outcome {
  */
 function defineNodes(run: RunResult, outcome: Outcome): void {
   const settle = (value: Record<string, NodeResult>) => {
-    Object.defineProperty(run, 'nodes', {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    // A caller that froze the result keeps the accessor (built on each read).
+    if (Object.isExtensible(run)) {
+      Object.defineProperty(run, 'nodes', {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
     return value;
   };
   Object.defineProperty(run, 'nodes', {
