@@ -321,7 +321,7 @@ function compileVariable(name: unknown): Closure | undefined {
       return (_ctx, env) => normalize(env.scope.input);
     case 'nodes':
       // Only as the head of `$nodes.<id>`, which compilePath reads through
-      // nodeOutput; the expression module refuses any other use.
+      // compileNodesPath; the expression module refuses any other use.
       return (_ctx, env) => env.scope.nodes as Json;
     default:
       // Other variables are jsonata's functions or bindings Weft does not make.
