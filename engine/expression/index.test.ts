@@ -436,3 +436,43 @@ describe('evaluate: fast path', () => {
     );
   });
 });
+
+describe('compileExpression: bound to a run', () => {
+  // The runner binds `$nodes.<id>` to positions and reads `scope.output`; the
+  // answers must be the ones `$nodes` by id gives, on the fast path and off it.
+  const outputs: Json[] = [
+    { items: [{ price: 3 }, { price: 5 }], name: 'ada' },
+    [1, [2, 3], { v: 4 }],
+    7,
+  ];
+  const ids = ['order', 'list', 'n'];
+  const byId: EvalScope = {
+    ...scope,
+    nodes: Object.fromEntries(ids.map((id, i) => [id, outputs[i] as Json])),
+  };
+  const atPositions: EvalScope = { ...scope, nodes: {}, output: (k) => outputs[k] };
+
+  it.each([
+    '$nodes.order.items.price',
+    '$nodes.order.items[0]',
+    '$nodes.order.items[price > 4].price',
+    '$nodes.list',
+    '$nodes.list[1]',
+    '$nodes.list.v',
+    '$nodes.n * 2 + $nodes.order.items[1].price',
+    '$nodes.missing',
+    '$map($nodes.order.items, function($i) { $i.price * $nodes.n })',
+    '$nodes.order.name ~> $uppercase()',
+  ])('%s', async (source) => {
+    const compiled = compileExpression(source);
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    const { expression } = compiled;
+    const slots = Int32Array.from(expression.nodeRefs, (id) => {
+      const at = ids.indexOf(id);
+      return at < 0 ? 99 : at;
+    });
+    const bound = await expression.bind(slots).evaluate(null, atPositions);
+    expect(bound).toEqual(await expression.evaluate(null, byId));
+    if (source !== '$nodes.missing') expect(bound).toBeDefined();
+  });
+});
