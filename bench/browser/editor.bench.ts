@@ -56,6 +56,12 @@ interface TypingFigures {
   p50: number;
   p95: number;
   max: number;
+  /** Keystroke to the typed text painted in the field: the floor for the preview. */
+  echoP50: number;
+  echoP95: number;
+  /** Preview painted after the keystroke's own frame, per edit (latency minus echo). */
+  behindP50: number;
+  behindP95: number;
   longTasks: number;
   longestTaskMs: number;
 }
@@ -164,14 +170,18 @@ async function measureTyping(page: Page, workload: Workload): Promise<TypingFigu
   await installProbes(page, nodeId);
   const profiler = PROFILE ? await startProfile(page) : undefined;
   const latencies: number[] = [];
+  const echoes: number[] = [];
+  const behind: number[] = [];
   for (let i = 0; i < EDITS; i++) {
     const key = i % 2 === 0 ? String((i / 2) % 9) : 'Backspace';
     const probe: EditProbe = await waitForPaintedChange(page, () => page.keyboard.press(key));
     latencies.push(probe.latencyMs);
+    echoes.push(probe.echoMs);
+    behind.push(probe.latencyMs - probe.echoMs);
   }
   if (profiler) await profiler.stop(`typing-${workload.name}`);
   const longTasks = await readLongTasks(page);
-  latencies.sort((a, b) => a - b);
+  for (const list of [latencies, echoes, behind]) list.sort((a, b) => a - b);
   return {
     workload: workload.name,
     nodes: workload.definition.nodes.length,
@@ -179,6 +189,10 @@ async function measureTyping(page: Page, workload: Workload): Promise<TypingFigu
     p50: round(percentile(latencies, 50)),
     p95: round(percentile(latencies, 95)),
     max: round(latencies[latencies.length - 1] ?? Number.NaN),
+    echoP50: round(percentile(echoes, 50)),
+    echoP95: round(percentile(echoes, 95)),
+    behindP50: round(percentile(behind, 50)),
+    behindP95: round(percentile(behind, 95)),
     longTasks: longTasks.length,
     longestTaskMs: round(Math.max(0, ...longTasks)),
   };

@@ -7,6 +7,12 @@ import type { Page } from '@playwright/test';
 export interface EditProbe {
   /** From the keydown event's time stamp to just after the frame that shows the new preview. */
   latencyMs: number;
+  /**
+   * From the same keydown to just after the frame that shows the typed text in
+   * the field itself: the floor for `latencyMs`, since the preview cannot be
+   * painted before the keystroke's own frame.
+   */
+  echoMs: number;
 }
 
 export interface FrameLog {
@@ -18,6 +24,8 @@ export interface FrameLog {
 interface BenchState {
   keyAt: number | null;
   lastPreview: string;
+  /** When the keystroke's own text change was painted (see `echoMs`), once it was. */
+  echoAt: Promise<number> | null;
   resolve: ((probe: EditProbe) => void) | null;
   longTasks: number[];
   frames: number[];
@@ -32,21 +40,33 @@ declare global {
 }
 
 /**
- * Watches one node's card: the time of every keydown, and each change of the
- * card's preview text. A change is timed at the first task after the next
- * animation frame (a message posted from requestAnimationFrame is delivered
- * after that frame's style, layout and paint), so the figure covers the
- * engine round trip, React's render and the browser's paint. Also starts the
- * long-task observer.
+ * Watches one node's card and the focused field: the time of every keydown,
+ * the first change of the field's text after it (the keystroke's echo), and
+ * each change of the card's preview text. A change is timed at the first task
+ * after the next animation frame (a message posted from requestAnimationFrame
+ * is delivered after that frame's style, layout and paint), so the figure
+ * covers the engine round trip, React's render and the browser's paint. Also
+ * starts the long-task observer.
  */
 export async function installProbes(page: Page, nodeId: string): Promise<void> {
   await page.evaluate((id) => {
     const card = document.querySelector(`.react-flow__node[data-id="${id}"]`);
     if (!card) throw new Error(`node ${id} is not on the canvas`);
+    const field = document.activeElement;
+    if (!field || field === document.body) throw new Error('no field has the focus');
     const previewText = () => card.querySelector('.weft-node-preview')?.textContent ?? '';
+    const afterPaint = () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve(performance.now());
+          channel.port2.postMessage(null);
+        }),
+      );
     const state: BenchState = {
       keyAt: null,
       lastPreview: previewText(),
+      echoAt: null,
       resolve: null,
       longTasks: [],
       frames: [],
@@ -56,23 +76,28 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) state.longTasks.push(entry.duration);
     }).observe({ type: 'longtask' });
-    window.addEventListener('keydown', (event) => (state.keyAt = event.timeStamp), {
-      capture: true,
-    });
+    window.addEventListener(
+      'keydown',
+      (event) => {
+        state.keyAt = event.timeStamp;
+        state.echoAt = null;
+      },
+      { capture: true },
+    );
+    new MutationObserver(() => {
+      if (state.keyAt !== null && state.echoAt === null) state.echoAt = afterPaint();
+    }).observe(field, { subtree: true, childList: true, characterData: true });
     new MutationObserver(() => {
       const text = previewText();
       if (text === state.lastPreview) return;
       state.lastPreview = text;
-      const keyAt = state.keyAt;
-      const resolve = state.resolve;
+      const { keyAt, resolve, echoAt } = state;
       if (keyAt === null || resolve === null) return;
       state.keyAt = null;
       state.resolve = null;
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => resolve({ latencyMs: performance.now() - keyAt });
-        channel.port2.postMessage(null);
-      });
+      void Promise.all([afterPaint(), echoAt ?? Number.NaN]).then(([paintedAt, echoedAt]) =>
+        resolve({ latencyMs: paintedAt - keyAt, echoMs: echoedAt - keyAt }),
+      );
     }).observe(card, { subtree: true, childList: true, characterData: true });
   }, nodeId);
 }
@@ -110,6 +135,7 @@ export async function startFrameLog(page: Page): Promise<void> {
     const state = (window.__weftBench ??= {
       keyAt: null,
       lastPreview: '',
+      echoAt: null,
       resolve: null,
       longTasks: [],
       frames: [],

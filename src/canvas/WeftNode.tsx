@@ -10,6 +10,12 @@ import {
   statusText,
   type CanvasStatus,
 } from './nodeVisuals.ts';
+import { fitsMonospace, fitsProportional } from './textFit.ts';
+
+// The card's title column and fonts (App.css: .weft-node-title, -label, -id).
+const TITLE_WIDTH_PX = 145;
+const LABEL_FONT_PX = 12.5;
+const ID_FONT_PX = 10;
 
 /**
  * One node card. It reads its own definition and result from the store by id
@@ -29,6 +35,13 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
   const outPorts = outPortsOf(node).filter((p) => p !== 'error');
   const labelled = !(outPorts.length === 1 && outPorts[0] === 'out');
   const errorLine = summary?.error?.message;
+  const label = node.label ?? info?.label ?? node.kind;
+  const labelClass = fitsProportional(label, TITLE_WIDTH_PX, LABEL_FONT_PX)
+    ? 'weft-node-label'
+    : 'weft-node-label is-clipped';
+  const idClass = fitsMonospace(node.id, TITLE_WIDTH_PX, ID_FONT_PX)
+    ? 'weft-node-id'
+    : 'weft-node-id is-clipped';
 
   return (
     <div
@@ -46,8 +59,8 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
           {kindGlyph[node.kind]}
         </span>
         <span className="weft-node-title">
-          <span className="weft-node-label">{node.label ?? info?.label ?? node.kind}</span>
-          <span className="weft-node-id">{node.id}</span>
+          <span className={labelClass}>{label}</span>
+          <span className={idClass}>{node.id}</span>
         </span>
         <span
           className="weft-node-status"

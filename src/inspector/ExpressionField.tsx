@@ -14,12 +14,7 @@ import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import { Annotation, EditorState, Transaction } from '@codemirror/state';
-import {
-  EditorView,
-  drawSelection,
-  keymap,
-  placeholder as placeholderText,
-} from '@codemirror/view';
+import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view';
 import type { Diagnostic } from '../engine/client.ts';
 import { jsonataCompletions } from './jsonataCompletions.ts';
 import { jsonataLanguage } from './jsonataLanguage.ts';
@@ -94,8 +89,10 @@ export function ExpressionField({
       state: EditorState.create({
         doc: initial.value,
         extensions: [
+          // No drawSelection(): the native caret and selection serve a short
+          // expression, and the drawn cursor restarts a CSS opacity animation on
+          // every keystroke, which re-layerizes the whole page in that frame.
           history(),
-          drawSelection(),
           closeBrackets(),
           bracketMatching(),
           autocompletion({ override: [jsonataCompletions(() => upstreamRef.current)] }),
