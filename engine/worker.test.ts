@@ -142,6 +142,46 @@ describe('patches', () => {
     expect(reply.nodes['double']?.preview).toBe('20');
     expect(reply.nodes['big']?.port).toBe('true');
   });
+
+  it('does not recompile for a patch that only moves nodes, and does for one that edits', async () => {
+    const service = createPreviewService();
+    const first = workflow('$ * 2');
+    await service.preview({ generation: 1, definition: first, input: 4, options: {} });
+    const double = first.nodes.find((n) => n.id === 'double');
+    if (!double) throw new Error('no double node');
+    const moved = await service.preview({
+      generation: 2,
+      patch: { nodes: [{ ...double, position: { x: 300, y: 40 } }] },
+      input: 4,
+      options: {},
+    });
+    expect(moved.recompiled).toBe(false);
+    expect(moved.nodes['double']?.preview).toBe('8');
+    const edited = await service.preview({
+      generation: 3,
+      patch: {
+        nodes: [{ ...double, position: { x: 300, y: 40 }, config: { expression: '$ * 6' } }],
+      },
+      input: 4,
+      options: {},
+    });
+    expect(edited.recompiled).toBe(true);
+    expect(edited.nodes['double']?.preview).toBe('24');
+    // The whole definition again, as a new worker would get it: same meaning, no compile.
+    const whole = await service.preview({
+      generation: 4,
+      definition: {
+        ...first,
+        nodes: first.nodes.map((n) =>
+          n.id === 'double' ? { ...n, config: { expression: '$ * 6' } } : n,
+        ),
+      },
+      input: 4,
+      options: {},
+    });
+    expect(whole.recompiled).toBe(false);
+    expect(whole.nodes['double']?.preview).toBe('24');
+  });
 });
 
 describe('previews of values', () => {

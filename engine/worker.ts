@@ -2,7 +2,7 @@
 // editor. The only engine file that knows about comlink and `self`.
 //
 // It keeps the compiled workflow and recompiles only when the definition's
-// meaning changed (its JSON without node positions), keeps the last run so the
+// meaning changed (not when nodes merely moved), keeps the last run so the
 // editor can fetch one node's full input/output on demand, and answers with
 // compact per-node summaries.
 
@@ -14,6 +14,7 @@ import type {
   Diagnostic,
   Json,
   JsonObject,
+  NodeDefinition,
   NodeDetail,
   NodeSummary,
   PreviewReply,
@@ -44,6 +45,33 @@ export function meaningKey(definition: WorkflowDefinition): string {
   }
 }
 let unkeyable = 0;
+
+/** Whether `after` differs from `before` in anything but its position. */
+function nodeMeaningChanged(before: NodeDefinition, after: NodeDefinition): boolean {
+  if (before === after) return false;
+  const { position: _before, ...a } = before;
+  const { position: _after, ...b } = after;
+  try {
+    return JSON.stringify(a) !== JSON.stringify(b);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Whether applying `patch` to `held` changes what the engine would compile.
+ * Runs on every keystroke: it looks only at the nodes the patch carries (one,
+ * when a field is edited), where the whole definition's `meaningKey` would
+ * serialize every node; a patch that only moves nodes (a drag) is not a change.
+ */
+export function patchChangesMeaning(held: WorkflowDefinition, patch: DefinitionPatch): boolean {
+  if (patch.order || patch.edges || patch.rest) return true;
+  const index = new Map(held.nodes.map((n) => [n.id, n]));
+  return patch.nodes.some((node) => {
+    const before = index.get(node.id);
+    return before === undefined || nodeMeaningChanged(before, node);
+  });
+}
 
 /** Values nested deeper than this are cut in previews and details (results are capped at 100). */
 export const DETAIL_DEPTH_LIMIT = 200;
@@ -185,6 +213,8 @@ export function validateDefinition(definition: WorkflowDefinition): Diagnostic[]
 
 export function createPreviewService(options: PreviewServiceOptions = {}) {
   let held: WorkflowDefinition | null = null;
+  // The meaning key of `held`, computed only when a whole definition arrives
+  // (the first request, a new worker, a change to most nodes at once).
   let cachedKey: string | null = null;
   let compiled: CompileResult | null = null;
   let lastRun: { generation: number; result: RunResult } | null = null;
@@ -234,15 +264,23 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
   return {
     async preview(request: PreviewRequest): Promise<PreviewReply> {
       let recompiled = false;
-      let definition = request.definition;
-      if (!definition && request.patch && held) definition = applyPatch(held, request.patch);
-      if (definition) {
-        held = definition;
+      const compile = (definition: WorkflowDefinition) => {
+        compiled = compileWorkflow(definition);
+        recompiled = true;
+      };
+      if (request.definition) {
+        const definition = request.definition;
         const key = meaningKey(definition);
-        if (key !== cachedKey) {
-          compiled = compileWorkflow(definition);
-          cachedKey = key;
-          recompiled = true;
+        const before = cachedKey ?? (held && compiled ? meaningKey(held) : null);
+        held = definition;
+        cachedKey = key;
+        if (key !== before) compile(definition);
+      } else if (request.patch && held) {
+        const changed = patchChangesMeaning(held, request.patch);
+        held = applyPatch(held, request.patch);
+        if (changed) {
+          cachedKey = null;
+          compile(held);
         }
       }
       if (!compiled) {
