@@ -71,6 +71,9 @@ export function ExpressionField({
   const errorId = `${id}-error`;
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
+  // Whether the editor shows any underline. While there is none and none
+  // comes, a keystroke or a reply costs no editor update (and no measure pass).
+  const underlinedRef = useRef(false);
   // The editor is created once; these refs let its callbacks see current props.
   const onChangeRef = useRef(onChange);
   const upstreamRef = useRef(upstreamIds);
@@ -121,6 +124,7 @@ export function ExpressionField({
       }),
     });
     viewRef.current = view;
+    underlinedRef.current = false;
     return () => {
       view.destroy();
       viewRef.current = null;
@@ -151,7 +155,10 @@ export function ExpressionField({
         message: d.message,
         source: d.code,
       }));
-    view.dispatch(setDiagnostics(view.state, marks));
+    if (marks.length > 0 || underlinedRef.current) {
+      view.dispatch(setDiagnostics(view.state, marks));
+      underlinedRef.current = marks.length > 0;
+    }
     if (diagnostics.some((d) => d.severity === 'error'))
       view.contentDOM.setAttribute('aria-invalid', 'true');
     else view.contentDOM.removeAttribute('aria-invalid');
