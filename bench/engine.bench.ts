@@ -180,30 +180,32 @@ async function comparePeers(): Promise<{
       throw new Error(`${peer.name} computed ${value}, Weft ${String(expected)}`);
   }
 
+  // Each peer is paired with Weft on its own, litegraph.js first: flowgram's
+  // runs leave hundreds of megabytes of garbage (a QuickJS context per node),
+  // and interleaving them with the litegraph rounds made every collection in
+  // Weft's rounds slower while litegraph, which allocates nothing per pass,
+  // did not notice.
   await warm(weftRun, BUDGET / 2);
   await warm(() => litegraph.run(), BUDGET / 2);
   const weftAll: number[] = [];
   const rows: PeerRow[] = [];
-  const peerSamples = contenders.map(() => [] as number[]);
-  const ratios = contenders.map(() => [] as number[]);
-  const rounds = Math.max(...contenders.map((c) => c.rounds));
-  for (let round = 0; round < rounds; round++) {
-    const weftRound = await sample(weftRun, quick ? 200 : 1000);
-    weftAll.push(...weftRound);
-    for (const [i, contender] of contenders.entries()) {
-      if (round >= contender.rounds) continue;
+  for (const contender of contenders) {
+    collect();
+    const peerSamples: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < contender.rounds; round++) {
+      const weftRound = await sample(weftRun, quick ? 200 : 1000);
+      if (contender.peer === litegraph) weftAll.push(...weftRound);
       const peerRound = await sample(() => contender.peer.run(), contender.perRound);
-      (peerSamples[i] as number[]).push(...peerRound);
-      (ratios[i] as number[]).push(median(peerRound) / median(weftRound));
+      peerSamples.push(...peerRound);
+      ratios.push(median(peerRound) / median(weftRound));
     }
-  }
-  for (const [i, contender] of contenders.entries()) {
-    const s = stats(peerSamples[i] as number[]);
+    const s = stats(peerSamples);
     rows.push({
       name: contender.peer.name,
       median: s.median,
       p99: s.p99,
-      ratio: median(ratios[i] as number[]),
+      ratio: median(ratios),
       rounds: contender.rounds,
     });
   }
