@@ -18,7 +18,7 @@ import type { PlanNode } from './compile.ts';
 import { compileWorkflow, WorkflowPlan } from './compile.ts';
 import type { EvalScope } from './expression/api.ts';
 import { ExpressionFailure } from './expression/api.ts';
-import { fastStepsSpent } from './expression/index.ts';
+import { STEP_COUNT_MASK, fastStepsSpent } from './expression/index.ts';
 import type { NodeContext } from './nodes/kind.ts';
 import { NodeError } from './nodes/kind.ts';
 import type {
@@ -551,7 +551,7 @@ class Run implements NodeContext {
   /** Records node k's time once it ran: in the group, or alone. `steps`: the count before it ran. */
   timed(k: number, light: boolean, steps: number): void {
     if (light) {
-      this.join(k, 1 + fastStepsSpent() - steps);
+      this.join(k, 1 + ((fastStepsSpent() - steps) & STEP_COUNT_MASK));
       return;
     }
     const now = this.clock();

@@ -37,7 +37,7 @@ export type {
   NodeRefSite,
 } from './api.ts';
 export { LIMITS as EXPRESSION_LIMITS } from './guards.ts';
-export { fastStepsSpent } from './fast/index.ts';
+export { STEP_COUNT_MASK, fastStepsSpent } from './fast/index.ts';
 export { RESULT_LIMITS } from './result.ts';
 
 /** Most compiled expressions kept; an editor session rarely has more live texts. */

@@ -96,11 +96,17 @@ interface Env {
  */
 export const FAST_STEP_LIMIT = 1_000_000;
 
+/** Wraps the running count of steps so it stays a small integer. */
+export const STEP_COUNT_MASK = 0x3fffffff;
+
 let stepsSpent = 0;
 
 /**
- * Steps spent by every fast evaluation so far (a running count). The runner
- * reads it around a node to weigh how much work the node's evaluations did.
+ * Steps spent by every fast evaluation so far, as a running count modulo
+ * 2^30 (so it stays a small integer: a count past V8's small-integer range
+ * would be boxed, an allocation on every evaluation). The runner reads it
+ * around a node to weigh how much work the node's evaluations did:
+ * `(after - before) & STEP_COUNT_MASK`.
  */
 export function fastStepsSpent(): number {
   return stepsSpent;
@@ -205,7 +211,7 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
       if (error === FALLBACK || error instanceof RangeError) return FAST_FALLBACK;
       throw error;
     } finally {
-      stepsSpent += FAST_STEP_LIMIT - env.budget.left;
+      stepsSpent = (stepsSpent + FAST_STEP_LIMIT - env.budget.left) & STEP_COUNT_MASK;
       env.root = null;
       env.scope = EMPTY_SCOPE;
       env.slots = undefined;
