@@ -231,6 +231,12 @@ async function main(): Promise<void> {
       `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
   );
   out();
+  // The peer comparison runs first, while the process is as fresh as when
+  // each workload row below starts: run after big-1000 and the heap
+  // measurements, Weft's dag-500 passes took about twice as long (a larger
+  // heap, slower collections), which would compare a tired Weft with a fresh
+  // litegraph.
+  const peerComparison = await comparePeers();
   out(
     '| workload | nodes | full re-run median | p99 | µs per node | with every node result read | in expressions + schemas | engine overhead | incremental re-run median (p99) | recompile after edit | heap per compiled workflow |',
   );
@@ -250,7 +256,7 @@ async function main(): Promise<void> {
   );
   out();
 
-  const { weft, peers, notes } = await comparePeers();
+  const { weft, peers, notes } = peerComparison;
   out('### dag-500 against peers (interleaved rounds, same process, same result checked)');
   out();
   out('| engine | median per pass | p99 | µs per node (500) | time relative to Weft |');
