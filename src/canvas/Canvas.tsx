@@ -362,12 +362,41 @@ function CanvasInner() {
   );
 }
 
-/** The minimap, with each node in its status colour (re-coloured when a run lands). */
+type Statuses = Readonly<Record<string, NodeSummary['status']>>;
+
+const statusesBySummaries = new WeakMap<Readonly<Record<string, NodeSummary>>, Statuses>();
+let lastStatuses: Statuses = {};
+
+/**
+ * Each node's status, as the same object for as long as no status changes.
+ * Runs bring new summaries on every keystroke, but statuses change only when a
+ * branch flips; the minimap re-colours (re-rendering each of its nodes, 1,000 on
+ * a big canvas) only then.
+ */
+function selectStatuses(state: { nodeSummaries: Readonly<Record<string, NodeSummary>> }): Statuses {
+  const summaries = state.nodeSummaries;
+  const known = statusesBySummaries.get(summaries);
+  if (known) return known;
+  const next: Record<string, NodeSummary['status']> = {};
+  let same = true;
+  let count = 0;
+  for (const id in summaries) {
+    const status = (summaries[id] as NodeSummary).status;
+    next[id] = status;
+    count += 1;
+    if (lastStatuses[id] !== status) same = false;
+  }
+  if (!same || count !== Object.keys(lastStatuses).length) lastStatuses = next;
+  statusesBySummaries.set(summaries, lastStatuses);
+  return lastStatuses;
+}
+
+/** The minimap, with each node in its status colour (re-coloured when a status changes). */
 function StatusMiniMap() {
-  const summaries = useEditor((s) => s.nodeSummaries);
+  const statuses = useEditor(selectStatuses);
   const nodeColor = useCallback(
-    (node: Node) => statusColour[summaries[node.id]?.status ?? 'idle'],
-    [summaries],
+    (node: Node) => statusColour[statuses[node.id] ?? 'idle'],
+    [statuses],
   );
   return (
     <MiniMap
