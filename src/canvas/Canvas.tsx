@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -63,11 +63,17 @@ interface CachedNode {
 function createFlowNodeBuilder() {
   let cache = new Map<string, CachedNode>();
   let previous: Node[] = [];
+  let inputs: unknown[] = [];
   return (
     definitions: readonly NodeDefinition[],
     selectedIds: readonly string[],
     measured: ReadonlyMap<string, Measured>,
   ): Node[] => {
+    // Called on every store change: the same inputs give the same list at once.
+    if (inputs[0] === definitions && inputs[1] === selectedIds && inputs[2] === measured) {
+      return previous;
+    }
+    inputs = [definitions, selectedIds, measured];
     const selected = new Set(selectedIds);
     const next = new Map<string, CachedNode>();
     let changed = definitions.length !== previous.length;
@@ -129,12 +135,22 @@ interface CachedEdge {
 function createFlowEdgeBuilder() {
   let cache = new Map<string, CachedEdge>();
   let previous: Edge[] = [];
+  let inputs: unknown[] = [];
   return (
     definitions: readonly EdgeDefinition[],
     selectedIds: readonly string[],
     summaries: Readonly<Record<string, NodeSummary>>,
     showTaken: boolean,
   ): Edge[] => {
+    if (
+      inputs[0] === definitions &&
+      inputs[1] === selectedIds &&
+      inputs[2] === summaries &&
+      inputs[3] === showTaken
+    ) {
+      return previous;
+    }
+    inputs = [definitions, selectedIds, summaries, showTaken];
     const selected = new Set(selectedIds);
     const next = new Map<string, CachedEdge>();
     let changed = definitions.length !== previous.length;
@@ -184,22 +200,19 @@ function CanvasInner() {
   const wrapper = useRef<HTMLDivElement>(null);
   const [buildNodes] = useState(createFlowNodeBuilder);
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
-  const definitions = useEditor((s) => s.document.nodes);
-  const selectedIds = useEditor((s) => s.selectedNodeIds);
-  const nodes = useMemo(
-    () => buildNodes(definitions, selectedIds, measured),
-    [buildNodes, definitions, selectedIds, measured],
-  );
   const [buildEdges] = useState(createFlowEdgeBuilder);
-  const edgeDefinitions = useEditor((s) => s.document.edges);
-  const selectedEdgeIds = useEditor((s) => s.selectedEdgeIds);
-  const summaries = useEditor((s) => s.nodeSummaries);
-  const showTaken = useEditor(
-    (s) => s.run !== null && (s.previewState === 'done' || s.previewState === 'running'),
-  );
-  const edges = useMemo(
-    () => buildEdges(edgeDefinitions, selectedEdgeIds, summaries, showTaken),
-    [buildEdges, edgeDefinitions, selectedEdgeIds, summaries, showTaken],
+  // The canvas subscribes to the lists React Flow gets, not to the document:
+  // the builders hand back the same array while no card moved, was selected or
+  // measured and no edge changed its look, so a keystroke in a field or a run's
+  // new summaries do not re-render the canvas (and React Flow) at all.
+  const nodes = useEditor((s) => buildNodes(s.document.nodes, s.selectedNodeIds, measured));
+  const edges = useEditor((s) =>
+    buildEdges(
+      s.document.edges,
+      s.selectedEdgeIds,
+      s.nodeSummaries,
+      s.run !== null && (s.previewState === 'done' || s.previewState === 'running'),
+    ),
   );
   const loadedId = useEditor((s) => s.document.id);
 
@@ -227,15 +240,15 @@ function CanvasInner() {
   // that comes without positions (hand-written, generated) is laid out first.
   const framed = useRef<string | null>(null);
   useEffect(() => {
-    if (framed.current === loadedId || definitions.length === 0) return;
-    if (!definitions.every((n) => measured.has(n.id))) return;
+    if (framed.current === loadedId || nodes.length === 0) return;
+    if (!nodes.every((n) => measured.has(n.id))) return;
     framed.current = loadedId;
     const store = editorStore.getState();
     const frame = () => {
       // A big workflow fitted whole is unreadable (and every card is drawn):
       // open it at a readable zoom on its trigger instead.
       const trigger = editorStore.getState().document.nodes.find((n) => n.kind === 'trigger');
-      if (definitions.length > BIG_GRAPH && trigger?.position) {
+      if (nodes.length > BIG_GRAPH && trigger?.position) {
         const box = wrapper.current?.getBoundingClientRect();
         void flow.setViewport({
           x: -trigger.position.x * BIG_GRAPH_ZOOM + 40,
@@ -251,7 +264,7 @@ function CanvasInner() {
     } else {
       frame();
     }
-  }, [flow, loadedId, definitions, measured]);
+  }, [flow, loadedId, nodes, measured]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const state = editorStore.getState();
@@ -349,7 +362,7 @@ function CanvasInner() {
         maxZoom={2}
         fitView
         fitViewOptions={FIT_VIEW}
-        onlyRenderVisibleElements={definitions.length > BIG_GRAPH}
+        onlyRenderVisibleElements={nodes.length > BIG_GRAPH}
         proOptions={PRO_OPTIONS}
         aria-label="Workflow canvas"
       >
