@@ -555,12 +555,12 @@ function compileUnsafe(input: unknown): CompileResult {
       inSources[j] = position[edge.source] ?? 0;
       inPorts[j] = edge.sourcePort;
     });
-    const wiring = incoming
-      .map((edge) => {
-        const source = drafts[edge.source] as NodeDraft;
-        return `${source.id}.${source.ports[edge.sourcePort] ?? ''}`;
-      })
-      .sort();
+    // In edge order, not sorted: a merge's keys and an AMBIGUOUS_INPUT
+    // message follow it, so reordering the edges changes the result.
+    const wiring = incoming.map((edge) => {
+      const source = drafts[edge.source] as NodeDraft;
+      return `${source.id}.${source.ports[edge.sourcePort] ?? ''}`;
+    });
     const signature = JSON.stringify([
       draft.kind,
       draft.config,

@@ -746,6 +746,26 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     expect(again.nodes.side?.reused).toBe(true);
   });
 
+  it('re-runs a merge whose incoming edges were reordered: its keys follow them', async () => {
+    const keys = (edges: string[]) =>
+      flow(
+        [
+          ['a', 'transform', { expression: '1' }],
+          ['b', 'transform', { expression: '2' }],
+          ['m', 'merge'],
+          ['k', 'output', { expression: '$keys($nodes.m)' }],
+        ],
+        ['start -> a', 'start -> b', ...edges, 'm -> k'],
+      );
+    const first = await run(keys(['a -> m', 'b -> m']));
+    expect(first.output).toEqual(['a', 'b']);
+    const compiled = compileWorkflow(keys(['b -> m', 'a -> m']));
+    if (!compiled.ok) throw new Error('invalid');
+    const again = await runWorkflow(compiled.workflow, null, { previous: first });
+    expect(again.output).toEqual(['b', 'a']);
+    expect(again.nodes.k?.reused).toBeUndefined();
+  });
+
   it('re-runs a failing node once its error port gets wired', async () => {
     const failing = (wired: boolean) =>
       flow(
@@ -883,6 +903,13 @@ describe('runWorkflow: what a run builds only when read', () => {
     expect(Object.keys(result)).toEqual(['status', 'output', 'nodes', 'durationMs']);
     const frozen = Object.freeze(await run(fanIn, { x: 2 }));
     expect(frozen.nodes.sum?.output).toBe(23);
+    expect(frozen.nodes).toBe(frozen.nodes);
+    expect(() => {
+      frozen.nodes = {};
+    }).toThrow(TypeError);
+    const sealed = Object.seal(await run(fanIn, { x: 2 }));
+    sealed.nodes = {};
+    expect(sealed.nodes).toEqual({});
   });
 
   it('shares a group of light nodes\u2019 time by the work each did', async () => {

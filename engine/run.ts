@@ -202,14 +202,18 @@ class Outcome {
 
 /**
  * Gives a run result its `nodes`, built on first read (or first write), then
- * kept as a plain property. Building a record per node costs more than running
- * the nodes of a simple graph; the editor reads a few, a caller may read none.
- * JSON.stringify, structured clone and property reads all see a plain object.
+ * kept as a plain data property. Building a record per node costs more than
+ * running the nodes of a simple graph; the editor reads a few, a caller may
+ * read none. JSON.stringify, structured clone and property reads all see a
+ * plain object. A result sealed or frozen before its first read keeps the
+ * accessor, which then behaves as the data property would have: the same
+ * records on every read, assignment refused when frozen.
  */
 function defineNodes(run: RunResult, outcome: Outcome): void {
-  const settle = (value: Record<string, NodeResult>) => {
-    // A caller that froze the result keeps the accessor (built on each read).
-    if (Object.isExtensible(run)) {
+  let kept: Record<string, NodeResult> | undefined;
+  const keep = (value: Record<string, NodeResult>) => {
+    kept = value;
+    if (Object.getOwnPropertyDescriptor(run, 'nodes')?.configurable === true) {
       Object.defineProperty(run, 'nodes', {
         value,
         writable: true,
@@ -220,8 +224,13 @@ function defineNodes(run: RunResult, outcome: Outcome): void {
     return value;
   };
   Object.defineProperty(run, 'nodes', {
-    get: () => settle(outcome.nodeResults()),
-    set: settle,
+    get: () => kept ?? keep(outcome.nodeResults()),
+    set: (value: Record<string, NodeResult>) => {
+      if (Object.isFrozen(run)) {
+        throw new TypeError("Cannot assign to read only property 'nodes' of a frozen run result");
+      }
+      keep(value);
+    },
     enumerable: true,
     configurable: true,
   });
