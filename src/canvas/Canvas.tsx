@@ -125,15 +125,35 @@ function isTaken(summary: NodeSummary | undefined, port: string): boolean {
 }
 
 interface CachedEdge {
-  definition: EdgeDefinition;
+  id: string;
   selected: boolean;
+  /** The source's summary and the taken-edges switch this look was made from. */
+  source: NodeSummary | undefined;
+  showTaken: boolean;
   className: string;
   edge: Edge;
 }
 
-/** Builds React Flow edges, reusing each one while its look is unchanged (as for nodes). */
+function edgeClassName(
+  definition: EdgeDefinition,
+  source: NodeSummary | undefined,
+  showTaken: boolean,
+) {
+  const port = definition.sourcePort ?? 'out';
+  const look = showTaken ? (isTaken(source, port) ? 'edge-taken' : 'edge-dimmed') : '';
+  if (port !== 'error') return look;
+  return look ? `edge-error ${look}` : 'edge-error';
+}
+
+/**
+ * Builds React Flow edges, reusing each one while its look is unchanged (as for
+ * nodes). Runs on every run's summaries: an edge whose definition, selection
+ * and source summary are the objects of last time (the store keeps unchanged
+ * summaries) is handed back without building anything, so 1,000 edges cost
+ * 1,000 lookups.
+ */
 function createFlowEdgeBuilder() {
-  let cache = new Map<string, CachedEdge>();
+  let cache = new Map<EdgeDefinition, CachedEdge>();
   let previous: Edge[] = [];
   let inputs: unknown[] = [];
   return (
@@ -152,41 +172,38 @@ function createFlowEdgeBuilder() {
     }
     inputs = [definitions, selectedIds, summaries, showTaken];
     const selected = new Set(selectedIds);
-    const next = new Map<string, CachedEdge>();
+    const next = new Map<EdgeDefinition, CachedEdge>();
     let changed = definitions.length !== previous.length;
     const flow = definitions.map((definition, i) => {
-      const id = edgeKey(definition);
-      const port = definition.sourcePort ?? 'out';
-      const taken = isTaken(summaries[definition.source], port);
-      const className = [
-        port === 'error' ? 'edge-error' : '',
-        showTaken ? (taken ? 'edge-taken' : 'edge-dimmed') : '',
-      ]
-        .filter(Boolean)
-        .join(' ');
+      const source = summaries[definition.source];
+      const hit = cache.get(definition);
+      const id = hit?.id ?? edgeKey(definition);
       const isSelected = selected.has(id);
-      const hit = cache.get(id);
-      if (
-        hit &&
-        hit.definition === definition &&
-        hit.selected === isSelected &&
-        hit.className === className
-      ) {
-        next.set(id, hit);
-        changed ||= previous[i] !== hit.edge;
-        return hit.edge;
+      if (hit && hit.selected === isSelected) {
+        if (hit.source === source && hit.showTaken === showTaken) {
+          next.set(definition, hit);
+          changed ||= previous[i] !== hit.edge;
+          return hit.edge;
+        }
+        const className = edgeClassName(definition, source, showTaken);
+        if (className === hit.className) {
+          next.set(definition, { ...hit, source, showTaken });
+          changed ||= previous[i] !== hit.edge;
+          return hit.edge;
+        }
       }
       changed = true;
+      const className = edgeClassName(definition, source, showTaken);
       const edge: Edge = {
         id,
         source: definition.source,
         target: definition.target,
-        sourceHandle: port,
+        sourceHandle: definition.sourcePort ?? 'out',
         targetHandle: definition.targetPort ?? 'in',
         selected: isSelected,
         className,
       };
-      next.set(id, { definition, selected: isSelected, className, edge });
+      next.set(definition, { id, selected: isSelected, source, showTaken, className, edge });
       return edge;
     });
     cache = next;
