@@ -905,7 +905,7 @@ describe('runWorkflow: what a run builds only when read', () => {
     expect(frozen.nodes.sum?.output).toBe(23);
     expect(frozen.nodes).toBe(frozen.nodes);
     expect(() => {
-      frozen.nodes = {};
+      (frozen as RunResult).nodes = {};
     }).toThrow(TypeError);
     const sealed = Object.seal(await run(fanIn, { x: 2 }));
     sealed.nodes = {};
