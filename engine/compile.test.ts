@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileWorkflow, nodeKinds, outPortsOf } from './index.ts';
-import type { Diagnostic, DiagnosticCode, WorkflowDefinition } from './index.ts';
+import type { WorkflowPlan } from './compile.ts';
+import { compileWorkflow, nodeKinds, outPortsOf, runWorkflow } from './index.ts';
+import type {
+  CompileResult,
+  Diagnostic,
+  DiagnosticCode,
+  JsonObject,
+  WorkflowDefinition,
+} from './index.ts';
 import { defineWorkflow } from './util/define.ts';
 
 function problems(definition: unknown): Diagnostic[] {
@@ -374,5 +382,107 @@ describe('nodeKinds and outPortsOf', () => {
     expect(
       outPortsOf({ id: 's', kind: 'switch', config: { cases: [{ port: 'half' }, 'junk'] } }),
     ).toEqual(['default', 'error']);
+  });
+});
+
+describe('compileWorkflow with previous: one edited node compiled alone', () => {
+  // The editor's worker compiles on every keystroke with the last plan as
+  // `previous`. Whatever path it takes, the result must be a whole compile's.
+  const samples = ['purchase-order', 'incident-triage', 'employee-onboarding'].map(
+    (name) =>
+      JSON.parse(
+        readFileSync(new URL(`../public/samples/${name}.json`, import.meta.url), 'utf8'),
+      ) as WorkflowDefinition,
+  );
+
+  /** The definition with node `i` replaced (a new object, as a patch makes it). */
+  const withNode = (definition: WorkflowDefinition, i: number, config: JsonObject) => ({
+    ...definition,
+    nodes: definition.nodes.map((n, j) => (j === i ? { ...n, config } : n)),
+  });
+
+  const outcome = async (result: CompileResult, definition: WorkflowDefinition) => {
+    if (!result.ok) return { errors: result.errors, warnings: result.warnings };
+    const runs = [];
+    for (const sample of definition.input?.samples ?? [{ name: 'none', data: null }]) {
+      const run = await runWorkflow(result.workflow, sample.data, {
+        resolveWorkflow: () => undefined,
+      });
+      runs.push(JSON.parse(JSON.stringify(run, (k, v: unknown) => (k === 'durationMs' ? 0 : v))));
+    }
+    return { warnings: result.warnings, runs };
+  };
+
+  const edits = (source: string): string[] => [
+    `(${source})`,
+    `${source} ~> $string()`,
+    `$nodes.nowhere`,
+    `${source} +`,
+    `$nodes.start`,
+  ];
+
+  it('gives what a whole compile gives, for every expression of every sample edited five ways', async () => {
+    let alone = 0;
+    for (const definition of samples) {
+      const first = compileWorkflow(definition);
+      if (!first.ok) throw new Error('sample does not compile');
+      for (const [i, node] of definition.nodes.entries()) {
+        const expression = node.config?.['expression'];
+        if (typeof expression !== 'string') continue;
+        for (const source of edits(expression)) {
+          const edited = withNode(definition, i, { ...node.config, expression: source });
+          const incremental = compileWorkflow(edited, { previous: first.workflow });
+          const whole = compileWorkflow(edited);
+          expect(await outcome(incremental, edited), `${node.id}: ${source}`).toEqual(
+            await outcome(whole, edited),
+          );
+          if (incremental.ok) {
+            const shared = (incremental.workflow as WorkflowPlan).nodes.filter((n) =>
+              (first.workflow as WorkflowPlan).nodes.includes(n),
+            );
+            if (shared.length === definition.nodes.length - 1) alone++;
+          }
+        }
+      }
+    }
+    // Most valid edits took the one-node path (the rest are errors, compiled whole).
+    expect(alone).toBeGreaterThan(10);
+  });
+
+  it('compiles the whole definition when more than one node, an edge or the input changed', () => {
+    const definition = basic();
+    const first = compileWorkflow(definition);
+    if (!first.ok) throw new Error('invalid');
+    const previous = first.workflow as WorkflowPlan;
+    const twoNodes = {
+      ...definition,
+      nodes: definition.nodes.map((n) => ({ ...n })),
+    };
+    const rewired = { ...definition, edges: definition.edges.map((e) => ({ ...e })) };
+    for (const changed of [twoNodes, rewired]) {
+      const result = compileWorkflow(changed, { previous });
+      expect(result.ok).toBe(true);
+      if (result.ok) {
+        const nodes = (result.workflow as WorkflowPlan).nodes;
+        expect(nodes.some((n) => previous.nodes.includes(n))).toBe(false);
+      }
+    }
+    // A switch whose cases change its ports: its edges may now be wrong.
+    const routed = defineWorkflow(
+      [
+        ['start', 'trigger'],
+        ['route', 'switch', { cases: [{ port: 'a', expression: 'x = 1' }] }],
+        ['done', 'output'],
+      ],
+      ['start -> route', 'route.a -> done'],
+    );
+    const firstRouted = compileWorkflow(routed);
+    if (!firstRouted.ok) throw new Error('invalid');
+    const renamed = withNode(routed, 1, { cases: [{ port: 'b', expression: 'x = 1' }] });
+    const result = compileWorkflow(renamed, { previous: firstRouted.workflow });
+    expect(result.ok).toBe(false);
+    expect(result.errors.map((e) => e.code)).toEqual(
+      compileWorkflow(renamed).errors.map((e) => e.code),
+    );
   });
 });

@@ -10,6 +10,7 @@ import { portsOf } from './kinds.ts';
 import { nodeModuleOf } from './nodes/registry.ts';
 import type {
   CompiledWorkflow,
+  CompileOptions,
   CompileResult,
   Diagnostic,
   DiagnosticCode,
@@ -53,6 +54,8 @@ export interface PlanNode {
    * signatures with reused sources mean an equal result (see RunOptions.previous).
    */
   readonly signature: string;
+  /** Incoming edges as `source.port`, in edge order (part of the signature). */
+  readonly wiring: readonly string[];
   /**
    * Merge nodes whose sources are distinct nodes: an object with a key per
    * source, in edge order, to copy when every source is active. A copy of an
@@ -72,6 +75,21 @@ function mergeTemplateOf(ids: readonly string[]): JsonObject | undefined {
 }
 
 /** The engine's compiled form; see CompiledWorkflow in types.ts. */
+/**
+ * What compile learned about a valid definition's graph, kept with its plan so
+ * that an edit to one node's config can be compiled alone (see `recompileOne`).
+ */
+interface PlanGraph {
+  /** Definition index by node id. */
+  readonly indexById: ReadonlyMap<string, number>;
+  /** Whether `candidate` is upstream of `of` (definition indexes). */
+  readonly isUpstream: (of: number, candidate: number) => boolean;
+  /** Run position of a node id. */
+  readonly positionOf: (id: string) => number | undefined;
+  readonly inputSchema: CompiledSchema | undefined;
+  readonly warnings: readonly Diagnostic[];
+}
+
 export class WorkflowPlan implements CompiledWorkflow {
   /** Plan index of each node, in definition order (results are reported in that order). */
   readonly byDefinition: Int32Array;
@@ -80,6 +98,7 @@ export class WorkflowPlan implements CompiledWorkflow {
     readonly definition: WorkflowDefinition,
     readonly order: readonly string[],
     readonly nodes: readonly PlanNode[],
+    readonly graph: PlanGraph,
   ) {
     this.byDefinition = new Int32Array(nodes.length);
     nodes.forEach((node, k) => {
@@ -99,6 +118,24 @@ export class WorkflowPlan implements CompiledWorkflow {
     const k = this.positionOf(id);
     return k === undefined ? undefined : this.nodes[k];
   }
+}
+
+/** What a node's result depends on besides its sources' outputs (see PlanNode.signature). */
+function signatureOf(
+  kind: NodeKindName,
+  config: JsonObject,
+  wiring: readonly string[],
+  inputSchema: Json | undefined,
+  handled: boolean,
+): string {
+  return JSON.stringify([
+    kind,
+    config,
+    wiring,
+    kind === 'trigger' ? (inputSchema ?? null) : null,
+    // Wiring the error port turns a failure into output on that port.
+    handled,
+  ]);
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -561,17 +598,17 @@ function compileUnsafe(input: unknown): CompileResult {
       const source = drafts[edge.source] as NodeDraft;
       return `${source.id}.${source.ports[edge.sourcePort] ?? ''}`;
     });
-    const signature = JSON.stringify([
+    const signature = signatureOf(
       draft.kind,
       draft.config,
       wiring,
-      draft.kind === 'trigger' ? (definition.input?.schema ?? null) : null,
-      // Wiring the error port turns a failure into output on that port.
+      definition.input?.schema,
       handled[i] === 1,
-    ]);
+    );
     return {
       id: draft.id,
       signature,
+      wiring,
       kind: draft.kind,
       module: draft.module,
       data: prepared[i],
@@ -595,16 +632,129 @@ function compileUnsafe(input: unknown): CompileResult {
     definition,
     nodes.map((n) => n.id),
     nodes,
+    { indexById, isUpstream, positionOf: positionOf ?? (() => undefined), inputSchema, warnings },
   );
   return { ok: true, workflow: plan, errors: [], warnings };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Compiles `input` from `previous` when the two differ only in one node's
+ * config, label or position (the edit of a field): that node is checked and
+ * prepared again, every other node is taken from the previous plan. Anything
+ * else, or any problem with the edited node, returns undefined and the caller
+ * compiles the whole definition (which reports the problems as usual).
+ *
+ * Unchanged parts are recognised by identity: nodes, edges and the other
+ * top-level values must be the very objects of the previous definition. A
+ * caller must therefore not change a definition in place between compiles.
+ */
+function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | undefined {
+  if (!isObject(input)) return undefined;
+  const before = previous.definition as unknown as JsonObject;
+  const after = input;
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key !== 'nodes' && key !== 'edges' && before[key] !== after[key]) return undefined;
+  }
+  const beforeEdges = before['edges'];
+  const afterEdges = after['edges'];
+  if (
+    !Array.isArray(beforeEdges) ||
+    !Array.isArray(afterEdges) ||
+    beforeEdges.length !== afterEdges.length ||
+    beforeEdges.some((edge, i) => edge !== afterEdges[i])
+  ) {
+    return undefined;
+  }
+  const beforeNodes = before['nodes'];
+  const afterNodes = after['nodes'];
+  if (
+    !Array.isArray(beforeNodes) ||
+    !Array.isArray(afterNodes) ||
+    beforeNodes.length !== afterNodes.length
+  ) {
+    return undefined;
+  }
+  let edited = -1;
+  for (let i = 0; i < afterNodes.length; i++) {
+    if (afterNodes[i] === beforeNodes[i]) continue;
+    if (edited >= 0) return undefined;
+    edited = i;
+  }
+  if (edited < 0) return undefined;
+
+  // The whole document's shape (cheap next to the rest), then the node.
+  if (structuralSchema().validate(input).length > 0) return undefined;
+  const definition = input as unknown as WorkflowDefinition;
+  const node = definition.nodes[edited] as WorkflowDefinition['nodes'][number];
+  const { graph } = previous;
+  const k = graph.positionOf(node.id);
+  const old = k === undefined ? undefined : previous.nodes[k];
+  if (k === undefined || !old || old.id !== node.id || old.kind !== node.kind) return undefined;
+  const module = old.module;
+  const config = node.config ?? {};
+  if (configValidatorOf(module).validate(config).length > 0) return undefined;
+  const ports = portsOf(module, config);
+  if (!sameList(ports, old.ports)) return undefined;
+  const draft: NodeDraft = {
+    id: node.id,
+    kind: node.kind,
+    module,
+    config,
+    configOk: true,
+    ports,
+    expressions: new Map(),
+  };
+  for (const site of expressionSites(module, config)) {
+    const compiled = compileExpression(site.source);
+    if (!compiled.ok) return undefined;
+    for (const ref of compiled.expression.nodeRefs) {
+      const target = graph.indexById.get(ref);
+      if (target === undefined || !graph.isUpstream(edited, target)) return undefined;
+    }
+    draft.expressions.set(site.pointer, compiled.expression);
+  }
+  const errors: Diagnostic[] = [];
+  const data = module.prepare(
+    new Preparation(draft, edited, graph.inputSchema, errors, graph.positionOf),
+  );
+  if (errors.length > 0) return undefined;
+  const replacement: PlanNode = {
+    ...old,
+    data,
+    ports,
+    signature: signatureOf(
+      node.kind,
+      config,
+      old.wiring,
+      definition.input?.schema,
+      old.handlesErrors,
+    ),
+    readsInput: module.readsInput?.(data) ?? true,
+    light: node.kind === 'merge' || (module.light?.(data) ?? false),
+  };
+  const nodes = previous.nodes.slice();
+  nodes[k] = replacement;
+  const plan = new WorkflowPlan(definition, previous.order, nodes, graph);
+  return { ok: true, workflow: plan, errors: [], warnings: [...graph.warnings] };
 }
 
 /**
  * Checks a definition and compiles it for `runWorkflow`. Never throws: every
  * problem comes back as a diagnostic with a stable code and a JSON Pointer.
+ * With `options.previous`, an edit to one node's config is compiled alone
+ * (the editor's worker, on every keystroke); see `recompileOne`.
  */
-export function compileWorkflow(definition: unknown): CompileResult {
+export function compileWorkflow(definition: unknown, options: CompileOptions = {}): CompileResult {
   try {
+    const { previous } = options;
+    if (previous instanceof WorkflowPlan) {
+      const edited = recompileOne(previous, definition);
+      if (edited) return edited;
+    }
     return compileUnsafe(definition);
   } catch (err) {
     // A bug of ours, not the author's; still a diagnostic, never a crash.

@@ -26,6 +26,7 @@ export type {
   AbortSignalLike,
   ApprovalDecision,
   CompiledWorkflow,
+  CompileOptions,
   CompileResult,
   DefinitionPatch,
   Diagnostic,

@@ -243,6 +243,18 @@ export interface CompiledWorkflow {
   readonly order: readonly string[];
 }
 
+export interface CompileOptions {
+  /**
+   * The workflow compiled from an earlier version of this definition. When the
+   * new one differs only in one node (its config, label or position), and that
+   * node has no problem, only it is compiled again; the result is the same as
+   * a whole compile. Unchanged parts are recognised by identity (the same node,
+   * edge and top-level objects), so do not change a definition in place
+   * between compiles.
+   */
+  previous?: CompiledWorkflow;
+}
+
 export type CompileResult =
   | { ok: true; workflow: CompiledWorkflow; errors: []; warnings: Diagnostic[] }
   | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };

@@ -265,7 +265,10 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
     async preview(request: PreviewRequest): Promise<PreviewReply> {
       let recompiled = false;
       const compile = (definition: WorkflowDefinition) => {
-        compiled = compileWorkflow(definition);
+        // An edit to one node's field compiles that node alone: patches keep
+        // every other node as the same object, and nothing here changes them.
+        const previous = compiled?.ok ? compiled.workflow : undefined;
+        compiled = compileWorkflow(definition, previous ? { previous } : {});
         recompiled = true;
       };
       if (request.definition) {
