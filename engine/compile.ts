@@ -138,6 +138,18 @@ function signatureOf(
   ]);
 }
 
+/** How the runner treats a node: whether it reads its input, and whether it is timed in groups. */
+function runTraits(
+  kind: NodeKindName,
+  module: NodeModule,
+  data: unknown,
+): Pick<PlanNode, 'readsInput' | 'light'> {
+  return {
+    readsInput: module.readsInput?.(data) ?? true,
+    light: kind === 'merge' || (module.light?.(data) ?? false),
+  };
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -620,8 +632,7 @@ function compileUnsafe(input: unknown): CompileResult {
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',
       isOutput: draft.kind === 'output',
-      readsInput: draft.module.readsInput?.(prepared[i]) ?? true,
-      light: draft.kind === 'merge' || (draft.module.light?.(prepared[i]) ?? false),
+      ...runTraits(draft.kind, draft.module, prepared[i]),
       mergeTemplate:
         draft.kind === 'merge'
           ? mergeTemplateOf(incoming.map((edge) => (drafts[edge.source] as NodeDraft).id))
@@ -733,8 +744,7 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
       definition.input?.schema,
       old.handlesErrors,
     ),
-    readsInput: module.readsInput?.(data) ?? true,
-    light: node.kind === 'merge' || (module.light?.(data) ?? false),
+    ...runTraits(node.kind, module, data),
   };
   const nodes = previous.nodes.slice();
   nodes[k] = replacement;
