@@ -330,6 +330,8 @@ class Run implements NodeContext {
   cancelled: RunError | undefined;
   /** 1 where a node's definition and whole upstream equal the previous run's. */
   readonly unchanged: Uint8Array | undefined;
+  /** Where `reuse` found each unchanged node in the previous run's plan. */
+  private readonly before: Int32Array | undefined;
   readonly previous: RunRecord | undefined;
 
   // NodeContext, for the node being run.
@@ -378,6 +380,7 @@ class Run implements NodeContext {
     };
     this.previous = reusable(options, input);
     this.unchanged = this.previous ? new Uint8Array(plan.nodes.length) : undefined;
+    this.before = this.previous ? new Int32Array(plan.nodes.length) : undefined;
   }
 
   /** `$random()`: each node draws from its own seeded sequence. */
@@ -398,7 +401,7 @@ class Run implements NodeContext {
   reuse(k: number, node: PlanNode): boolean {
     const previous = this.previous;
     const unchanged = this.unchanged;
-    if (!previous || !unchanged || node.kind === 'subworkflow') return false;
+    if (!previous || !unchanged || !this.before || node.kind === 'subworkflow') return false;
     const plan = previous.outcome.plan;
     const before = plan.positionOf(node.id);
     if (before === undefined || (plan.nodes[before] as PlanNode).signature !== node.signature) {
@@ -408,15 +411,16 @@ class Run implements NodeContext {
     for (let j = 0; j < sources.length; j++)
       if (unchanged[sources[j] as number] !== 1) return false;
     unchanged[k] = 1;
+    this.before[k] = before;
     return true;
   }
 
-  /** Copies an unchanged node's outcome from the previous run. False when it has to run. */
+  /** Copies an unchanged node's outcome from the previous run (after `reuse`). False when it has to run. */
   adopt(k: number, node: PlanNode): boolean {
     const before = this.previous?.outcome;
-    const b = before?.plan.positionOf(node.id);
-    const st = b === undefined ? PENDING : (before?.status[b] as number);
-    if (!before || b === undefined || st === PENDING || st === SKIPPED || st === BLOCKED) {
+    const b = this.before?.[k] as number;
+    const st = before ? (before.status[b] as number) : PENDING;
+    if (!before || st === PENDING || st === SKIPPED || st === BLOCKED) {
       if (this.unchanged) this.unchanged[k] = 0;
       return false;
     }
