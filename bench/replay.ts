@@ -30,7 +30,7 @@ function expressionOf(source: unknown, position: (id: string) => number): Evalua
   const compiled = compileExpression(typeof source === 'string' ? source : '$');
   if (!compiled.ok) throw new Error(`replay: ${compiled.problem.message}`);
   const { expression } = compiled;
-  if (expression.nodeRefs.length === 0) return expression.evaluate;
+  // Without references `bind` hands back the expression itself.
   return expression.bind(Int32Array.from(expression.nodeRefs, position)).evaluate;
 }
 
