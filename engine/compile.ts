@@ -5,7 +5,7 @@
 import { structuralSchema } from './definition/workflowSchema.ts';
 import type { CompiledExpression } from './expression/api.ts';
 import { compileExpression } from './expression/index.ts';
-import type { NodeModule, PrepareInput } from './nodes/kind.ts';
+import type { DirectRun, NodeModule, PrepareInput } from './nodes/kind.ts';
 import { portsOf } from './kinds.ts';
 import { nodeModuleOf } from './nodes/registry.ts';
 import type {
@@ -47,6 +47,8 @@ export interface PlanNode {
   readonly readsInput: boolean;
   /** Timed in groups with its neighbours rather than alone (NodeModule.light). */
   readonly light: boolean;
+  /** The node's run as a plain function, when its kind offers one (NodeModule.direct). */
+  readonly direct: DirectRun | undefined;
   /**
    * What the node's result depends on besides its sources' outputs: kind,
    * config, incoming wiring, whether its error port is wired (and the input
@@ -138,15 +140,16 @@ function signatureOf(
   ]);
 }
 
-/** How the runner treats a node: whether it reads its input, and whether it is timed in groups. */
+/** How the runner treats a node: whether it reads its input, is timed in groups, and is called directly. */
 function runTraits(
   kind: NodeKindName,
   module: NodeModule,
   data: unknown,
-): Pick<PlanNode, 'readsInput' | 'light'> {
+): Pick<PlanNode, 'readsInput' | 'light' | 'direct'> {
   return {
     readsInput: module.readsInput?.(data) ?? true,
     light: kind === 'merge' || (module.light?.(data) ?? false),
+    direct: module.direct?.(data),
   };
 }
 

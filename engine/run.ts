@@ -340,7 +340,8 @@ class Run implements NodeContext {
   waiting = false;
   attempts = 0;
   message: string | undefined = undefined;
-  private current = 0;
+  /** The position of the node being run. */
+  current = 0;
   private waited = 0;
   /**
    * What expressions see. `$nodes.<id>` reads `output(position)`: compile
@@ -375,6 +376,8 @@ class Run implements NodeContext {
       input,
       nodes: NO_NODES,
       output: (k) => outcome.value(k),
+      values: outcome.outputs,
+      pending: LAZY,
       now: options.now ?? (this.mode === 'live' ? Date.now() : 0),
       random: () => this.random(),
     };
@@ -388,7 +391,9 @@ class Run implements NodeContext {
     this.randoms ??= [];
     let next = this.randoms[this.current];
     if (!next) {
-      next = seededRandom(nodeSeed(this.seed, this.nodeId));
+      // By position: a node called directly (NodeModule.direct) sets no `nodeId`.
+      const node = this.plan.nodes[this.current] as PlanNode;
+      next = seededRandom(nodeSeed(this.seed, node.id));
       this.randoms[this.current] = next;
     }
     return next();
@@ -675,6 +680,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
   const { outcome } = run;
   const { status, ports, outputs, inputs } = outcome;
   const signal = run.options.signal;
+  const scope = run.scope();
   for (let k = from; k < nodes.length; k++) {
     if (signal?.aborted) {
       run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
@@ -758,19 +764,29 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
         outcome.inputFrom[k] = source;
       }
     }
-    run.begin(k, node);
     const light = node.light;
     const steps = light ? fastStepsSpent() : 0;
     if (!light) run.closeGroup();
+    // A kind whose run is a plain function of its input (NodeModule.direct)
+    // is called here, past its module and the context.
+    const direct = node.direct;
     let value;
     try {
-      value = node.module.run(node.data, input, run);
+      if (direct !== undefined) {
+        run.current = k;
+        value = direct(input, scope);
+      } else {
+        run.begin(k, node);
+        value = node.module.run(node.data, input, run);
+      }
     } catch (error) {
+      if (direct !== undefined) run.begin(k, node);
       run.fail(k, node, error);
       run.timed(k, light, steps);
       continue;
     }
     if (isPromiseLike<Json | undefined>(value)) {
+      if (direct !== undefined) run.begin(k, node);
       // The part before it went asynchronous is timed now, the rest as it settles.
       run.timed(k, light, steps);
       run.closeGroup();
@@ -787,7 +803,12 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
         },
       );
     }
-    run.settle(k, node, value);
+    if (direct !== undefined) {
+      // What `settle` records for a node that emits on its first port.
+      outputs[k] = value === undefined ? null : value;
+      status[k] = SUCCEEDED;
+      ports[k] = node.ports.length > 1 ? 0 : -1;
+    } else run.settle(k, node, value);
     run.timed(k, light, steps);
   }
   return run.result();

@@ -21,6 +21,14 @@ export interface EvalScope {
    * object of every node's output.
    */
   output?(position: number): Json | undefined;
+  /**
+   * The array `output` reads from, when the runner keeps one: `values[k]` is
+   * the output at position k, unless it is `pending` (not built yet), when
+   * `output(k)` builds it. A bound read is then an array access, not a call.
+   */
+  values?: readonly (Json | undefined)[];
+  /** The marker in `values` that means "call `output`" (see `values`). */
+  pending?: Json;
   /** `$now()` / `$millis()` return this fixed instant (ms since the epoch). */
   now: number;
   /** `$random()`: a seeded generator owned by the run. */

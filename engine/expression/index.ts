@@ -17,7 +17,7 @@ import {
   type NodeRefSite,
   type ExpressionProblem,
 } from './api.ts';
-import { FAST_FALLBACK, compileFast } from './fast/index.ts';
+import { compileFast } from './fast/index.ts';
 import { LimitExceeded, LIMITS, fastPathIsBounded, installHooks, scopeBindings } from './guards.ts';
 import { Re2RegexEngine, UnsupportedRegex } from './regex.ts';
 import { NotJson, assertFastResult, toJson } from './result.ts';
@@ -115,21 +115,21 @@ function compileUncached(source: string): CompileExpressionResult {
 
   // The fast path answers synchronously. Where jsonata would raise an error it
   // returns FAST_FALLBACK, and jsonata (the one source of truth for errors)
-  // runs the same text; an unexpected throw takes the same route.
-  const evaluateWith: EvaluateWith = (slots) => (input, scope) => {
-    let value: ReturnType<typeof fast>;
-    try {
-      value = fast(input, scope, slots);
-    } catch {
-      return interpret(input, scope, slots);
-    }
-    if (value === FAST_FALLBACK) return interpret(input, scope, slots);
+  // runs the same text; an unexpected throw takes the same route. The result
+  // check and the fallback are folded into the fast evaluator's own closure.
+  const finish = (value: Json | undefined): Json | undefined => {
     try {
       return assertFastResult(value);
     } catch (err) {
       throw toFailure(source, err);
     }
   };
+  const evaluateWith: EvaluateWith = (slots) =>
+    fast.specialize<Json | undefined | Promise<Json | undefined>>(
+      slots,
+      (input, scope) => interpret(input, scope, slots),
+      finish,
+    );
   return {
     ok: true,
     expression: expressionOf(source, nodeRefs, nodeRefSites, true, fast.readsInput, evaluateWith),

@@ -82,7 +82,19 @@ export interface NodeModule<D = unknown> {
    * then times such nodes in groups (see docs/architecture.md). Default: false.
    */
   light?(data: D): boolean;
+  /**
+   * The node's whole run as a function of its input and scope, for a kind
+   * whose `run` is nothing more: it emits on its first out port (if any),
+   * never waits, retries or sets a message, and reads nothing else of the
+   * context. The runner then calls it straight from its loop, past `run` and
+   * the context (see docs/architecture.md, "Run costs"). It must behave as
+   * `run` does. Default: none.
+   */
+  direct?(data: D): DirectRun | undefined;
 }
+
+/** See NodeModule.direct. */
+export type DirectRun = (input: Json, scope: EvalScope) => NodeReturn;
 
 /** Whether every expression a node holds runs on the fast path (absent ones count as fast). */
 export function allFast(expressions: readonly (CompiledExpression | undefined)[]): boolean {

@@ -21,4 +21,5 @@ export default defineNode({
   run: (expression, input, context) =>
     expression ? expression.evaluate(input, context.scope()) : input,
   light: (expression) => allFast([expression]),
+  direct: (expression) => expression?.evaluate,
 });

@@ -21,4 +21,5 @@ export default defineNode({
   run: (expression, input, context) => expression?.evaluate(input, context.scope()),
   readsInput: (expression) => expression?.readsInput ?? false,
   light: (expression) => allFast([expression]),
+  direct: (expression) => expression?.evaluate,
 });

@@ -70,6 +70,20 @@ export type FastEvaluator = ((
    * context read anywhere, even inside a filter or a lambda, counts.
    */
   readonly readsInput: boolean;
+  /**
+   * The evaluator for one binding of `$nodes` references (`slots`, see Env),
+   * with what surrounds a fast evaluation folded into the same closure: on
+   * FAST_FALLBACK, or on any unexpected throw, it returns `fallback(input,
+   * scope)`; otherwise `finish(value)`. One call per evaluation instead of a
+   * wrapper around the evaluator: a closure called through a wrapper made for
+   * every expression is not inlined, and the extra call was a third of a
+   * simple node's cost.
+   */
+  readonly specialize: <R>(
+    slots: Int32Array | undefined,
+    fallback: (input: Json, scope: EvalScope) => R,
+    finish: (value: Json | undefined) => R,
+  ) => (input: Json, scope: EvalScope) => R;
 };
 
 interface Env {
@@ -179,25 +193,16 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
   if (body === undefined) return undefined;
   const run = body;
   const readsInput = readsContext;
-  // One Env per evaluator, reused: an evaluation is synchronous and never
-  // re-enters its own evaluator, so the two objects it needs are made once
-  // instead of per call (the hot loop of a run). Should a call ever re-enter,
-  // it gets fresh objects. Cleared after each call, so it holds no data alive.
-  let idle: MutableEnv | undefined = {
-    root: null,
-    scope: EMPTY_SCOPE,
-    frame: undefined,
-    budget: { left: FAST_STEP_LIMIT },
-    slots: undefined,
-  };
-  const evaluate = (input: Json, scope: EvalScope, slots?: Int32Array) => {
-    const env: MutableEnv = idle ?? {
-      root: null,
-      scope: EMPTY_SCOPE,
-      frame: undefined,
-      budget: { left: FAST_STEP_LIMIT },
-      slots: undefined,
-    };
+  const evaluate = evaluatorOf(run);
+  return Object.assign(evaluate, { readsInput, specialize: specializer(run) });
+}
+
+/** The plain evaluator (FastEvaluator itself). */
+function evaluatorOf(
+  run: Closure,
+): (input: Json, scope: EvalScope, slots?: Int32Array) => Json | undefined | typeof FAST_FALLBACK {
+  return (input, scope, slots) => {
+    const env: MutableEnv = idle ?? freshEnv();
     idle = undefined;
     env.root = input;
     env.scope = scope;
@@ -218,7 +223,46 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
       idle = env;
     }
   };
-  return Object.assign(evaluate, { readsInput });
+}
+
+/** FastEvaluator.specialize for a compiled body: the same Env handling as `evaluatorOf`. */
+function specializer(run: Closure): FastEvaluator['specialize'] {
+  return (slots, fallback, finish) => {
+    return (input, scope) => {
+      const env: MutableEnv = idle ?? freshEnv();
+      idle = undefined;
+      env.root = input;
+      env.scope = scope;
+      env.slots = slots;
+      env.budget.left = FAST_STEP_LIMIT;
+      let value: Value;
+      let fell = false;
+      try {
+        value = run(wrapInput(input), env);
+      } catch {
+        // FALLBACK, a RangeError (a stack or argument list too big for this
+        // engine), or anything unexpected: jsonata decides.
+        fell = true;
+      } finally {
+        stepsSpent = (stepsSpent + FAST_STEP_LIMIT - env.budget.left) & STEP_COUNT_MASK;
+        env.root = null;
+        env.scope = EMPTY_SCOPE;
+        env.slots = undefined;
+        idle = env;
+      }
+      return fell ? fallback(input, scope) : finish(value as Json | undefined);
+    };
+  };
+}
+
+function freshEnv(): MutableEnv {
+  return {
+    root: null,
+    scope: EMPTY_SCOPE,
+    frame: undefined,
+    budget: { left: FAST_STEP_LIMIT },
+    slots: undefined,
+  };
 }
 
 type MutableEnv = { -readonly [K in keyof Env]: Env[K] };
@@ -229,6 +273,16 @@ const EMPTY_SCOPE: EvalScope = Object.freeze({
   now: 0,
   random: () => 0,
 });
+
+/**
+ * The Env every evaluation takes, while no other holds it. An evaluation is
+ * synchronous and does not call another evaluator, so the objects it needs
+ * are made once instead of per call (the hot loop of a run), and shared by
+ * every expression, so they stay in the processor's cache from one node to
+ * the next; should a call ever re-enter, it gets fresh ones. Cleared after
+ * each call, so it holds no data alive.
+ */
+let idle: MutableEnv | undefined = freshEnv();
 
 function compileNode(value: unknown): Closure | undefined {
   const node = asNode(value);
@@ -404,10 +458,7 @@ function compileNodesPath(
   if (references !== undefined && ref < 0) return undefined;
   const read = (env: Env): Value => {
     const slots = env.slots;
-    if (slots !== undefined && ref >= 0) {
-      const output = env.scope.output;
-      return output === undefined ? undefined : output(slots[ref] as number);
-    }
+    if (slots !== undefined && ref >= 0) return outputAt(env.scope, slots[ref] as number);
     const nodes = env.scope.nodes;
     return Object.prototype.hasOwnProperty.call(nodes, id) ? nodes[id] : undefined;
   };
@@ -424,13 +475,23 @@ function compileNodesPath(
     // `$nodes.<id>` alone, the commonest form: one array read through the run.
     return (ctx, env) => {
       const slots = env.slots;
-      const output = env.scope.output;
-      if (slots === undefined || output === undefined) return general(ctx, env);
-      const value = output(slots[ref] as number);
+      if (slots === undefined) return general(ctx, env);
+      const value = outputAt(env.scope, slots[ref] as number);
       return Array.isArray(value) && isSequence(value) ? general(ctx, env) : value;
     };
   }
   return compileSteps((_ctx, env) => read(env), false, names.slice(1), filters.slice(1), general);
+}
+
+/** The output at run position k: an array read when the scope has the array (EvalScope.values). */
+function outputAt(scope: EvalScope, k: number): Value {
+  const values = scope.values;
+  if (values !== undefined) {
+    const value = values[k];
+    if (value !== scope.pending) return value;
+  }
+  const output = scope.output;
+  return output === undefined ? undefined : output(k);
 }
 
 /**
