@@ -476,3 +476,43 @@ describe('compileExpression: bound to a run', () => {
     if (source !== '$nodes.missing') expect(bound).toBeDefined();
   });
 });
+
+describe('compileExpression: expressions of one shape', () => {
+  // Expressions that differ only in the nodes they read share one compiled
+  // fast-path form; each must still read its own nodes, bound or by id.
+  const outputs: Json[] = [
+    { v: 1, items: [{ price: 1 }, { price: 5 }] },
+    { v: 10, items: [{ price: 2 }, { price: 7 }, { price: 9 }] },
+  ];
+  const ids = ['a', 'b'];
+  const byId: EvalScope = { ...scope, nodes: { a: outputs[0] as Json, b: outputs[1] as Json } };
+  // The runner's scope: the outputs array, with one entry not built yet.
+  const pending: Json = { pending: true };
+  const values: Json[] = [outputs[0] as Json, pending];
+  const inArray: EvalScope = {
+    ...scope,
+    nodes: {},
+    values,
+    pending,
+    output: (k) => outputs[k],
+  };
+
+  it.each([
+    ['$nodes.a.v - $nodes.b.v', '$nodes.b.v - $nodes.a.v', -9, 9],
+    ['$nodes.a.items[price > 1].price', '$nodes.b.items[price > 1].price', 5, [2, 7, 9]],
+    ['$count($nodes.a.items)', '$count($nodes.b.items)', 2, 3],
+  ])('%s and %s', async (first, second, firstAnswer, secondAnswer) => {
+    for (const [source, answer] of [
+      [first, firstAnswer],
+      [second, secondAnswer],
+    ] as const) {
+      const compiled = compileExpression(source);
+      if (!compiled.ok) throw new Error(compiled.problem.message);
+      const { expression } = compiled;
+      expect(expression.fast).toBe(true);
+      const slots = Int32Array.from(expression.nodeRefs, (id) => ids.indexOf(id));
+      expect(await expression.evaluate(null, byId), source).toEqual(answer);
+      expect(await expression.bind(slots).evaluate(null, inArray), source).toEqual(answer);
+    }
+  });
+});

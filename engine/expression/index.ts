@@ -17,7 +17,7 @@ import {
   type NodeRefSite,
   type ExpressionProblem,
 } from './api.ts';
-import { compileFast } from './fast/index.ts';
+import { type FastEvaluator, compileFast } from './fast/index.ts';
 import { LimitExceeded, LIMITS, fastPathIsBounded, installHooks, scopeBindings } from './guards.ts';
 import { Re2RegexEngine, UnsupportedRegex } from './regex.ts';
 import { NotJson, assertFastResult, toJson } from './result.ts';
@@ -52,6 +52,64 @@ export function expressionCacheSize(): number {
 /** Empties the compile cache (tests; memory pressure). */
 export function clearExpressionCache(): void {
   cache.clear();
+  shapes.clear();
+}
+
+/**
+ * Fast-path closures by shape: the AST without positions, each `$nodes.<id>`
+ * written as its index in the reference list. A fast-path closure names a
+ * node only by that index (its id comes with the binding), so
+ * `$nodes.a + $nodes.b` and `$nodes.c + $nodes.d` share one compiled form:
+ * less to compile, less memory, and a run of same-shaped nodes keeps one set
+ * of closures hot in the processor's cache instead of one per node. `null`
+ * records a shape the fast path declined.
+ */
+const shapes = new Map<string, FastEvaluator | null>();
+
+/** The fast-path evaluator for an AST, shared with every expression of the same shape. */
+function fastForShape(ast: unknown, nodeRefs: readonly string[]): FastEvaluator | undefined {
+  const key = shapeKey(ast, nodeRefs);
+  if (key === undefined) return compileFastOrNot(ast, nodeRefs);
+  const hit = shapes.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const fast = compileFastOrNot(ast, nodeRefs);
+  if (shapes.size >= EXPRESSION_CACHE_CAPACITY) {
+    const oldest = shapes.keys().next();
+    if (oldest.done !== true) shapes.delete(oldest.value);
+  }
+  shapes.set(key, fast ?? null);
+  return fast;
+}
+
+/** See `shapes`; undefined when the AST cannot be written out (it is then compiled alone). */
+function shapeKey(ast: unknown, nodeRefs: readonly string[]): string | undefined {
+  try {
+    return JSON.stringify(ast, (key, value: unknown) => {
+      if (key === 'position') return undefined;
+      const ref = nodesStepRef(value, nodeRefs);
+      if (ref === undefined) return value;
+      const { steps } = value as { steps: Record<string, unknown>[] };
+      return {
+        ...(value as object),
+        steps: steps.map((step, i) => (i === 1 ? { ...step, value: ref } : step)),
+      };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** For a path `$nodes.<id>...` whose id is a reference: the index, as the shape writes it. */
+function nodesStepRef(value: unknown, nodeRefs: readonly string[]): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const node = value as { type?: unknown; steps?: unknown };
+  if (node.type !== 'path' || !Array.isArray(node.steps) || node.steps.length < 2) return undefined;
+  const [first, second] = node.steps as { type?: unknown; value?: unknown }[];
+  if (first?.type !== 'variable' || first.value !== 'nodes' || second?.type !== 'name') {
+    return undefined;
+  }
+  const index = typeof second.value === 'string' ? nodeRefs.indexOf(second.value) : -1;
+  return index < 0 ? undefined : `\u0000${index}`;
 }
 
 /**
@@ -104,7 +162,7 @@ function compileUncached(source: string): CompileExpressionResult {
     }
   };
 
-  const fast = fastPathIsBounded(ast) ? compileFastOrNot(ast, nodeRefs) : undefined;
+  const fast = fastPathIsBounded(ast) ? fastForShape(ast, nodeRefs) : undefined;
   if (fast === undefined) {
     const evaluateWith: EvaluateWith = (slots) => (input, scope) => interpret(input, scope, slots);
     return {
@@ -126,6 +184,7 @@ function compileUncached(source: string): CompileExpressionResult {
   };
   const evaluateWith: EvaluateWith = (slots) =>
     fast.specialize<Json | undefined | Promise<Json | undefined>>(
+      nodeRefs,
       slots,
       (input, scope) => interpret(input, scope, slots),
       finish,

@@ -77,9 +77,12 @@ export type FastEvaluator = ((
    * scope)`; otherwise `finish(value)`. One call per evaluation instead of a
    * wrapper around the evaluator: a closure called through a wrapper made for
    * every expression is not inlined, and the extra call was a third of a
-   * simple node's cost.
+   * simple node's cost. `refs`: the ids of the caller's node references, in
+   * the order of the reference list the evaluator was compiled for (the
+   * compiled form names them only by index, so it can be shared).
    */
   readonly specialize: <R>(
+    refs: readonly string[] | undefined,
     slots: Int32Array | undefined,
     fallback: (input: Json, scope: EvalScope) => R,
     finish: (value: Json | undefined) => R,
@@ -99,6 +102,11 @@ interface Env {
    * the i-th of the expression's node references. Undefined: read `scope.nodes` by id.
    */
   readonly slots: Int32Array | undefined;
+  /**
+   * The ids of the expression's node references, in the order `slots`
+   * follows: an unbound read (no `slots`) looks them up in `scope.nodes`.
+   */
+  readonly refs: readonly string[] | undefined;
 }
 
 /**
@@ -193,13 +201,14 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
   if (body === undefined) return undefined;
   const run = body;
   const readsInput = readsContext;
-  const evaluate = evaluatorOf(run);
+  const evaluate = evaluatorOf(run, nodeRefs);
   return Object.assign(evaluate, { readsInput, specialize: specializer(run) });
 }
 
-/** The plain evaluator (FastEvaluator itself). */
+/** The plain evaluator (FastEvaluator itself), reading `$nodes` by the ids it was compiled for. */
 function evaluatorOf(
   run: Closure,
+  refs: readonly string[] | undefined,
 ): (input: Json, scope: EvalScope, slots?: Int32Array) => Json | undefined | typeof FAST_FALLBACK {
   return (input, scope, slots) => {
     const env: MutableEnv = idle ?? freshEnv();
@@ -207,6 +216,7 @@ function evaluatorOf(
     env.root = input;
     env.scope = scope;
     env.slots = slots;
+    env.refs = refs;
     env.budget.left = FAST_STEP_LIMIT;
     try {
       return run(wrapInput(input), env);
@@ -220,6 +230,7 @@ function evaluatorOf(
       env.root = null;
       env.scope = EMPTY_SCOPE;
       env.slots = undefined;
+      env.refs = undefined;
       idle = env;
     }
   };
@@ -227,13 +238,14 @@ function evaluatorOf(
 
 /** FastEvaluator.specialize for a compiled body: the same Env handling as `evaluatorOf`. */
 function specializer(run: Closure): FastEvaluator['specialize'] {
-  return (slots, fallback, finish) => {
+  return (refs, slots, fallback, finish) => {
     return (input, scope) => {
       const env: MutableEnv = idle ?? freshEnv();
       idle = undefined;
       env.root = input;
       env.scope = scope;
       env.slots = slots;
+      env.refs = refs;
       env.budget.left = FAST_STEP_LIMIT;
       let value: Value;
       let fell = false;
@@ -248,6 +260,7 @@ function specializer(run: Closure): FastEvaluator['specialize'] {
         env.root = null;
         env.scope = EMPTY_SCOPE;
         env.slots = undefined;
+        env.refs = undefined;
         idle = env;
       }
       return fell ? fallback(input, scope) : finish(value as Json | undefined);
@@ -262,6 +275,7 @@ function freshEnv(): MutableEnv {
     frame: undefined,
     budget: { left: FAST_STEP_LIMIT },
     slots: undefined,
+    refs: undefined,
   };
 }
 
@@ -456,20 +470,31 @@ function compileNodesPath(
   const ref = references === undefined ? -1 : references.indexOf(id);
   // Compiled for a known reference list, every reference must be on it.
   if (references !== undefined && ref < 0) return undefined;
+  // Compiled for a reference list, the closure knows the node only by its
+  // index in it (the id comes from Env.refs), so that expressions differing
+  // only in the nodes they read can share one compiled form (see
+  // `FastEvaluator.specialize`).
+  const key = ref >= 0 ? ONE_KEY : id;
   const read = (env: Env): Value => {
-    const slots = env.slots;
-    if (slots !== undefined && ref >= 0) return outputAt(env.scope, slots[ref] as number);
     const nodes = env.scope.nodes;
+    if (ref >= 0) {
+      const slots = env.slots;
+      if (slots !== undefined) return outputAt(env.scope, slots[ref] as number);
+      const name = env.refs?.[ref];
+      return name !== undefined && Object.prototype.hasOwnProperty.call(nodes, name)
+        ? nodes[name]
+        : undefined;
+    }
     return Object.prototype.hasOwnProperty.call(nodes, id) ? nodes[id] : undefined;
   };
   // jsonata's algorithm, when it is needed, runs over a one-key `$nodes`.
   const oneKey: Closure = (_ctx, env) => {
     const nodes = Object.create(null) as Record<string, Value>;
     const value = read(env);
-    if (value !== undefined) nodes[id] = value;
+    if (value !== undefined) nodes[key] = value;
     return nodes as Json;
   };
-  const general = generalPath(oneKey, false, names, filters);
+  const general = generalPath(oneKey, false, [key, ...names.slice(1)], filters);
   if (filters[0] !== undefined) return general;
   if (names.length === 1 && ref >= 0) {
     // `$nodes.<id>` alone, the commonest form: one array read through the run.
@@ -482,6 +507,9 @@ function compileNodesPath(
   }
   return compileSteps((_ctx, env) => read(env), false, names.slice(1), filters.slice(1), general);
 }
+
+/** The key of the one-key `$nodes` a path compiled for a reference list reads through. */
+const ONE_KEY = 'node';
 
 /** The output at run position k: an array read when the scope has the array (EvalScope.values). */
 function outputAt(scope: EvalScope, k: number): Value {
@@ -985,6 +1013,7 @@ function compileLambda(value: unknown): Lambda | undefined {
         frame: { values: args, parent: env.frame },
         budget: env.budget,
         slots: env.slots,
+        refs: env.refs,
       }),
   };
 }
