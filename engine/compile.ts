@@ -38,6 +38,12 @@ export interface PlanNode {
   /** Incoming edges: source node (plan index) and the source port (index into its `ports`). */
   readonly inSources: Int32Array;
   readonly inPorts: Int32Array;
+  /**
+   * Every incoming edge leaves its source's first out port (not `error`):
+   * in a run where every node so far succeeded on its first port, all of
+   * them are active (see `Run.clean`).
+   */
+  readonly firstPorts: boolean;
   /** Whether a wired `error` port handles this node's failures. */
   readonly handlesErrors: boolean;
   readonly isMerge: boolean;
@@ -631,6 +637,9 @@ function compileUnsafe(input: unknown): CompileResult {
       definitionIndex: i,
       inSources,
       inPorts,
+      firstPorts: incoming.every(
+        (edge) => edge.sourcePort === 0 && (drafts[edge.source] as NodeDraft).ports.length > 1,
+      ),
       handlesErrors: handled[i] === 1,
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',

@@ -331,6 +331,33 @@ describe('runWorkflow: input and failures', () => {
     expect(result.output).toEqual({ failed: 'DECLINED', amount: 12 });
   });
 
+  it('while every node succeeds, what hangs off an error port is skipped and merges see only first ports', async () => {
+    const result = await run(
+      flow(
+        [
+          ['a', 'transform', { expression: '$ + 1' }],
+          ['b', 'transform', { expression: '$ * 10' }],
+          ['recover', 'transform', { expression: '"recovered"' }],
+          ['m', 'merge'],
+          ['done', 'output'],
+        ],
+        [
+          'start -> a',
+          'a -> b',
+          'a.error -> recover',
+          'a -> m',
+          'b -> m',
+          'recover -> m',
+          'm -> done',
+        ],
+      ),
+      1,
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.nodes.recover?.status).toBe('skipped');
+    expect(result.output).toEqual({ a: 2, b: 20 });
+  });
+
   it('a cancelled run stops before the next node and says so', async () => {
     const signal = { aborted: true, addEventListener: () => undefined };
     const result = await run(flow([['done', 'output']], ['start -> done']), {}, { signal });

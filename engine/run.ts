@@ -342,6 +342,13 @@ class Run implements NodeContext {
   message: string | undefined = undefined;
   /** The position of the node being run. */
   current = 0;
+  /**
+   * True while every node so far succeeded and emitted on its first out port
+   * (or has none): then a node whose edges all leave first ports
+   * (PlanNode.firstPorts) has every source active, and the loop need not
+   * look at them one by one.
+   */
+  clean = true;
   private waited = 0;
   /**
    * What expressions see. `$nodes.<id>` reads `output(position)`: compile
@@ -432,6 +439,7 @@ class Run implements NodeContext {
     const outcome = this.outcome;
     outcome.status[k] = st;
     outcome.ports[k] = before.ports[b] as number;
+    if (st !== SUCCEEDED || (before.ports[b] as number) > 0) this.clean = false;
     if (before.outputs[b] === LAZY && node.isMerge) {
       // Its sources are unchanged too: this run builds it from them if asked.
       outcome.outputs[k] = LAZY;
@@ -519,11 +527,14 @@ class Run implements NodeContext {
   settle(k: number, node: PlanNode, value: Json | undefined): void {
     const { outcome } = this;
     outcome.outputs[k] = value === undefined ? null : value;
-    if (this.waiting) outcome.status[k] = WAITING;
-    else {
+    if (this.waiting) {
+      outcome.status[k] = WAITING;
+      this.clean = false;
+    } else {
       outcome.status[k] = SUCCEEDED;
       // `error` is last; a kind without out ports (output, fail) emits nowhere.
       outcome.ports[k] = this.port < node.ports.length - 1 ? this.port : -1;
+      if (this.port > 0) this.clean = false;
     }
     this.keepExtras(k);
   }
@@ -536,6 +547,7 @@ class Run implements NodeContext {
     if (node.isTrigger && runError.code === 'LIMIT_EXCEEDED') outcome.inputs[k] = null;
     outcome.errors[k] = runError;
     outcome.status[k] = FAILED;
+    this.clean = false;
     if (node.handlesErrors) {
       outcome.ports[k] = node.ports.length - 1;
       outcome.outputs[k] = {
@@ -699,24 +711,32 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       let active = -1;
       let activeCount = 0;
       let blocked = false;
-      for (let j = 0; j < sources.length; j++) {
-        const s = sources[j] as number;
-        const st = status[s];
-        // Waiting, held back, or failed with nobody handling it: what lies
-        // downstream cannot settle in this run.
-        if (st === WAITING || st === BLOCKED || (st === FAILED && (ports[s] as number) < 0)) {
-          blocked = true;
-        } else if (ports[s] === sourcePorts[j]) {
-          activeCount++;
-          active = j;
+      if (run.clean && node.firstPorts && (node.isMerge || sources.length === 1)) {
+        // Nothing so far failed, waited, was skipped or took another port.
+        active = sources.length - 1;
+        activeCount = sources.length;
+      } else {
+        for (let j = 0; j < sources.length; j++) {
+          const s = sources[j] as number;
+          const st = status[s];
+          // Waiting, held back, or failed with nobody handling it: what lies
+          // downstream cannot settle in this run.
+          if (st === WAITING || st === BLOCKED || (st === FAILED && (ports[s] as number) < 0)) {
+            blocked = true;
+          } else if (ports[s] === sourcePorts[j]) {
+            activeCount++;
+            active = j;
+          }
         }
       }
       if (blocked) {
         status[k] = BLOCKED;
+        run.clean = false;
         continue;
       }
       if (activeCount === 0) {
         status[k] = SKIPPED;
+        run.clean = false;
         continue;
       }
       if (unchanged && run.adopt(k, node)) continue;

@@ -238,8 +238,13 @@ function evaluatorOf(
 
 /** FastEvaluator.specialize for a compiled body: the same Env handling as `evaluatorOf`. */
 function specializer(run: Closure): FastEvaluator['specialize'] {
-  return (refs, slots, fallback, finish) => {
-    return (input, scope) => {
+  return <R>(
+    refs: readonly string[] | undefined,
+    slots: Int32Array | undefined,
+    fallback: (input: Json, scope: EvalScope) => R,
+    finish: (value: Json | undefined) => R,
+  ) => {
+    return (input: Json, scope: EvalScope): R => {
       const env: MutableEnv = idle ?? freshEnv();
       idle = undefined;
       env.root = input;
@@ -263,7 +268,13 @@ function specializer(run: Closure): FastEvaluator['specialize'] {
         env.refs = undefined;
         idle = env;
       }
-      return fell ? fallback(input, scope) : finish(value as Json | undefined);
+      if (fell) return fallback(input, scope);
+      // A finite number, a boolean or null needs no check (`finish`).
+      const plain =
+        typeof value === 'number'
+          ? value - value === 0
+          : typeof value === 'boolean' || value === null;
+      return plain ? (value as R) : finish(value as Json | undefined);
     };
   };
 }
