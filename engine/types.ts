@@ -300,10 +300,21 @@ export interface PreviewRequest {
    */
   definition?: WorkflowDefinition;
   patch?: DefinitionPatch;
-  input: Json;
+  /**
+   * The workflow input to run on. Omitted when it is the one the last request
+   * to this worker carried (the worker keeps it; a fresh worker runs on null).
+   */
+  input?: Json;
   options: { decisions?: Record<string, ApprovalDecision> };
   /** Nodes whose full input/output should come back with the reply (the selection). */
   details?: string[];
+  /**
+   * The generation of the reply whose summaries the client holds (after
+   * applying it). The reply may then carry only the summaries that changed
+   * since that one; omitted, or a generation the worker no longer remembers,
+   * and the reply carries them all.
+   */
+  base?: number;
 }
 
 export interface PreviewReply {
@@ -311,9 +322,21 @@ export interface PreviewReply {
   /** True when the definition compiled (diagnostics may still hold warnings). */
   ok: boolean;
   diagnostics: Diagnostic[];
-  /** The run without node inputs/outputs (`output` truncated); null when the definition is invalid. */
+  /**
+   * The run's status, error, duration and `output` (truncated); null when the
+   * definition is invalid. Its `nodes` is empty: per-node results are `nodes`.
+   */
   run: RunResult | null;
+  /**
+   * Per-node summaries: every node's, or, when `base` is set, only those that
+   * changed (see `sameSummary` in engine/worker.ts) since the reply of that
+   * generation; the others are the ones the client holds.
+   */
   nodes: Record<string, NodeSummary>;
+  /** Set when `nodes` is a delta: the generation of the reply it applies to (the request's `base`). */
+  base?: number;
+  /** With `base`: nodes that no longer exist, to drop from the held summaries. */
+  removed?: string[];
   /** Whether the worker compiled the definition afresh for this request (false: cache hit). */
   recompiled: boolean;
   /** The details asked for in `PreviewRequest.details`, of this run (one message, one frame). */

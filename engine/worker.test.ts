@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Json, WorkflowDefinition } from './index.ts';
+import type { Json, NodeSummary, PreviewReply, WorkflowDefinition } from './index.ts';
 import {
   applyPatch,
   createPreviewService,
@@ -410,5 +410,221 @@ describe('details with the reply', () => {
       options: {},
     });
     expect(plain.details).toBeUndefined();
+  });
+});
+
+describe('summary deltas', () => {
+  /** start -> first ($ * 2) -> second ($ + 1) -> check (condition), and a side branch. */
+  function chain(first: string, side = '"side"'): WorkflowDefinition {
+    return {
+      format: 'weft/v1',
+      id: 'chain',
+      name: 'chain',
+      nodes: [
+        { id: 'start', kind: 'trigger' },
+        { id: 'first', kind: 'transform', config: { expression: first } },
+        { id: 'second', kind: 'transform', config: { expression: '$ + 1' } },
+        { id: 'check', kind: 'condition', config: { expression: '$ > 100' } },
+        { id: 'side', kind: 'transform', config: { expression: side } },
+      ],
+      edges: [
+        { source: 'start', target: 'first' },
+        { source: 'first', target: 'second' },
+        { source: 'second', target: 'check' },
+        { source: 'start', target: 'side' },
+      ],
+    };
+  }
+
+  /** What a client holds after applying `reply` to the summaries of its base. */
+  function applied(
+    held: Map<number, Record<string, NodeSummary>>,
+    reply: PreviewReply,
+  ): Record<string, NodeSummary> {
+    if (reply.base === undefined) return reply.nodes;
+    const base = held.get(reply.base);
+    if (!base) throw new Error(`a delta against ${reply.base}, which the client does not hold`);
+    const nodes = { ...base, ...reply.nodes };
+    for (const id of reply.removed ?? []) delete nodes[id];
+    return nodes;
+  }
+
+  /** The summaries' visible parts, as a fresh worker would show them. */
+  function shown(nodes: Record<string, NodeSummary>) {
+    return Object.fromEntries(
+      Object.entries(nodes).map(([id, s]) => [id, [s.status, s.port, s.preview, s.error?.code]]),
+    );
+  }
+
+  async function fresh(definition: WorkflowDefinition, input: Json) {
+    const reply = await createPreviewService().preview({
+      generation: 1,
+      definition,
+      input,
+      options: {},
+    });
+    return shown(reply.nodes);
+  }
+
+  it('sends only the summaries that changed since the base the client names', async () => {
+    const service = createPreviewService();
+    const first = await service.preview({
+      generation: 1,
+      definition: chain('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    expect(first.base).toBeUndefined();
+    expect(Object.keys(first.nodes)).toEqual(['start', 'first', 'second', 'check', 'side']);
+
+    // The side branch changes. The chain is reused: its summaries change only
+    // in being marked reused, once; after that they are left out.
+    const second = await service.preview({
+      generation: 2,
+      definition: chain('$ * 2', '"other"'),
+      options: {},
+      base: 1,
+    });
+    expect(second.base).toBe(1);
+    expect(second.nodes['side']?.preview).toBe('"other"');
+    expect(second.nodes['second']).toMatchObject({ preview: '15', reused: true });
+    const third = await service.preview({
+      generation: 3,
+      definition: chain('$ * 2', '"third"'),
+      options: {},
+      base: 2,
+    });
+    expect(third.base).toBe(2);
+    expect(Object.keys(third.nodes)).toEqual(['side']);
+    expect(third.nodes['side']?.preview).toBe('"third"');
+  });
+
+  it('cannot leave the client with wrong summaries when it drops a stale reply', async () => {
+    const service = createPreviewService();
+    const held = new Map<number, Record<string, NodeSummary>>();
+    const one = await service.preview({
+      generation: 1,
+      definition: chain('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    held.set(1, applied(held, one));
+
+    // Reply 2 changes every node on the chain; the client has a newer request
+    // queued by then, so it drops reply 2 unapplied and still holds reply 1.
+    const two = await service.preview({
+      generation: 2,
+      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 20' } }] },
+      options: {},
+      base: 1,
+    });
+    expect(two.nodes['check']?.port).toBe('true');
+
+    // Request 3 goes back to the first expression's output for `first` only
+    // in part: against reply 2 nothing on the chain but `first` would change,
+    // yet the client holds reply 1, and the delta must be against that.
+    const three = await service.preview({
+      generation: 3,
+      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 30' } }] },
+      options: {},
+      base: 1,
+    });
+    expect(three.base).toBe(1);
+    const now = applied(held, three);
+    expect(shown(now)).toEqual(await fresh(chain('$ * 30'), 7));
+    expect(now['check']?.port).toBe('true');
+  });
+
+  it('sends every summary when the base is one it no longer remembers', async () => {
+    const service = createPreviewService();
+    await service.preview({ generation: 1, definition: chain('$ * 2'), input: 7, options: {} });
+    for (let g = 2; g <= 8; g++) {
+      await service.preview({
+        generation: g,
+        patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: `$ * ${g}` } }] },
+        options: {},
+        base: g - 1,
+      });
+    }
+    const reply = await service.preview({
+      generation: 9,
+      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 9' } }] },
+      options: {},
+      base: 1,
+    });
+    expect(reply.base).toBeUndefined();
+    expect(shown(reply.nodes)).toEqual(await fresh(chain('$ * 9'), 7));
+  });
+
+  it('names the nodes that are gone, and sends the summaries of an invalid definition whole', async () => {
+    const service = createPreviewService();
+    const held = new Map<number, Record<string, NodeSummary>>();
+    const whole = chain('$ * 2');
+    held.set(
+      1,
+      applied(
+        held,
+        await service.preview({ generation: 1, definition: whole, input: 7, options: {} }),
+      ),
+    );
+    const without: WorkflowDefinition = {
+      ...whole,
+      nodes: whole.nodes.filter((n) => n.id !== 'side'),
+      edges: whole.edges.filter((e) => e.target !== 'side'),
+    };
+    const two = await service.preview({ generation: 2, definition: without, options: {}, base: 1 });
+    expect(two.removed).toEqual(['side']);
+    held.set(2, applied(held, two));
+    expect(Object.keys(held.get(2) ?? {})).toEqual(['start', 'first', 'second', 'check']);
+
+    const broken = await service.preview({
+      generation: 3,
+      definition: chain('$ *'),
+      options: {},
+      base: 2,
+    });
+    expect(broken.ok).toBe(false);
+    expect(broken.base).toBeUndefined();
+    expect(broken.nodes).toEqual({});
+  });
+
+  it('keeps the summary object of a node whose result was reused', async () => {
+    const service = createPreviewService();
+    const one = await service.preview({
+      generation: 1,
+      definition: chain('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    // Without a base the reply is whole; the reused chain keeps its summaries,
+    // marked reused, and the preview text is the one made for reply 1.
+    const two = await service.preview({
+      generation: 2,
+      definition: chain('$ * 2', '"other"'),
+      options: {},
+    });
+    expect(two.nodes['second']).toMatchObject({
+      preview: one.nodes['second']?.preview,
+      reused: true,
+    });
+    const three = await service.preview({
+      generation: 3,
+      definition: chain('$ * 2', '"third"'),
+      options: {},
+    });
+    expect(three.nodes['second']).toBe(two.nodes['second']);
+  });
+
+  it('runs on the input of the last request that carried one', async () => {
+    const service = createPreviewService();
+    await service.preview({ generation: 1, definition: chain('$ * 2'), input: 7, options: {} });
+    const same = await service.preview({
+      generation: 2,
+      definition: chain('$ * 3'),
+      options: {},
+    });
+    expect(same.nodes['first']?.preview).toBe('21');
+    const changed = await service.preview({ generation: 3, input: 100, options: {} });
+    expect(changed.nodes['first']?.preview).toBe('300');
   });
 });

@@ -140,31 +140,109 @@ export function truncateValue(
   return { value: walk(value, 0), truncated };
 }
 
-function summarise(result: RunResult): { run: RunResult; nodes: Record<string, NodeSummary> } {
+/** Durations jitter from run to run; a change under half is not news to the canvas. */
+function similarDuration(a: number, b: number): boolean {
+  if (a < 0.1 && b < 0.1) return true;
+  return Math.abs(a - b) <= 0.5 * Math.max(a, b);
+}
+
+/**
+ * Whether a node's summary changed in anything the editor shows: status,
+ * port, preview, error, the reused mark, or a duration that really moved.
+ * A reply leaves out the summaries that did not (see `PreviewRequest.base`).
+ */
+export function sameSummary(a: NodeSummary, b: NodeSummary): boolean {
+  return (
+    a === b ||
+    (a.status === b.status &&
+      a.port === b.port &&
+      a.preview === b.preview &&
+      a.reused === b.reused &&
+      a.error?.code === b.error?.code &&
+      a.error?.message === b.error?.message &&
+      similarDuration(a.durationMs, b.durationMs))
+  );
+}
+
+/** The last run and the summaries made of it, which the next run's reused nodes keep. */
+interface SummarisedRun {
+  result: RunResult;
+  nodes: Record<string, NodeSummary>;
+}
+
+function summaryOf(r: RunResult['nodes'][string]): NodeSummary {
+  const summary: NodeSummary = { status: r.status, durationMs: r.durationMs };
+  if (r.port !== undefined) summary.port = r.port;
+  if (r.error !== undefined) summary.error = r.error;
+  if (r.status === 'succeeded' && r.output !== undefined) summary.preview = previewText(r.output);
+  if (r.reused) summary.reused = true;
+  return summary;
+}
+
+/**
+ * Every node's summary. A node whose result the engine took from `previous`
+ * (`reused`, the same output object) keeps the summary made of it then: its
+ * preview is not written again, and the object stays the same, so the reply
+ * leaves it out.
+ */
+function summarise(
+  result: RunResult,
+  previous: SummarisedRun | null,
+): { run: RunResult; nodes: Record<string, NodeSummary> } {
   const nodes: Record<string, NodeSummary> = {};
-  const compact: RunResult['nodes'] = {};
-  for (const [id, r] of Object.entries(result.nodes)) {
-    const summary: NodeSummary = { status: r.status, durationMs: r.durationMs };
-    if (r.port !== undefined) summary.port = r.port;
-    if (r.error !== undefined) summary.error = r.error;
-    if (r.status === 'succeeded' && r.output !== undefined) summary.preview = previewText(r.output);
-    if (r.reused) summary.reused = true;
-    nodes[id] = summary;
-    const slim: RunResult['nodes'][string] = { status: r.status, durationMs: r.durationMs };
-    if (r.port !== undefined) slim.port = r.port;
-    if (r.error !== undefined) slim.error = r.error;
-    if (r.attempts !== undefined) slim.attempts = r.attempts;
-    compact[id] = slim;
+  for (const id in result.nodes) {
+    const r = result.nodes[id] as RunResult['nodes'][string];
+    const before = r.reused && previous ? previous.nodes[id] : undefined;
+    if (
+      before !== undefined &&
+      before.status === r.status &&
+      before.port === r.port &&
+      previous?.result.nodes[id]?.output === r.output
+    ) {
+      nodes[id] = before.reused ? before : { ...before, reused: true };
+    } else {
+      nodes[id] = summaryOf(r);
+    }
   }
+  // Per-node results travel as `nodes` summaries only, not twice.
   const run: RunResult = {
     status: result.status,
     output: truncateValue(result.output).value,
-    nodes: compact,
+    nodes: {},
   };
   if (result.error !== undefined) run.error = result.error;
   if (result.durationMs !== undefined) run.durationMs = result.durationMs;
   return { run, nodes };
 }
+
+/**
+ * The summaries to send against `base` (what the client holds): only those
+ * that changed, plus the ids `base` has and `next` has not. `held` is what the
+ * client holds once it applies them: `base`'s object wherever nothing changed.
+ */
+export function summaryDelta(
+  base: Record<string, NodeSummary>,
+  next: Record<string, NodeSummary>,
+): { changed: Record<string, NodeSummary>; removed: string[]; held: Record<string, NodeSummary> } {
+  const changed: Record<string, NodeSummary> = {};
+  const held: Record<string, NodeSummary> = {};
+  for (const id in next) {
+    const now = next[id] as NodeSummary;
+    const before = base[id];
+    if (before !== undefined && sameSummary(before, now)) {
+      held[id] = before;
+    } else {
+      held[id] = now;
+      changed[id] = now;
+    }
+  }
+  const removed: string[] = [];
+  for (const id in base) if (!(id in next)) removed.push(id);
+  return { changed, removed, held };
+}
+
+/** How many replies' summaries the worker keeps as possible bases for a delta. */
+const SENT_KEPT = 4;
 
 /** The definition after a patch; nodes keep their order unless the patch gives a new one. */
 export function applyPatch(base: WorkflowDefinition, patch: DefinitionPatch): WorkflowDefinition {
@@ -217,7 +295,13 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
   // (the first request, a new worker, a change to most nodes at once).
   let cachedKey: string | null = null;
   let compiled: CompileResult | null = null;
-  let lastRun: { generation: number; result: RunResult } | null = null;
+  let lastRun: ({ generation: number } & SummarisedRun) | null = null;
+  // The input of the last request that carried one (requests leave it out
+  // while it is unchanged).
+  let input: Json = null;
+  // The summaries of the last few replies, as the client holds them once it
+  // applies each: a request names the one it holds as its `base`.
+  const sent: Array<{ generation: number; nodes: Record<string, NodeSummary> }> = [];
   const subworkflows = new Map<string, WorkflowDefinition | undefined>();
   let lookup: WorkspaceLookup | null = null;
   // The workspace's copy of each sub-workflow last seen, by id: an unchanged
@@ -286,29 +370,24 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
           compile(held);
         }
       }
-      if (!compiled) {
-        return {
-          generation: request.generation,
-          ok: false,
-          diagnostics: [
-            {
-              code: 'SCHEMA_INVALID',
-              severity: 'error',
-              path: '',
-              message: 'The preview worker has no workflow to run.',
-            },
-          ],
-          run: null,
-          nodes: {},
-          recompiled,
-        };
-      }
-      if (!compiled.ok) {
+      if (request.input !== undefined) input = request.input;
+      if (!compiled || !compiled.ok) {
         lastRun = null;
+        const diagnostics: Diagnostic[] = compiled
+          ? [...compiled.errors, ...compiled.warnings]
+          : [
+              {
+                code: 'SCHEMA_INVALID',
+                severity: 'error',
+                path: '',
+                message: 'The preview worker has no workflow to run.',
+              },
+            ];
+        remember(request.generation, {});
         return {
           generation: request.generation,
           ok: false,
-          diagnostics: [...compiled.errors, ...compiled.warnings],
+          diagnostics,
           run: null,
           nodes: {},
           recompiled,
@@ -318,14 +397,13 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       // whole upstream are unchanged (an edit re-runs only what it touched and
       // what lies downstream); the engine itself checks that input and
       // decisions are the same before reusing anything.
-      const result = await runWorkflow(compiled.workflow, request.input, {
+      const result = await runWorkflow(compiled.workflow, input, {
         mode: 'preview',
         ...(request.options.decisions ? { decisions: request.options.decisions } : {}),
         ...(lastRun ? { previous: lastRun.result } : {}),
         resolveWorkflow,
       });
-      lastRun = { generation: request.generation, result };
-      const { run, nodes } = summarise(result);
+      const { run, nodes } = summarise(result, lastRun);
       const reply: PreviewReply = {
         generation: request.generation,
         ok: true,
@@ -334,6 +412,20 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         nodes,
         recompiled,
       };
+      // Against the summaries the client says it holds, only what changed;
+      // without them (a new client or worker, a base long gone) all of them.
+      const base =
+        request.base === undefined ? undefined : sent.find((s) => s.generation === request.base);
+      let kept = nodes;
+      if (base) {
+        const delta = summaryDelta(base.nodes, nodes);
+        kept = delta.held;
+        reply.nodes = delta.changed;
+        reply.base = base.generation;
+        if (delta.removed.length > 0) reply.removed = delta.removed;
+      }
+      remember(request.generation, kept);
+      lastRun = { generation: request.generation, result, nodes: kept };
       if (request.details && request.details.length > 0) {
         reply.details = request.details.flatMap((id) => {
           const detail = detailOf(request.generation, id);
@@ -367,6 +459,11 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
     },
   };
 
+  function remember(generation: number, nodes: Record<string, NodeSummary>): void {
+    sent.push({ generation, nodes });
+    if (sent.length > SENT_KEPT) sent.shift();
+  }
+
   function detailOf(generation: number, nodeId: string): NodeDetail | null {
     if (!lastRun || lastRun.generation !== generation) return null;
     const result = lastRun.result.nodes[nodeId];
@@ -388,6 +485,10 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
 
 export type PreviewService = ReturnType<typeof createPreviewService>;
 
+/** One message on the reply channel: a preview's reply, or why there is none. */
+export type ChannelReply =
+  { generation: number; reply: PreviewReply } | { generation: number; error: string };
+
 // In a dedicated worker (not when a test imports this file), serve the editor.
 const scope = globalThis as {
   postMessage?: unknown;
@@ -396,5 +497,40 @@ const scope = globalThis as {
 };
 if (typeof scope.postMessage === 'function' && scope.document === undefined && scope.location) {
   const root = new URL('/', scope.location.href);
-  expose(createPreviewService({ fetchJson: (url) => fetch(new URL(url, root).href) }));
+  const service = createPreviewService({ fetchJson: (url) => fetch(new URL(url, root).href) });
+  let channel: { postMessage(message: unknown): void; close(): void } | null = null;
+  expose({
+    ...service,
+    /**
+     * Where `previewToChannel` posts its replies: a BroadcastChannel whose
+     * name the editor made up for this worker alone. Chromium holds back a
+     * page's posted-message tasks after a keystroke until the keystroke's
+     * frame is drawn (its scheduler defers tasks after input), so a reply
+     * through postMessage is never applied before that frame; a
+     * BroadcastChannel message is not held back, so the preview can be
+     * painted in the keystroke's own frame when the worker answers in time.
+     */
+    setReplyChannel(name: string): void {
+      channel?.close();
+      channel = new BroadcastChannel(name);
+    },
+    /**
+     * Runs a preview and posts the reply (or why there is none) on the reply
+     * channel; without one, hands the reply back here instead.
+     */
+    async previewToChannel(request: PreviewRequest): Promise<PreviewReply | null> {
+      if (!channel) return service.preview(request);
+      let message: ChannelReply;
+      try {
+        message = { generation: request.generation, reply: await service.preview(request) };
+      } catch (error) {
+        message = {
+          generation: request.generation,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+      channel.postMessage(message);
+      return null;
+    },
+  });
 }

@@ -258,6 +258,65 @@ describe('preview client', () => {
     expect(replies[1]?.nodes['double']?.preview).toBe('10');
     client.dispose();
   });
+  it('asks for what changed since the reply it holds and hands on every summary, across a dropped reply', async () => {
+    const chain: WorkflowDefinition = {
+      ...definition,
+      nodes: [
+        ...definition.nodes,
+        { id: 'big', kind: 'condition', config: { expression: '$ > 100' } },
+        { id: 'side', kind: 'transform', config: { expression: '"side"' } },
+      ],
+      edges: [
+        ...definition.edges,
+        { source: 'double', target: 'big' },
+        { source: 'start', target: 'side' },
+      ],
+    };
+    const withDouble = (expression: string): WorkflowDefinition => ({
+      ...chain,
+      nodes: chain.nodes.map((n) => (n.id === 'double' ? { ...n, config: { expression } } : n)),
+    });
+    const workers = heldWorkers();
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      events: { onReply: (r) => replies.push(r), onTimeout: () => undefined },
+    });
+    const input = { n: 7 };
+    client.request({ definition: chain, input, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    const first = replies[0]?.nodes ?? {};
+    expect(Object.keys(first)).toEqual(['start', 'double', 'big', 'side']);
+
+    // Two edits while the first is in flight: the first one's reply is stale.
+    client.request({ definition: withDouble('n * 20'), input, decisions: {} });
+    client.request({ definition: withDouble('n * 30'), input, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    expect(replies).toHaveLength(1);
+    await workers.spawned[0]?.release();
+    await flush();
+
+    const requests = workers.spawned[0]?.requests ?? [];
+    expect(requests.map((r) => r.base)).toEqual([undefined, 1, 2]);
+    // The sample did not change: it crossed once.
+    expect(requests.map((r) => r.input)).toEqual([input, undefined, undefined]);
+    const last = replies[1]?.nodes ?? {};
+    expect(Object.keys(last).sort()).toEqual(['big', 'double', 'side', 'start']);
+    expect(last['double']?.preview).toBe('210');
+    expect(last['big']?.port).toBe('true');
+    expect(last['side']).toMatchObject({ preview: '"side"', reused: true });
+    expect(replies[1]?.base).toBeUndefined();
+
+    // Unchanged since the reply the store has: the same object, so nothing re-renders for it.
+    client.request({ definition: withDouble('n * 40'), input, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    expect(replies[2]?.nodes['double']?.preview).toBe('280');
+    expect(replies[2]?.nodes['side']).toBe(last['side']);
+    client.dispose();
+  });
 });
 
 describe('definition diffs', () => {

@@ -12,12 +12,14 @@ import type {
   NodeDetail,
   NodeKindInfo,
   NodeKindName,
+  NodeSummary,
   PreviewReply,
   PreviewRequest,
   WorkflowDefinition,
 } from '../../engine/index.ts';
 import { nodeKinds } from '../../engine/kinds.ts';
 import type { DefinitionPatch } from '../../engine/types.ts';
+import type { ChannelReply } from '../../engine/worker.ts';
 
 export type * from '../../engine/index.ts';
 export type { DefinitionPatch };
@@ -61,7 +63,11 @@ export interface PreviewJob {
 }
 
 export interface PreviewEvents {
-  /** A reply for the latest request (stale ones never get here). */
+  /**
+   * A reply for the latest request (stale ones never get here), with every
+   * node's summary in `nodes`: the client applies the worker's deltas, and an
+   * unchanged summary is the same object as in the reply before.
+   */
   onReply(reply: PreviewReply, roundTripMs: number): void;
   /** The latest request ran past the backstop; the worker was replaced. */
   onTimeout(generation: number): void;
@@ -142,12 +148,80 @@ export function diffDefinitions(
   return patch;
 }
 
+/** A name for one worker's reply channel that no other tab or worker uses. */
+function replyChannelName(): string {
+  const bytes = crypto.getRandomValues(new Uint32Array(4));
+  return `weft-preview-replies-${Array.from(bytes, (b) => b.toString(36)).join('-')}`;
+}
+
 function spawnBrowserWorker(): PreviewWorkerHandle {
+  // Written out in full: Vite bundles the worker only for this exact form.
   const worker = new Worker(new URL('../../engine/worker.ts', import.meta.url), {
     type: 'module',
     name: 'weft-preview',
   });
-  return { api: wrap<PreviewWorkerApi>(worker), terminate: () => worker.terminate() };
+  if (typeof BroadcastChannel !== 'function') {
+    return { api: wrap<PreviewWorkerApi>(worker), terminate: () => worker.terminate() };
+  }
+  // Previews are answered on a BroadcastChannel of this worker's own (see
+  // `setReplyChannel` in engine/worker.ts): its messages can reach the page
+  // before the frame of the keystroke that asked, where a worker's
+  // postMessage always waits until that frame is drawn.
+  const remote = wrap<
+    PreviewWorkerApi & {
+      setReplyChannel(name: string): void;
+      previewToChannel(request: PreviewRequest): PreviewReply | null;
+    }
+  >(worker);
+  const name = replyChannelName();
+  const replies = new BroadcastChannel(name);
+  // Comlink keeps the order of calls: the channel is set before any preview.
+  void remote.setReplyChannel(name).catch(() => undefined);
+  const waiting = new Map<
+    number,
+    { resolve(reply: PreviewReply): void; reject(error: Error): void }
+  >();
+  replies.onmessage = (event: MessageEvent<ChannelReply>) => {
+    const message = event.data;
+    const waiter = waiting.get(message.generation);
+    if (!waiter) return;
+    waiting.delete(message.generation);
+    if ('reply' in message) waiter.resolve(message.reply);
+    else waiter.reject(new Error(message.error));
+  };
+  const api: PreviewWorkerApi = {
+    preview(request) {
+      return new Promise<PreviewReply>((resolve, reject) => {
+        waiting.set(request.generation, { resolve, reject });
+        // Settles with null once the reply is on the channel (or with the
+        // reply itself when the worker has no channel); a failure to post
+        // the reply arrives here.
+        remote.previewToChannel(request).then(
+          (direct) => {
+            if (direct === null) return;
+            waiting.delete(request.generation);
+            resolve(direct);
+          },
+          (error: unknown) => {
+            waiting.delete(request.generation);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      });
+    },
+    nodeDetail: (generation, nodeId) => remote.nodeDetail(generation, nodeId),
+    validate: (definition) => remote.validate(definition),
+    exportAsl: (definition) => remote.exportAsl(definition),
+    setWorkspaceLookup: (lookup) => remote.setWorkspaceLookup(lookup),
+  };
+  return {
+    api,
+    terminate() {
+      waiting.clear();
+      replies.close();
+      worker.terminate();
+    },
+  };
 }
 
 export function createPreviewClient(options: PreviewClientOptions): PreviewClient {
@@ -165,6 +239,13 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
   // The definition object the current worker last received: when a job carries
   // the same object (a sample switch, a decision), it is not cloned across again.
   let definitionInWorker: WorkflowDefinition | null = null;
+  // Likewise the input, compared by identity (the store shares the sample's data).
+  let inputInWorker: { value: Json } | null = null;
+  // The summaries of the last reply applied from the current worker, whose
+  // generation each request names as its base: the worker then sends only the
+  // summaries that changed. Stale replies are applied here too (never passed
+  // on), so the next delta is against the worker's latest.
+  let held: { generation: number; nodes: Record<string, NodeSummary> } | null = null;
   let latest = 0;
   let inFlight = false;
   let pending: { generation: number; job: PreviewJob } | null = null;
@@ -177,6 +258,24 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
     worker.terminate();
     worker = start();
     definitionInWorker = null;
+    inputInWorker = null;
+    held = null;
+  }
+
+  /** The reply's summaries applied to what the client holds; null when they do not apply. */
+  function apply(reply: PreviewReply): Record<string, NodeSummary> | null {
+    if (reply.base === undefined) return reply.nodes;
+    if (!held || held.generation !== reply.base) return null;
+    const removed = reply.removed ?? [];
+    let changed = removed.length > 0;
+    for (const _ in reply.nodes) {
+      changed = true;
+      break;
+    }
+    if (!changed) return held.nodes;
+    const nodes = { ...held.nodes, ...reply.nodes };
+    for (const id of removed) delete nodes[id];
+    return nodes;
   }
 
   async function call<T>(
@@ -216,11 +315,10 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
     if (inFlight || !pending || disposed) return;
     const { generation, job } = pending;
     pending = null;
-    const request: PreviewRequest = {
-      generation,
-      input: job.input,
-      options: { decisions: job.decisions },
-    };
+    const request: PreviewRequest = { generation, options: { decisions: job.decisions } };
+    if (!inputInWorker || inputInWorker.value !== job.input) request.input = job.input;
+    inputInWorker = { value: job.input };
+    if (held) request.base = held.generation;
     if (job.details && job.details.length > 0) request.details = job.details;
     if (job.definition !== definitionInWorker) {
       const patch = definitionInWorker && diffDefinitions(definitionInWorker, job.definition);
@@ -253,7 +351,19 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       (reply) => {
         if (settled || current !== worker) return;
         settle();
-        if (reply.generation === latest) events.onReply(reply, performance.now() - startedAt);
+        const nodes = apply(reply);
+        if (nodes === null) {
+          // A delta against summaries this client does not hold (it cannot
+          // happen with one request in flight): ask again for all of them.
+          held = null;
+          pending ??= { generation, job };
+        } else {
+          held = { generation: reply.generation, nodes };
+          if (reply.generation === latest) {
+            const { base: _base, removed: _removed, ...whole } = reply;
+            events.onReply({ ...whole, nodes }, performance.now() - startedAt);
+          }
+        }
         pump();
       },
       (error: unknown) => {

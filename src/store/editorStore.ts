@@ -72,21 +72,34 @@ function sameSummary(a: NodeSummary, b: NodeSummary): boolean {
 
 /**
  * Keeps the previous summary object for every node whose result did not
- * visibly change. Every keystroke brings a whole new set of summaries; reusing
- * the unchanged ones means a 1,000-node canvas re-renders only the cards the
- * edit affected, not all of them.
+ * visibly change, and the previous record when none did, so a 1,000-node
+ * canvas re-renders only the cards the edit affected. The preview client
+ * already hands back unchanged summaries as the same objects (the worker sends
+ * only what changed), so this is mostly one identity check per node; it still
+ * matters after a worker restart, whose first reply is all new objects.
  */
 export function stableSummaries(
   previous: Record<string, NodeSummary>,
   next: Record<string, NodeSummary>,
 ): Record<string, NodeSummary> {
+  if (previous === next) return previous;
   const out: Record<string, NodeSummary> = {};
+  let changed = false;
+  let count = 0;
   for (const id in next) {
+    count += 1;
     const now = next[id] as NodeSummary;
     const before = previous[id];
-    out[id] = before && sameSummary(before, now) ? before : now;
+    if (before === now || (before && sameSummary(before, now))) {
+      out[id] = before;
+    } else {
+      out[id] = now;
+      changed = true;
+    }
   }
-  return out;
+  if (changed) return out;
+  for (const _ in previous) count -= 1;
+  return count === 0 ? previous : out;
 }
 
 export function createEditorStore(
