@@ -1,4 +1,5 @@
 import { StrictMode } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import './App.css';
@@ -16,6 +17,8 @@ setLayoutEngine(createWorkerElk);
 void startWorkspace(editorStore).finally(() =>
   connectPreview(editorStore, undefined, {
     findWorkflow: async (id) => workspaceController()?.findWorkflow(id),
+    // A reply renders in its own task, so it can make the keystroke's frame.
+    applyReply: flushSync,
   }),
 );
 

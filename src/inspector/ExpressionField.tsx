@@ -89,6 +89,23 @@ export function ExpressionField({
     const initial = initialRef.current;
     const view = new EditorView({
       parent: host,
+      // An edit reaches the store (and the preview request leaves for the
+      // worker) before CodeMirror redraws the field and sets the selection:
+      // the sooner the request is out, the likelier the preview is painted in
+      // the keystroke's own frame. The view is updated right after, in the
+      // same task, so nothing can see the two disagree.
+      dispatchTransactions(transactions, target) {
+        const last = transactions[transactions.length - 1];
+        const edited =
+          last !== undefined &&
+          transactions.some((tr) => tr.docChanged) &&
+          !transactions.some((tr) => tr.annotation(fromOutside));
+        try {
+          if (edited) onChangeRef.current(last.state.doc.toString());
+        } finally {
+          target.update(transactions);
+        }
+      },
       state: EditorState.create({
         doc: initial.value,
         extensions: [
@@ -114,11 +131,6 @@ export function ExpressionField({
             ...(initial.describedBy ? { 'aria-describedby': initial.describedBy } : {}),
             spellcheck: 'false',
             autocapitalize: 'off',
-          }),
-          EditorView.updateListener.of((update) => {
-            if (!update.docChanged) return;
-            if (update.transactions.some((tr) => tr.annotation(fromOutside))) return;
-            onChangeRef.current(update.state.doc.toString());
           }),
         ],
       }),

@@ -15,16 +15,28 @@ import type { EditorState } from './types.ts';
 
 type ClientFactory = (options: PreviewClientOptions) => PreviewClient;
 
+export interface PreviewBridgeOptions {
+  findWorkflow?: WorkspaceLookup;
+  /**
+   * Applies a reply to the store. The app passes React's `flushSync`, so the
+   * canvas and inspector render in the reply's own task: a render left to
+   * React's scheduler would be a later task, which the browser holds back
+   * until the keystroke's frame is drawn. Default: call it.
+   */
+  applyReply?: (apply: () => void) => void;
+}
+
 export function connectPreview(
   store: EditorStore,
   createClient: ClientFactory = createPreviewClient,
-  options: { findWorkflow?: WorkspaceLookup } = {},
+  options: PreviewBridgeOptions = {},
 ): () => void {
+  const applyReply = options.applyReply ?? ((apply: () => void) => apply());
   const client = createClient({
     ...(options.findWorkflow ? { findWorkflow: options.findWorkflow } : {}),
     events: {
       onReply(reply, roundTripMs) {
-        store.getState().previewFinished(reply, roundTripMs);
+        applyReply(() => store.getState().previewFinished(reply, roundTripMs));
         fetchDetails(store.getState());
       },
       onTimeout(generation) {
@@ -42,7 +54,9 @@ export function connectPreview(
   setEngineClient(client);
 
   function requestRun(state: EditorState) {
-    state.previewStarted();
+    // The request leaves first, before the store tells the page a run started
+    // (another round of every subscriber): the sooner the worker has it, the
+    // likelier its reply lands in the keystroke's own frame.
     client.request({
       definition: state.document,
       input: sampleInput(state.document, state.activeSample),
@@ -51,6 +65,7 @@ export function connectPreview(
       // render per edit instead of a second round trip for the inspector.
       details: state.selectedNodeIds.slice(0, 4),
     });
+    state.previewStarted();
   }
 
   function fetchDetails(state: EditorState) {
