@@ -4,7 +4,7 @@
 // are printed as a table and written to test-results/bench-browser/*.json.
 // Nothing here asserts a time: the budgets are judged in bench/RESULTS.md.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { big1000, realistic100, type Workload } from '../workloads.ts';
@@ -49,7 +49,19 @@ async function startProfile(page: Page): Promise<{ stop(name: string): Promise<v
   };
 }
 
+/**
+ * The bench config's project: `vsync` (the standard measure, the one the
+ * budget is judged by) or `unthrottled` (a second measure: frames not bound to
+ * the display's 60 Hz, see bench/playwright.bench.config.ts).
+ */
+type FrameMode = 'vsync 60 Hz' | 'unthrottled';
+
+function frameMode(): FrameMode {
+  return test.info().project.name === 'unthrottled' ? 'unthrottled' : 'vsync 60 Hz';
+}
+
 interface TypingFigures {
+  mode: FrameMode;
   workload: string;
   nodes: number;
   edits: number;
@@ -62,8 +74,12 @@ interface TypingFigures {
   /** Preview painted after the keystroke's own frame, per edit (latency minus echo). */
   behindP50: number;
   behindP95: number;
+  /** Share of edits whose preview was painted in the keystroke's own frame, %. */
+  sameFrame: number;
   longTasks: number;
   longestTaskMs: number;
+  /** Median interval between animation frames while the page animates: shows which mode ran. */
+  rafMs: number;
 }
 
 interface DragFigures {
@@ -142,7 +158,37 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
  * subtotal grows by ten times and more), even edits delete it again, so every
  * keystroke changes the node's output and so the preview on its card.
  */
-async function measureTyping(page: Page, workload: Workload): Promise<TypingFigures> {
+/** The median interval of 60 animation frames that each change the page (a check of the frame mode). */
+async function frameInterval(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const mark = document.createElement('div');
+        mark.style.cssText = 'position:fixed;left:0;bottom:0;width:1px;height:1px;opacity:0.01';
+        document.body.append(mark);
+        const times: number[] = [];
+        const tick = (at: number) => {
+          times.push(at);
+          mark.style.transform = `translateX(${times.length % 2}px)`;
+          if (times.length <= 60) {
+            requestAnimationFrame(tick);
+            return;
+          }
+          mark.remove();
+          const intervals = times.slice(1).map((t, i) => t - (times[i] as number));
+          intervals.sort((a, b) => a - b);
+          resolve(intervals[Math.floor(intervals.length / 2)] as number);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
+
+async function measureTyping(
+  page: Page,
+  workload: Workload,
+  mode: FrameMode,
+): Promise<TypingFigures> {
   await importWorkload(page, workload);
   const nodeId = editedNode(workload);
   const card = await selectOnCanvas(page, nodeId);
@@ -167,22 +213,28 @@ async function measureTyping(page: Page, workload: Workload): Promise<TypingFigu
     'done',
   );
 
+  const rafMs = await frameInterval(page);
   await installProbes(page, nodeId);
   const profiler = PROFILE ? await startProfile(page) : undefined;
   const latencies: number[] = [];
   const echoes: number[] = [];
   const behind: number[] = [];
+  let sameFrame = 0;
   for (let i = 0; i < EDITS; i++) {
     const key = i % 2 === 0 ? String((i / 2) % 9) : 'Backspace';
     const probe: EditProbe = await waitForPaintedChange(page, () => page.keyboard.press(key));
     latencies.push(probe.latencyMs);
     echoes.push(probe.echoMs);
     behind.push(probe.latencyMs - probe.echoMs);
+    if (probe.sameFrame) sameFrame++;
   }
-  if (profiler) await profiler.stop(`typing-${workload.name}`);
+  if (profiler) {
+    await profiler.stop(`typing-${workload.name}${mode === 'unthrottled' ? '-unthrottled' : ''}`);
+  }
   const longTasks = await readLongTasks(page);
   for (const list of [latencies, echoes, behind]) list.sort((a, b) => a - b);
   return {
+    mode,
     workload: workload.name,
     nodes: workload.definition.nodes.length,
     edits: latencies.length,
@@ -193,8 +245,10 @@ async function measureTyping(page: Page, workload: Workload): Promise<TypingFigu
     echoP95: round(percentile(echoes, 95)),
     behindP50: round(percentile(behind, 50)),
     behindP95: round(percentile(behind, 95)),
+    sameFrame: Math.round((100 * sameFrame) / latencies.length),
     longTasks: longTasks.length,
     longestTaskMs: round(Math.max(0, ...longTasks)),
+    rafMs: round(rafMs),
   };
 }
 
@@ -236,19 +290,45 @@ async function measureDrag(page: Page, workload: Workload): Promise<DragFigures>
   };
 }
 
-const results: { typing: TypingFigures[]; drag: DragFigures[] } = { typing: [], drag: [] };
+interface Results {
+  typing: TypingFigures[];
+  drag: DragFigures[];
+}
+
+const RESULTS = `${OUT_DIR}/results.json`;
+
+/**
+ * Adds figures to results.json. Each project runs in a browser of its own
+ * (another Playwright worker), so the figures gather in the file (Playwright
+ * empties OUT_DIR when a run starts).
+ */
+async function record(add: Partial<Results>): Promise<Results> {
+  let results: Results = { typing: [], drag: [] };
+  try {
+    results = JSON.parse(await readFile(RESULTS, 'utf8')) as Results;
+  } catch {
+    // The first figures of this run.
+  }
+  results.typing.push(...(add.typing ?? []));
+  results.drag.push(...(add.drag ?? []));
+  await mkdir(OUT_DIR, { recursive: true });
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  return results;
+}
 
 test.describe.configure({ mode: 'serial' });
 
 for (const make of [realistic100, big1000]) {
   const workload = make();
   test(`typing ${EDITS} edits into an expression on ${workload.name}`, async ({ page }) => {
-    results.typing.push(await measureTyping(page, workload));
+    await record({ typing: [await measureTyping(page, workload, frameMode())] });
   });
 }
 
 test(`dragging a node across big-1000 in ${DRAG_STEPS} steps`, async ({ page }) => {
-  results.drag.push(await measureDrag(page, big1000()));
+  // Frame drops are judged at the display's rate only.
+  test.skip(frameMode() === 'unthrottled', 'the drag is measured at 60 Hz only');
+  await record({ drag: [await measureDrag(page, big1000())] });
 });
 
 test.afterAll(async ({ browser }) => {
@@ -262,12 +342,9 @@ test.afterAll(async ({ browser }) => {
     // Other builds share the machine: the 1-minute load average says how much.
     loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
+  const results = await record({});
   console.log(JSON.stringify(machine));
   console.table(results.typing);
   console.table(results.drag);
-  await mkdir(OUT_DIR, { recursive: true });
-  await writeFile(
-    `${OUT_DIR}/results.json`,
-    `${JSON.stringify({ machine, ...results }, null, 2)}\n`,
-  );
+  await writeFile(RESULTS, `${JSON.stringify({ machine, ...results }, null, 2)}\n`);
 });

@@ -13,6 +13,8 @@ export interface EditProbe {
    * painted before the keystroke's own frame.
    */
   echoMs: number;
+  /** Whether the preview was painted in the same frame as the echo (same rAF frame time). */
+  sameFrame: boolean;
 }
 
 export interface FrameLog {
@@ -21,11 +23,17 @@ export interface FrameLog {
   durationMs: number;
 }
 
+/** A change painted: the frame's time (rAF's argument) and the first task after that frame. */
+interface Painted {
+  frame: number;
+  at: number;
+}
+
 interface BenchState {
   keyAt: number | null;
   lastPreview: string;
   /** When the keystroke's own text change was painted (see `echoMs`), once it was. */
-  echoAt: Promise<number> | null;
+  echoAt: Promise<Painted> | null;
   resolve: ((probe: EditProbe) => void) | null;
   longTasks: number[];
   frames: number[];
@@ -56,10 +64,10 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
     if (!field || field === document.body) throw new Error('no field has the focus');
     const previewText = () => card.querySelector('.weft-node-preview')?.textContent ?? '';
     const afterPaint = () =>
-      new Promise<number>((resolve) =>
-        requestAnimationFrame(() => {
+      new Promise<Painted>((resolve) =>
+        requestAnimationFrame((frame) => {
           const channel = new MessageChannel();
-          channel.port1.onmessage = () => resolve(performance.now());
+          channel.port1.onmessage = () => resolve({ frame, at: performance.now() });
           channel.port2.postMessage(null);
         }),
       );
@@ -95,8 +103,12 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
       if (keyAt === null || resolve === null) return;
       state.keyAt = null;
       state.resolve = null;
-      void Promise.all([afterPaint(), echoAt ?? Number.NaN]).then(([paintedAt, echoedAt]) =>
-        resolve({ latencyMs: paintedAt - keyAt, echoMs: echoedAt - keyAt }),
+      void Promise.all([afterPaint(), echoAt]).then(([painted, echoed]) =>
+        resolve({
+          latencyMs: painted.at - keyAt,
+          echoMs: echoed ? echoed.at - keyAt : Number.NaN,
+          sameFrame: echoed?.frame === painted.frame,
+        }),
       );
     }).observe(card, { subtree: true, childList: true, characterData: true });
   }, nodeId);

@@ -1,0 +1,148 @@
+// Reads a Chrome trace written by `BENCH_PROFILE=1 npm run bench:browser`
+// (test-results/bench-browser/typing-*.trace.json) and prints, per keystroke,
+// what decides whether the preview is painted in the keystroke's own frame:
+// when the request left for the worker, how long the worker took (wall and
+// thread time: on a busy machine it waits for a core), when its reply was
+// handled on the main thread, and when the keystroke's frame began.
+//
+// Run: npx tsx bench/browser/trace-report.ts [trace.json ...]
+
+import { readFileSync } from 'node:fs';
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { type?: string; traceId?: string; functionName?: string } };
+}
+
+const FRAME_WORK = new Set(['Paint', 'PrePaint', 'Layerize', 'UpdateLayoutTree']);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ] as number;
+}
+
+function report(file: string): void {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as
+    { traceEvents?: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(raw) ? raw : (raw.traceEvents ?? []);
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const threadOf = (e: TraceEvent) => names.get(`${e.pid}:${e.tid}`) ?? '';
+  const main = events.filter((e) => threadOf(e) === 'CrRendererMain').sort((a, b) => a.ts - b.ts);
+  const worker = events.filter((e) => threadOf(e).startsWith('DedicatedWorker'));
+  const handledOnWorker = new Map<string, TraceEvent>();
+  for (const e of worker) {
+    const id = e.args?.data?.traceId;
+    if (e.name === 'HandlePostMessage' && e.ph === 'X' && id) handledOnWorker.set(id, e);
+  }
+  const postedByWorker = new Map<string, TraceEvent>();
+  for (const e of worker) {
+    const id = e.args?.data?.traceId;
+    if (e.name === 'SchedulePostMessage' && e.ph === 'I' && id) postedByWorker.set(id, e);
+  }
+  const handledOnMain = new Map<string, TraceEvent>();
+  for (const e of main) {
+    const id = e.args?.data?.traceId;
+    if (e.name === 'HandlePostMessage' && e.ph === 'X' && id) handledOnMain.set(id, e);
+  }
+  // Frame tasks: top-level main-thread tasks that run style, layout or paint.
+  const tasks = main.filter((e) => e.name === 'RunTask' && e.ph === 'X');
+  const work = main.filter((e) => FRAME_WORK.has(e.name) && e.ph === 'X');
+  const frames: number[] = [];
+  let w = 0;
+  for (const task of tasks) {
+    const end = task.ts + (task.dur ?? 0);
+    while (w < work.length && (work[w] as TraceEvent).ts < task.ts) w++;
+    if (
+      w < work.length &&
+      (work[w] as TraceEvent).ts < end &&
+      (work[w] as TraceEvent).name !== 'UpdateLayoutTree'
+    ) {
+      frames.push(task.ts);
+    } else if (
+      w < work.length &&
+      (work[w] as TraceEvent).ts < end &&
+      work.slice(w, w + 4).some((x) => x.ts < end && x.name === 'Paint')
+    ) {
+      frames.push(task.ts);
+    }
+  }
+  const channelHandlers = main.filter((e) => {
+    const name = e.args?.data?.functionName ?? '';
+    return e.name === 'FunctionCall' && name.endsWith('.onmessage') && !name.startsWith('channel.');
+  });
+  const keydowns = main.filter(
+    (e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown',
+  );
+  const posts = main.filter((e) => e.name === 'SchedulePostMessage' && e.ph === 'I');
+  const rows = {
+    post: [] as number[],
+    workerWall: [] as number[],
+    workerThread: [] as number[],
+    replyPosted: [] as number[],
+    replyHandled: [] as number[],
+    keyFrame: [] as number[],
+  };
+  let made = 0;
+  let counted = 0;
+  for (let i = 0; i < keydowns.length; i++) {
+    const key = keydowns[i] as TraceEvent;
+    const next = (keydowns[i + 1] as TraceEvent | undefined)?.ts ?? Infinity;
+    const post = posts.find(
+      (p) => p.ts >= key.ts && p.ts < next && handledOnWorker.has(p.args?.data?.traceId ?? ''),
+    );
+    if (!post) continue;
+    const handled = handledOnWorker.get(post.args?.data?.traceId ?? '') as TraceEvent;
+    // The worker's reply: the first message it posts after it took the request.
+    let reply: TraceEvent | undefined;
+    for (const [id, e] of postedByWorker) {
+      if (e.ts >= handled.ts && handledOnMain.has(id) && (!reply || e.ts < reply.ts)) reply = e;
+    }
+    if (!reply) continue;
+    let arrived = handledOnMain.get(reply.args?.data?.traceId ?? '') as TraceEvent;
+    // A reply on the preview's BroadcastChannel (src/engine/client.ts) is no
+    // posted message: its handler is the first `….onmessage` call after the
+    // request (not the probes' MessageChannel), and comlink's own answer,
+    // a posted message, only says the reply is out.
+    const onChannel = channelHandlers.find((e) => e.ts > post.ts && e.ts < next);
+    if (onChannel && onChannel.ts < arrived.ts) arrived = onChannel;
+    const frame = frames.find((f) => f > key.ts);
+    if (frame === undefined) continue;
+    counted++;
+    if (arrived.ts < frame) made++;
+    rows.post.push((post.ts - key.ts) / 1000);
+    rows.workerWall.push((handled.dur ?? 0) / 1000);
+    rows.workerThread.push((handled.tdur ?? 0) / 1000);
+    rows.replyPosted.push((reply.ts - key.ts) / 1000);
+    rows.replyHandled.push((arrived.ts - key.ts) / 1000);
+    rows.keyFrame.push((frame - key.ts) / 1000);
+  }
+  const fmt = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
+  console.log(
+    `${file}: ${counted} keystrokes with a request; reply handled before the keystroke's frame began: ${made} (${Math.round((100 * made) / Math.max(1, counted))}%)`,
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(rows).map(([k, v]) => [
+        k,
+        { p50: fmt(percentile(v, 50)), p95: fmt(percentile(v, 95)) },
+      ]),
+    ),
+  );
+}
+
+const files = process.argv.slice(2);
+for (const file of files.length > 0
+  ? files
+  : ['test-results/bench-browser/typing-realistic-100.trace.json'])
+  report(file);

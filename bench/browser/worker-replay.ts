@@ -1,0 +1,68 @@
+// Replays the editor's keystrokes against the preview worker's service in
+// Node, to split the worker's time per keystroke: the request's structured
+// clone (what postMessage pays on both sides), the preview itself, and the
+// reply's clone. Run: npx tsx bench/browser/worker-replay.ts
+// (EDITS=<n> for more keystrokes, ONLY=realistic for realistic-100 alone, e.g.
+// under node --cpu-prof). The figures compare builds on one machine; they are
+// not budgets. Each request names the previous reply as its base, as the
+// editor's client does, so the reply's clone is of the delta.
+
+import { performance } from 'node:perf_hooks';
+import { createPreviewService } from '../../engine/worker.ts';
+import type { PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
+import { big1000, realistic100, type Workload } from '../workloads.ts';
+
+const EDITS = Number(process.env.EDITS ?? 200);
+
+function editedNode(workload: Workload): string {
+  return workload.definition.nodes.length > 300 ? 's0_totals' : workload.edit.node;
+}
+
+async function replay(workload: Workload) {
+  const service = createPreviewService();
+  let definition: WorkflowDefinition = workload.definition;
+  const id = editedNode(workload);
+  let generation = 1;
+  await service.preview(
+    structuredClone({ generation, definition, input: workload.input, options: {} }),
+  );
+  const node = definition.nodes.find((n) => n.id === id)!;
+  const base = String(node.config?.['expression']);
+  const at = base.indexOf('$sum(order.items.price)') + '$sum(order.items.price)'.length;
+  const times = { cloneIn: 0, preview: 0, cloneOut: 0 };
+  for (let i = 0; i < EDITS; i++) {
+    const typed = i % 2 === 0 ? String((i / 2) % 9) : '';
+    const expression = `${base.slice(0, at)} + 1${typed}${base.slice(at)}`;
+    const changed = { ...node, config: { ...node.config, expression } };
+    definition = { ...definition, nodes: definition.nodes.map((n) => (n.id === id ? changed : n)) };
+    generation += 1;
+    const request: PreviewRequest = {
+      generation,
+      patch: { nodes: [changed] },
+      options: { decisions: {} },
+      details: [id],
+      base: generation - 1,
+    };
+    let t = performance.now();
+    const received = structuredClone(request);
+    times.cloneIn += performance.now() - t;
+    t = performance.now();
+    const reply = await service.preview(received);
+    times.preview += performance.now() - t;
+    t = performance.now();
+    structuredClone(reply);
+    times.cloneOut += performance.now() - t;
+  }
+  const per = (ms: number) => Math.round((ms / EDITS) * 1000) / 1000;
+  return {
+    workload: workload.name,
+    cloneInMs: per(times.cloneIn),
+    previewMs: per(times.preview),
+    cloneOutMs: per(times.cloneOut),
+  };
+}
+
+const rows = [];
+for (const make of process.env.ONLY === 'realistic' ? [realistic100] : [realistic100, big1000])
+  rows.push(await replay(make()));
+console.table(rows);
