@@ -66,6 +66,7 @@ export interface CompiledExpression {
    * Evaluates against `$` = input. Returns `undefined` when JSONata yields nothing.
    * Sync when the fast path handles the expression, else a Promise (jsonata 2.x is async).
    * Rejects/throws an `ExpressionFailure` on error; never returns a non-JSON value.
+   * A plain function, not a method: it may be called detached (the runner does).
    */
   evaluate(input: Json, scope: EvalScope): Json | undefined | Promise<Json | undefined>;
   /**
