@@ -4,7 +4,9 @@
 // It keeps the compiled workflow and recompiles only when the definition's
 // meaning changed (not when nodes merely moved), keeps the last run so the
 // editor can fetch one node's full input/output on demand, and answers with
-// compact per-node summaries.
+// compact per-node summaries: only those that changed since the reply the
+// editor says it holds (PreviewRequest.base), on a BroadcastChannel when the
+// editor gave it one (see setReplyChannel).
 
 import { expose } from 'comlink';
 import { compileWorkflow, exportToAsl, runWorkflow } from './index.ts';
