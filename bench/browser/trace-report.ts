@@ -56,7 +56,14 @@ function report(file: string): void {
     if (e.name === 'HandlePostMessage' && e.ph === 'X' && id) handledOnMain.set(id, e);
   }
   // Frame tasks: top-level main-thread tasks that run style, layout or paint.
-  const tasks = main.filter((e) => e.name === 'RunTask' && e.ph === 'X');
+  // Top-level tasks only (a RunTask may nest inside another).
+  const tasks: TraceEvent[] = [];
+  for (const e of main) {
+    if (e.name !== 'RunTask' || e.ph !== 'X') continue;
+    const last = tasks[tasks.length - 1];
+    if (last && e.ts < last.ts + (last.dur ?? 0)) continue;
+    tasks.push(e);
+  }
   const work = main.filter((e) => FRAME_WORK.has(e.name) && e.ph === 'X');
   const frames: number[] = [];
   let w = 0;
@@ -91,6 +98,7 @@ function report(file: string): void {
     workerThread: [] as number[],
     replyPosted: [] as number[],
     replyHandled: [] as number[],
+    replyTaskCpu: [] as number[],
     keyFrame: [] as number[],
   };
   let made = 0;
@@ -115,7 +123,7 @@ function report(file: string): void {
     // request (not the probes' MessageChannel), and comlink's own answer,
     // a posted message, only says the reply is out.
     const onChannel = channelHandlers.find((e) => e.ts > post.ts && e.ts < next);
-    if (onChannel && onChannel.ts < arrived.ts) arrived = onChannel;
+    if (onChannel) arrived = onChannel;
     const frame = frames.find((f) => f > key.ts);
     if (frame === undefined) continue;
     counted++;
@@ -125,9 +133,32 @@ function report(file: string): void {
     rows.workerThread.push((handled.tdur ?? 0) / 1000);
     rows.replyPosted.push((reply.ts - key.ts) / 1000);
     rows.replyHandled.push((arrived.ts - key.ts) / 1000);
+    // The main-thread task that applied the reply (deserialize, store, React).
+    // A BroadcastChannel message is dispatched outside any traced RunTask, so
+    // for it there is no task to measure (left out).
+    const applying = tasks.find((t) => t.ts <= arrived.ts && t.ts + (t.dur ?? 0) >= arrived.ts);
+    if (applying && arrived !== onChannel) rows.replyTaskCpu.push((applying.tdur ?? 0) / 1000);
     rows.keyFrame.push((frame - key.ts) / 1000);
   }
+  // Thread (CPU) time per keystroke, from one keydown to the next: less
+  // sensitive to a busy machine than wall time, so builds compare fairly.
+  const cpu = { main: [] as number[], input: [] as number[], worker: [] as number[] };
+  const workerTasks = worker.filter((e) => e.name === 'RunTask' && e.ph === 'X');
+  for (let i = 0; i + 1 < keydowns.length; i++) {
+    const from = (keydowns[i] as TraceEvent).ts;
+    const to = (keydowns[i + 1] as TraceEvent).ts;
+    const inRange = (e: TraceEvent) => e.ts + (e.dur ?? 0) > from && e.ts < to;
+    const sum = (list: TraceEvent[]) => list.reduce((t, e) => t + (e.tdur ?? 0), 0) / 1000;
+    const own = tasks.filter((e) => e.ts >= from - 1000 && e.ts < to);
+    cpu.main.push(sum(own));
+    cpu.input.push(sum(own.filter((e) => e.ts <= from && e.ts + (e.dur ?? 0) >= from)));
+    cpu.worker.push(sum(workerTasks.filter(inRange)));
+  }
   const fmt = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  console.log(
+    `CPU per keystroke (thread time, mean): main thread ${fmt(mean(cpu.main))} ms, of which the keystroke's input task ${fmt(mean(cpu.input))} ms; worker ${fmt(mean(cpu.worker))} ms`,
+  );
   console.log(
     `${file}: ${counted} keystrokes with a request; reply handled before the keystroke's frame began: ${made} (${Math.round((100 * made) / Math.max(1, counted))}%)`,
   );

@@ -30,6 +30,7 @@ async function replay(workload: Workload) {
   const base = String(node.config?.['expression']);
   const at = base.indexOf('$sum(order.items.price)') + '$sum(order.items.price)'.length;
   const times = { cloneIn: 0, preview: 0, cloneOut: 0 };
+  let sent = 0;
   for (let i = 0; i < EDITS; i++) {
     const typed = i % 2 === 0 ? String((i / 2) % 9) : '';
     const expression = `${base.slice(0, at)} + 1${typed}${base.slice(at)}`;
@@ -49,6 +50,7 @@ async function replay(workload: Workload) {
     t = performance.now();
     const reply = await service.preview(received);
     times.preview += performance.now() - t;
+    sent += Object.keys(reply.nodes).length;
     t = performance.now();
     structuredClone(reply);
     times.cloneOut += performance.now() - t;
@@ -59,6 +61,8 @@ async function replay(workload: Workload) {
     cloneInMs: per(times.cloneIn),
     previewMs: per(times.preview),
     cloneOutMs: per(times.cloneOut),
+    summariesSent: Math.round(sent / EDITS),
+    nodes: definition.nodes.length,
   };
 }
 
