@@ -81,11 +81,45 @@ function fastForShape(ast: unknown, nodeRefs: readonly string[]): FastEvaluator 
   return fast;
 }
 
-/** See `shapes`; undefined when the AST cannot be written out (it is then compiled alone). */
+/**
+ * See `shapes`. Everything JSON would lose or merge is written out or refused,
+ * so that two ASTs share a key only when they are the same tree: undefined
+ * values, -0 and non-finite numbers get marks of their own, and anything
+ * that is not plain data (a regex, a function, an array with marks) gives no
+ * key (undefined: the expression is compiled alone). Objects that inherit
+ * (jsonata's tokens) are written with what they inherit.
+ */
 function shapeKey(ast: unknown, nodeRefs: readonly string[]): string | undefined {
   try {
     return JSON.stringify(ast, (key, value: unknown) => {
       if (key === 'position') return undefined;
+      if (value === undefined) return '\u0000undefined';
+      if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) {
+        return `\u0000${Object.is(value, -0) ? '-0' : String(value)}`;
+      }
+      if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+        throw new TypeError('not plain data');
+      }
+      if (Array.isArray(value)) {
+        // A mark on an array (a property besides its items) is not written out.
+        if (Object.keys(value).length !== value.length) throw new TypeError('marked array');
+      } else if (value !== null && typeof value === 'object') {
+        const proto = Object.getPrototypeOf(value) as object | null;
+        if (proto !== Object.prototype && proto !== null) {
+          // jsonata's tokens inherit from an entry of its symbol table (`id`,
+          // `lbp`): write what they inherit too (the compiler may read it),
+          // functions aside. Any other kind of object gives no key.
+          if (!Object.hasOwn(proto, 'id') || !Object.hasOwn(proto, 'lbp')) {
+            throw new TypeError('not plain data');
+          }
+          const flat: Record<string, unknown> = {};
+          for (const name in value) {
+            const member = (value as Record<string, unknown>)[name];
+            if (typeof member !== 'function') flat[name] = member;
+          }
+          value = flat;
+        }
+      }
       const ref = nodesStepRef(value, nodeRefs);
       if (ref === undefined) return value;
       const { steps } = value as { steps: Record<string, unknown>[] };
