@@ -139,8 +139,12 @@ async function selectOnCanvas(page: Page, id: string): Promise<Locator> {
   const wrapper = page.locator(`.react-flow__node[data-id="${id}"]`);
   await wrapper.focus();
   const card = wrapper.locator('[data-node-id]');
-  await card.locator('.weft-node-head').click();
-  await expect(wrapper).toHaveClass(/selected/);
+  // The canvas may still be panning to the focused node on a busy machine, and
+  // a click that lands before it settles misses: click again until selected.
+  await expect(async () => {
+    await card.locator('.weft-node-head').click();
+    await expect(wrapper).toHaveClass(/selected/, { timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
   return card;
 }
 
