@@ -1,5 +1,6 @@
 // What the last preview run did with the selected node: its status, the port
 // it took, its time and error, and its input and output as JSON trees.
+import { memo } from 'react';
 import { formatDuration, statusIcon, statusText } from '../canvas/nodeVisuals.ts';
 import type { NodeDetail, NodeSummary } from '../engine/client.ts';
 import { JsonTree } from '../ui/JsonTree.tsx';
@@ -12,7 +13,16 @@ interface NodeResultViewProps {
   notRunReason: string;
 }
 
-export function NodeResultView({ summary, detail, hasInput, notRunReason }: NodeResultViewProps) {
+/**
+ * Memoised: the inspector re-renders on every keystroke in a field (the node
+ * changed), and the result, unchanged until the reply, need not render again.
+ */
+export const NodeResultView = memo(function NodeResultView({
+  summary,
+  detail,
+  hasInput,
+  notRunReason,
+}: NodeResultViewProps) {
   const ran = summary !== undefined && summary.status !== 'skipped';
   return (
     <section className="node-result" aria-label="Node result">
@@ -61,4 +71,4 @@ export function NodeResultView({ summary, detail, hasInput, notRunReason }: Node
       )}
     </section>
   );
-}
+});

@@ -1,4 +1,5 @@
 // The preview run as a whole: its status and total time.
+import { memo } from 'react';
 import { useEditor } from '../store/editorStore.ts';
 import { formatDuration } from '../canvas/nodeVisuals.ts';
 
@@ -8,7 +9,8 @@ const RUN_TEXT: Record<string, string> = {
   waiting: 'Waiting for approval',
 };
 
-export function RunSummary() {
+/** Reads its own state: memoised so a keystroke's inspector render passes it by. */
+export const RunSummary = memo(function RunSummary() {
   const previewState = useEditor((s) => s.previewState);
   const status = useEditor((s) => s.run?.status);
   const runMs = useEditor((s) => s.run?.durationMs);
@@ -44,4 +46,4 @@ export function RunSummary() {
       )}
     </section>
   );
-}
+});
