@@ -76,6 +76,9 @@ interface TypingFigures {
   behindP95: number;
   /** Share of edits whose preview was painted in the keystroke's own frame, %. */
   sameFrame: number;
+  /** The preview's frame minus the echo's, by frame times (see EditProbe.framesBehindMs). */
+  frameBehindP50: number;
+  frameBehindP95: number;
   longTasks: number;
   longestTaskMs: number;
   /** Median interval between animation frames while the page animates: shows which mode ran. */
@@ -224,6 +227,7 @@ async function measureTyping(
   const echoes: number[] = [];
   const behind: number[] = [];
   let sameFrame = 0;
+  const frameBehind: number[] = [];
   for (let i = 0; i < EDITS; i++) {
     const key = i % 2 === 0 ? String((i / 2) % 9) : 'Backspace';
     const probe: EditProbe = await waitForPaintedChange(page, () => page.keyboard.press(key));
@@ -231,12 +235,13 @@ async function measureTyping(
     echoes.push(probe.echoMs);
     behind.push(probe.latencyMs - probe.echoMs);
     if (probe.sameFrame) sameFrame++;
+    frameBehind.push(probe.framesBehindMs);
   }
   if (profiler) {
     await profiler.stop(`typing-${workload.name}${mode === 'unthrottled' ? '-unthrottled' : ''}`);
   }
   const longTasks = await readLongTasks(page);
-  for (const list of [latencies, echoes, behind]) list.sort((a, b) => a - b);
+  for (const list of [latencies, echoes, behind, frameBehind]) list.sort((a, b) => a - b);
   return {
     mode,
     workload: workload.name,
@@ -250,6 +255,8 @@ async function measureTyping(
     behindP50: round(percentile(behind, 50)),
     behindP95: round(percentile(behind, 95)),
     sameFrame: Math.round((100 * sameFrame) / latencies.length),
+    frameBehindP50: round(percentile(frameBehind, 50)),
+    frameBehindP95: round(percentile(frameBehind, 95)),
     longTasks: longTasks.length,
     longestTaskMs: round(Math.max(0, ...longTasks)),
     rafMs: round(rafMs),

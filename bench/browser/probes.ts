@@ -15,6 +15,13 @@ export interface EditProbe {
   echoMs: number;
   /** Whether the preview was painted in the same frame as the echo (same rAF frame time). */
   sameFrame: boolean;
+  /**
+   * The preview's frame time minus the echo's (rAF's argument): 0 in the same
+   * frame, about 16.7 ms per frame later. Unlike `latencyMs - echoMs` it does
+   * not depend on when the page gets round to the task after each frame (a
+   * posted task, which Chromium may hold back behind input and other work).
+   */
+  framesBehindMs: number;
 }
 
 export interface FrameLog {
@@ -108,6 +115,7 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
           latencyMs: painted.at - keyAt,
           echoMs: echoed ? echoed.at - keyAt : Number.NaN,
           sameFrame: echoed?.frame === painted.frame,
+          framesBehindMs: echoed ? painted.frame - echoed.frame : Number.NaN,
         }),
       );
     }).observe(card, { subtree: true, childList: true, characterData: true });
