@@ -334,7 +334,9 @@ class Run implements NodeContext {
   private readonly before: Int32Array | undefined;
   readonly previous: RunRecord | undefined;
 
-  // NodeContext, for the node being run.
+  // NodeContext, for the node being run through its module. A node called
+  // directly (NodeModule.direct) sets only `current`: these then still
+  // describe an earlier node, which nothing reads.
   nodeId = '';
   port = 0;
   waiting = false;
@@ -351,9 +353,10 @@ class Run implements NodeContext {
   clean = true;
   private waited = 0;
   /**
-   * What expressions see. `$nodes.<id>` reads `output(position)`: compile
-   * bound every reference to the position of its node, and checked it is
-   * upstream, so one scope serves every node and a read is an array access.
+   * What expressions see. `$nodes.<id>` reads `values[position]` (and
+   * `output(position)` for a merge object not built yet): compile bound every
+   * reference to the position of its node, and checked it is upstream, so one
+   * scope serves every node and a read is an array access.
    * A node that was skipped has no output: it reads as nothing.
    */
   private readonly baseScope: EvalScope;
@@ -398,7 +401,8 @@ class Run implements NodeContext {
     this.randoms ??= [];
     let next = this.randoms[this.current];
     if (!next) {
-      // By position: a node called directly (NodeModule.direct) sets no `nodeId`.
+      // Found by position (a node called directly sets no `nodeId`); seeded
+      // by the node's id as always.
       const node = this.plan.nodes[this.current] as PlanNode;
       next = seededRandom(nodeSeed(this.seed, node.id));
       this.randoms[this.current] = next;

@@ -68,10 +68,16 @@ const shapes = new Map<string, FastEvaluator | null>();
 
 /** The fast-path evaluator for an AST, shared with every expression of the same shape. */
 function fastForShape(ast: unknown, nodeRefs: readonly string[]): FastEvaluator | undefined {
-  const key = shapeKey(ast, nodeRefs);
+  // Without references the shape is the source: the source cache covers it.
+  const key = nodeRefs.length === 0 ? undefined : shapeKey(ast, nodeRefs);
   if (key === undefined) return compileFastOrNot(ast, nodeRefs);
   const hit = shapes.get(key);
-  if (hit !== undefined) return hit ?? undefined;
+  if (hit !== undefined) {
+    // Re-insert so the Map's order is least-recently-used first.
+    shapes.delete(key);
+    shapes.set(key, hit);
+    return hit ?? undefined;
+  }
   const fast = compileFastOrNot(ast, nodeRefs);
   if (shapes.size >= EXPRESSION_CACHE_CAPACITY) {
     const oldest = shapes.keys().next();
@@ -82,60 +88,102 @@ function fastForShape(ast: unknown, nodeRefs: readonly string[]): FastEvaluator 
 }
 
 /**
- * See `shapes`. Everything JSON would lose or merge is written out or refused,
- * so that two ASTs share a key only when they are the same tree: undefined
- * values, -0 and non-finite numbers get marks of their own, and anything
- * that is not plain data (a regex, a function, an array with marks) gives no
- * key (undefined: the expression is compiled alone). Objects that inherit
- * (jsonata's tokens) are written with what they inherit.
+ * See `shapes`: the AST written out, positions left out and each reference
+ * written as its index. Every value is written so that two ASTs share a key
+ * only when they are the same tree (undefined, -0 and non-finite numbers
+ * included); members an object inherits are written too (jsonata's tokens
+ * inherit from its symbol table, and the compiler may read them). Anything
+ * that is not plain data (a regex, a function, an array with marks besides
+ * its items, nesting past 200 levels) gives no key: the expression is then
+ * compiled alone. A walk, not `JSON.stringify` with a replacer: this runs on
+ * every compile that misses the cache (an edit in the editor).
  */
 function shapeKey(ast: unknown, nodeRefs: readonly string[]): string | undefined {
-  try {
-    return JSON.stringify(ast, (key, value: unknown) => {
-      if (key === 'position') return undefined;
-      if (value === undefined) return '\u0000undefined';
-      if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) {
-        return `\u0000${Object.is(value, -0) ? '-0' : String(value)}`;
-      }
-      if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-        throw new TypeError('not plain data');
-      }
-      if (Array.isArray(value)) {
-        // A mark on an array (a property besides its items) is not written out.
-        if (Object.keys(value).length !== value.length) throw new TypeError('marked array');
-      } else if (value !== null && typeof value === 'object') {
-        const proto = Object.getPrototypeOf(value) as object | null;
-        if (proto !== Object.prototype && proto !== null) {
-          // jsonata's tokens inherit from an entry of its symbol table (`id`,
-          // `lbp`): write what they inherit too (the compiler may read it),
-          // functions aside. Any other kind of object gives no key.
-          if (!Object.hasOwn(proto, 'id') || !Object.hasOwn(proto, 'lbp')) {
-            throw new TypeError('not plain data');
-          }
-          const flat: Record<string, unknown> = {};
-          for (const name in value) {
-            const member = (value as Record<string, unknown>)[name];
-            if (typeof member !== 'function') flat[name] = member;
-          }
-          value = flat;
-        }
-      }
-      const ref = nodesStepRef(value, nodeRefs);
-      if (ref === undefined) return value;
-      const { steps } = value as { steps: Record<string, unknown>[] };
-      return {
-        ...(value as object),
-        steps: steps.map((step, i) => (i === 1 ? { ...step, value: ref } : step)),
-      };
-    });
-  } catch {
-    return undefined;
+  const out: string[] = [];
+  return writeShape(ast, nodeRefs, out, 0, undefined) ? out.join('') : undefined;
+}
+
+function writeShape(
+  value: unknown,
+  nodeRefs: readonly string[],
+  out: string[],
+  depth: number,
+  /** Written instead of the object's own `value` (a `$nodes` step's id). */
+  valueInstead: string | undefined,
+): boolean {
+  switch (typeof value) {
+    case 'string':
+      out.push(JSON.stringify(value));
+      return true;
+    case 'number':
+      out.push(Object.is(value, -0) ? '-0' : String(value));
+      return true;
+    case 'boolean':
+      out.push(value ? 'T' : 'F');
+      return true;
+    case 'undefined':
+      out.push('U');
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
   }
+  if (value === null) {
+    out.push('N');
+    return true;
+  }
+  if (depth > 200) return false;
+  if (Array.isArray(value)) {
+    let members = 0;
+    for (const _ in value) members++;
+    if (members !== value.length) return false;
+    out.push('[');
+    for (const item of value as unknown[]) {
+      if (!writeShape(item, nodeRefs, out, depth + 1, undefined)) return false;
+      out.push(',');
+    }
+    out.push(']');
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (
+    proto !== null &&
+    proto !== Object.prototype &&
+    !(Object.hasOwn(proto, 'id') && Object.hasOwn(proto, 'lbp'))
+  ) {
+    return false;
+  }
+  const ref = nodesStepRef(value, nodeRefs);
+  const record = value as Record<string, unknown>;
+  out.push('{');
+  for (const key in record) {
+    const member = record[key];
+    if (key === 'position' || typeof member === 'function') continue;
+    out.push(JSON.stringify(key), ':');
+    if (key === 'value' && valueInstead !== undefined) {
+      out.push(valueInstead);
+    } else if (key === 'steps' && ref !== undefined) {
+      // `$nodes.<id>...`: the id (the second step's value) as its index.
+      const steps = member as unknown[];
+      out.push('[');
+      for (let i = 0; i < steps.length; i++) {
+        const instead = i === 1 ? ref : undefined;
+        if (!writeShape(steps[i], nodeRefs, out, depth + 1, instead)) return false;
+        out.push(',');
+      }
+      out.push(']');
+    } else if (!writeShape(member, nodeRefs, out, depth + 1, undefined)) {
+      return false;
+    }
+    out.push(',');
+  }
+  out.push('}');
+  return true;
 }
 
 /** For a path `$nodes.<id>...` whose id is a reference: the index, as the shape writes it. */
 function nodesStepRef(value: unknown, nodeRefs: readonly string[]): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
   const node = value as { type?: unknown; steps?: unknown };
   if (node.type !== 'path' || !Array.isArray(node.steps) || node.steps.length < 2) return undefined;
   const [first, second] = node.steps as { type?: unknown; value?: unknown }[];
@@ -143,7 +191,7 @@ function nodesStepRef(value: unknown, nodeRefs: readonly string[]): string | und
     return undefined;
   }
   const index = typeof second.value === 'string' ? nodeRefs.indexOf(second.value) : -1;
-  return index < 0 ? undefined : `\u0000${index}`;
+  return index < 0 ? undefined : `#${index}`;
 }
 
 /**

@@ -56,7 +56,9 @@ export const FAST_FALLBACK: unique symbol = Symbol('weft.fast.FAST_FALLBACK');
  * Evaluates a compiled expression with `$` = input. `undefined` means JSONata
  * yields nothing. Arrays may carry jsonata's own sequence marks (non-index
  * properties), exactly as jsonata's result would; JSON.stringify and structured
- * clone drop them.
+ * clone drop them. Called as it is, it reads `$nodes` by the ids it was
+ * compiled with; a compiled form shared by expressions of one shape must be
+ * called through `specialize`, which takes the caller's ids.
  */
 export type FastEvaluator = ((
   input: Json,
