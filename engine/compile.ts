@@ -39,11 +39,15 @@ export interface PlanNode {
   readonly inSources: Int32Array;
   readonly inPorts: Int32Array;
   /**
-   * Every incoming edge leaves its source's first out port (not `error`):
-   * in a run where every node so far succeeded on its first port, all of
-   * them are active (see `Run.clean`).
+   * What a run where every node so far succeeded on its first out port
+   * knows of this node's sources without looking (see `Run.clean`), when
+   * every incoming edge leaves a first out port (not `error`): for a node
+   * with one source, that source's position; for a merge, ALL_SOURCES (all
+   * active). Otherwise NO_CLEAN_SOURCE: the run looks at each.
    */
-  readonly firstPorts: boolean;
+  readonly cleanSource: number;
+  /** The port a node called directly emits on: 0, or -1 when its kind has none but `error`. */
+  readonly emitPort: number;
   /** Whether a wired `error` port handles this node's failures. */
   readonly handlesErrors: boolean;
   readonly isMerge: boolean;
@@ -71,6 +75,11 @@ export interface PlanNode {
    */
   readonly mergeTemplate: JsonObject | undefined;
 }
+
+/** PlanNode.cleanSource of a merge: every source is active. */
+export const ALL_SOURCES = -1;
+/** PlanNode.cleanSource of a node whose sources must be looked at. */
+export const NO_CLEAN_SOURCE = -2;
 
 /** A fast-properties object with these keys (values null), or undefined when ids repeat. */
 function mergeTemplateOf(ids: readonly string[]): JsonObject | undefined {
@@ -637,9 +646,16 @@ function compileUnsafe(input: unknown): CompileResult {
       definitionIndex: i,
       inSources,
       inPorts,
-      firstPorts: incoming.every(
+      cleanSource: !incoming.every(
         (edge) => edge.sourcePort === 0 && (drafts[edge.source] as NodeDraft).ports.length > 1,
-      ),
+      )
+        ? NO_CLEAN_SOURCE
+        : draft.kind === 'merge'
+          ? ALL_SOURCES
+          : incoming.length === 1
+            ? (inSources[0] as number)
+            : NO_CLEAN_SOURCE,
+      emitPort: draft.ports.length > 1 ? 0 : -1,
       handlesErrors: handled[i] === 1,
       isMerge: draft.kind === 'merge',
       isTrigger: draft.kind === 'trigger',

@@ -15,7 +15,7 @@
 // light nodes share clock readings. See docs/architecture.md, "Run costs".
 
 import type { PlanNode } from './compile.ts';
-import { compileWorkflow, WorkflowPlan } from './compile.ts';
+import { ALL_SOURCES, NO_CLEAN_SOURCE, compileWorkflow, WorkflowPlan } from './compile.ts';
 import type { EvalScope } from './expression/api.ts';
 import { ExpressionFailure } from './expression/api.ts';
 import { STEP_COUNT_MASK, fastStepsSpent } from './expression/index.ts';
@@ -347,7 +347,7 @@ class Run implements NodeContext {
   /**
    * True while every node so far succeeded and emitted on its first out port
    * (or has none): then a node whose edges all leave first ports
-   * (PlanNode.firstPorts) has every source active, and the loop need not
+   * (PlanNode.cleanSource) has every source active, and the loop need not
    * look at them one by one.
    */
   clean = true;
@@ -715,11 +715,12 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       let active = -1;
       let activeCount = 0;
       let blocked = false;
-      if (run.clean && node.firstPorts && (node.isMerge || sources.length === 1)) {
-        // Nothing so far failed, waited, was skipped or took another port.
-        active = sources.length - 1;
-        activeCount = sources.length;
-      } else {
+      // Nothing so far failed, waited, was skipped or took another port: the
+      // sources of a node whose edges all leave first ports are all active.
+      let source = run.clean ? node.cleanSource : NO_CLEAN_SOURCE;
+      if (source >= 0) activeCount = 1;
+      else if (source === ALL_SOURCES) activeCount = sources.length;
+      else {
         for (let j = 0; j < sources.length; j++) {
           const s = sources[j] as number;
           const st = status[s];
@@ -773,7 +774,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
         run.join(k, 1);
         continue;
       }
-      const source = sources[active] as number;
+      if (source < 0) source = sources[active] as number;
       const value = outputs[source];
       if (value !== LAZY) {
         input = value as Json;
@@ -831,7 +832,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       // What `settle` records for a node that emits on its first port.
       outputs[k] = value === undefined ? null : value;
       status[k] = SUCCEEDED;
-      ports[k] = node.ports.length > 1 ? 0 : -1;
+      ports[k] = node.emitPort;
     } else run.settle(k, node, value);
     run.timed(k, light, steps);
   }
