@@ -82,6 +82,32 @@ const TIMING_GROUP = 32;
 const GROUP = new Int32Array(TIMING_GROUP);
 const WEIGHTS = new Float64Array(TIMING_GROUP);
 
+/** Bytes of the slabs runs carve their numeric arrays from. */
+const SLAB_BYTES = 1 << 16;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A fresh, zeroed stretch of `bytes` bytes, 8-aligned: the next part of the
+ * current slab, or of a new one. Creating an ArrayBuffer costs about 5 µs
+ * here (its backing store and its registration with the collector), more
+ * than running a hundred simple nodes; a view of a slab costs a fraction.
+ * Stretches are never reused: a slab lives as long as any run's views of it
+ * (at most 64 KiB kept per run result alive). A plan too big for a slab
+ * gets a buffer of its own.
+ */
+function carve(bytes: number): [ArrayBuffer, number] {
+  const size = (bytes + 7) & ~7;
+  if (size > SLAB_BYTES / 4) return [new ArrayBuffer(size), 0];
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += size;
+  return [slab, at];
+}
+
 /**
  * What a run leaves: its outcome per node, as arrays by plan position. The
  * run's `nodes` records are built from it on first read, and a later run
@@ -102,13 +128,13 @@ class Outcome {
 
   constructor(readonly plan: WorkflowPlan) {
     const count = plan.nodes.length;
-    // One buffer for the numeric arrays: allocating is a large part of a
-    // small run's cost.
-    const buffer = new ArrayBuffer(count * 17);
-    this.durations = new Float64Array(buffer, 0, count);
-    this.ports = new Int32Array(buffer, count * 8, count).fill(-1);
-    this.inputFrom = new Int32Array(buffer, count * 12, count);
-    this.status = new Uint8Array(buffer, count * 16, count);
+    // The numeric arrays are views of one stretch of a shared slab:
+    // allocating is a large part of a small run's cost (see `carve`).
+    const [buffer, at] = carve(count * 17);
+    this.durations = new Float64Array(buffer, at, count);
+    this.ports = new Int32Array(buffer, at + count * 8, count).fill(-1);
+    this.inputFrom = new Int32Array(buffer, at + count * 12, count);
+    this.status = new Uint8Array(buffer, at + count * 16, count);
     this.outputs = new Array<Json | undefined>(count);
     this.inputs = new Array<Json | undefined>(count);
     this.errors = [];
