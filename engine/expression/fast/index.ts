@@ -213,13 +213,7 @@ function evaluatorOf(
   refs: readonly string[] | undefined,
 ): (input: Json, scope: EvalScope, slots?: Int32Array) => Json | undefined | typeof FAST_FALLBACK {
   return (input, scope, slots) => {
-    const env: MutableEnv = idle ?? freshEnv();
-    idle = undefined;
-    env.root = input;
-    env.scope = scope;
-    env.slots = slots;
-    env.refs = refs;
-    env.budget.left = FAST_STEP_LIMIT;
+    const env = takeEnv(input, scope, slots, refs);
     try {
       return run(wrapInput(input), env);
     } catch (error) {
@@ -228,17 +222,12 @@ function evaluatorOf(
       if (error === FALLBACK || error instanceof RangeError) return FAST_FALLBACK;
       throw error;
     } finally {
-      stepsSpent = (stepsSpent + FAST_STEP_LIMIT - env.budget.left) & STEP_COUNT_MASK;
-      env.root = null;
-      env.scope = EMPTY_SCOPE;
-      env.slots = undefined;
-      env.refs = undefined;
-      idle = env;
+      releaseEnv(env);
     }
   };
 }
 
-/** FastEvaluator.specialize for a compiled body: the same Env handling as `evaluatorOf`. */
+/** FastEvaluator.specialize for a compiled body. */
 function specializer(run: Closure): FastEvaluator['specialize'] {
   return <R>(
     refs: readonly string[] | undefined,
@@ -247,13 +236,7 @@ function specializer(run: Closure): FastEvaluator['specialize'] {
     finish: (value: Json | undefined) => R,
   ) => {
     return (input: Json, scope: EvalScope): R => {
-      const env: MutableEnv = idle ?? freshEnv();
-      idle = undefined;
-      env.root = input;
-      env.scope = scope;
-      env.slots = slots;
-      env.refs = refs;
-      env.budget.left = FAST_STEP_LIMIT;
+      const env = takeEnv(input, scope, slots, refs);
       let value: Value;
       let fell = false;
       try {
@@ -263,12 +246,7 @@ function specializer(run: Closure): FastEvaluator['specialize'] {
         // engine), or anything unexpected: jsonata decides.
         fell = true;
       } finally {
-        stepsSpent = (stepsSpent + FAST_STEP_LIMIT - env.budget.left) & STEP_COUNT_MASK;
-        env.root = null;
-        env.scope = EMPTY_SCOPE;
-        env.slots = undefined;
-        env.refs = undefined;
-        idle = env;
+        releaseEnv(env);
       }
       if (fell) return fallback(input, scope);
       // A finite number, a boolean or null needs no check (`finish`).
@@ -279,6 +257,33 @@ function specializer(run: Closure): FastEvaluator['specialize'] {
       return plain ? (value as R) : finish(value as Json | undefined);
     };
   };
+}
+
+/** The shared Env (see `idle`), set for one evaluation. */
+function takeEnv(
+  input: Json,
+  scope: EvalScope,
+  slots: Int32Array | undefined,
+  refs: readonly string[] | undefined,
+): MutableEnv {
+  const env: MutableEnv = idle ?? freshEnv();
+  idle = undefined;
+  env.root = input;
+  env.scope = scope;
+  env.slots = slots;
+  env.refs = refs;
+  env.budget.left = FAST_STEP_LIMIT;
+  return env;
+}
+
+/** Counts the evaluation's steps and hands its Env back, holding no data. */
+function releaseEnv(env: MutableEnv): void {
+  stepsSpent = (stepsSpent + FAST_STEP_LIMIT - env.budget.left) & STEP_COUNT_MASK;
+  env.root = null;
+  env.scope = EMPTY_SCOPE;
+  env.slots = undefined;
+  env.refs = undefined;
+  idle = env;
 }
 
 function freshEnv(): MutableEnv {
