@@ -81,6 +81,21 @@ export const ALL_SOURCES = -1;
 /** PlanNode.cleanSource of a node whose sources must be looked at. */
 export const NO_CLEAN_SOURCE = -2;
 
+/** PlanNode.cleanSource for a node with these incoming edges (`inSources`: their run positions). */
+function cleanSourceOf(
+  kind: NodeKindName,
+  incoming: readonly ValidEdge[],
+  drafts: readonly (NodeDraft | undefined)[],
+  inSources: Int32Array,
+): number {
+  const firstPorts = incoming.every(
+    (edge) => edge.sourcePort === 0 && (drafts[edge.source] as NodeDraft).ports.length > 1,
+  );
+  if (!firstPorts) return NO_CLEAN_SOURCE;
+  if (kind === 'merge') return ALL_SOURCES;
+  return incoming.length === 1 ? (inSources[0] as number) : NO_CLEAN_SOURCE;
+}
+
 /** A fast-properties object with these keys (values null), or undefined when ids repeat. */
 function mergeTemplateOf(ids: readonly string[]): JsonObject | undefined {
   if (new Set(ids).size !== ids.length || ids.includes('__proto__')) return undefined;
@@ -91,7 +106,6 @@ function mergeTemplateOf(ids: readonly string[]): JsonObject | undefined {
   return JSON.parse(JSON.stringify(keys)) as JsonObject;
 }
 
-/** The engine's compiled form; see CompiledWorkflow in types.ts. */
 /**
  * What compile learned about a valid definition's graph, kept with its plan so
  * that an edit to one node's config can be compiled alone (see `recompileOne`).
@@ -107,6 +121,7 @@ interface PlanGraph {
   readonly warnings: readonly Diagnostic[];
 }
 
+/** The engine's compiled form; see CompiledWorkflow in types.ts. */
 export class WorkflowPlan implements CompiledWorkflow {
   /** Plan index of each node, in definition order (results are reported in that order). */
   readonly byDefinition: Int32Array;
@@ -123,17 +138,9 @@ export class WorkflowPlan implements CompiledWorkflow {
     });
   }
 
-  private byId: Map<string, number> | undefined;
-
   /** The run position of a node, by id. */
   positionOf(id: string): number | undefined {
-    this.byId ??= new Map(this.nodes.map((node, k) => [node.id, k]));
-    return this.byId.get(id);
-  }
-
-  nodeById(id: string): PlanNode | undefined {
-    const k = this.positionOf(id);
-    return k === undefined ? undefined : this.nodes[k];
+    return this.graph.positionOf(id);
   }
 }
 
@@ -646,15 +653,7 @@ function compileUnsafe(input: unknown): CompileResult {
       definitionIndex: i,
       inSources,
       inPorts,
-      cleanSource: !incoming.every(
-        (edge) => edge.sourcePort === 0 && (drafts[edge.source] as NodeDraft).ports.length > 1,
-      )
-        ? NO_CLEAN_SOURCE
-        : draft.kind === 'merge'
-          ? ALL_SOURCES
-          : incoming.length === 1
-            ? (inSources[0] as number)
-            : NO_CLEAN_SOURCE,
+      cleanSource: cleanSourceOf(draft.kind, incoming, drafts, inSources),
       emitPort: draft.ports.length > 1 ? 0 : -1,
       handlesErrors: handled[i] === 1,
       isMerge: draft.kind === 'merge',
