@@ -42,7 +42,31 @@ export { RESULT_LIMITS } from './result.ts';
 
 /** Most compiled expressions kept; an editor session rarely has more live texts. */
 export const EXPRESSION_CACHE_CAPACITY = 2_000;
-const cache = new Map<string, CompileExpressionResult>();
+
+/** A Map of at most EXPRESSION_CACHE_CAPACITY entries that drops the least recently used. */
+class RecentlyUsed<V> extends Map<string, V> {
+  /** The value for `key`, which becomes the most recently used; undefined when absent. */
+  take(key: string): V | undefined {
+    const hit = this.get(key);
+    if (hit !== undefined) {
+      // Re-insert so the Map's order is least-recently-used first.
+      this.delete(key);
+      this.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Adds `key`, dropping the least recently used entry when full. */
+  keep(key: string, value: V): void {
+    if (this.size >= EXPRESSION_CACHE_CAPACITY) {
+      const oldest = this.keys().next();
+      if (oldest.done !== true) this.delete(oldest.value);
+    }
+    this.set(key, value);
+  }
+}
+
+const cache = new RecentlyUsed<CompileExpressionResult>();
 
 /** How many compiled expressions (and compile failures) are cached. */
 export function expressionCacheSize(): number {
@@ -64,26 +88,17 @@ export function clearExpressionCache(): void {
  * of closures hot in the processor's cache instead of one per node. `null`
  * records a shape the fast path declined.
  */
-const shapes = new Map<string, FastEvaluator | null>();
+const shapes = new RecentlyUsed<FastEvaluator | null>();
 
 /** The fast-path evaluator for an AST, shared with every expression of the same shape. */
 function fastForShape(ast: unknown, nodeRefs: readonly string[]): FastEvaluator | undefined {
   // Without references the shape is the source: the source cache covers it.
   const key = nodeRefs.length === 0 ? undefined : shapeKey(ast, nodeRefs);
   if (key === undefined) return compileFastOrNot(ast, nodeRefs);
-  const hit = shapes.get(key);
-  if (hit !== undefined) {
-    // Re-insert so the Map's order is least-recently-used first.
-    shapes.delete(key);
-    shapes.set(key, hit);
-    return hit ?? undefined;
-  }
+  const hit = shapes.take(key);
+  if (hit !== undefined) return hit ?? undefined;
   const fast = compileFastOrNot(ast, nodeRefs);
-  if (shapes.size >= EXPRESSION_CACHE_CAPACITY) {
-    const oldest = shapes.keys().next();
-    if (oldest.done !== true) shapes.delete(oldest.value);
-  }
-  shapes.set(key, fast ?? null);
+  shapes.keep(key, fast ?? null);
   return fast;
 }
 
@@ -199,19 +214,10 @@ function nodesStepRef(value: unknown, nodeRefs: readonly string[]): string | und
  * Never throws: problems come back as `{ ok: false, problem }`.
  */
 export function compileExpression(source: string): CompileExpressionResult {
-  const hit = cache.get(source);
-  if (hit !== undefined) {
-    // Re-insert so the Map's order is least-recently-used first.
-    cache.delete(source);
-    cache.set(source, hit);
-    return hit;
-  }
+  const hit = cache.take(source);
+  if (hit !== undefined) return hit;
   const result = compileUncached(source);
-  if (cache.size >= EXPRESSION_CACHE_CAPACITY) {
-    const oldest = cache.keys().next();
-    if (oldest.done !== true) cache.delete(oldest.value);
-  }
-  cache.set(source, result);
+  cache.keep(source, result);
   return result;
 }
 
