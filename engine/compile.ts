@@ -125,6 +125,8 @@ interface PlanGraph {
 export class WorkflowPlan implements CompiledWorkflow {
   /** Plan index of each node, in definition order (results are reported in that order). */
   readonly byDefinition: Int32Array;
+  /** Plan index of each output node, in definition order. */
+  readonly outputs: Int32Array;
 
   constructor(
     readonly definition: WorkflowDefinition,
@@ -136,6 +138,7 @@ export class WorkflowPlan implements CompiledWorkflow {
     nodes.forEach((node, k) => {
       this.byDefinition[node.definitionIndex] = k;
     });
+    this.outputs = this.byDefinition.filter((k) => (nodes[k] as PlanNode).isOutput);
   }
 
   /** The run position of a node, by id. */

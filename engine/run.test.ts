@@ -966,4 +966,47 @@ describe('runWorkflow: what a run builds only when read', () => {
       expect(node.durationMs).toBeGreaterThanOrEqual(0);
     }
   });
+  it('keeps reused nodes\u2019 durations and never reports a negative one, whatever the clock does', async () => {
+    // p and s run again after the edit, in one timing group; q and r are
+    // reused, and may lie between them in the run's order.
+    const definition = (last: string) =>
+      flow(
+        [
+          ['p', 'transform', { expression: '$input.a + 1' }],
+          ['q', 'transform', { expression: '$input.a * 2' }],
+          ['r', 'transform', { expression: '$nodes.q + 1' }],
+          ['s', 'transform', { expression: last }],
+        ],
+        ['start -> p', 'p -> s', 'start -> q', 'q -> r'],
+      );
+    let now = 0;
+    const first = await run(definition('$nodes.p'), { a: 1 }, { clock: () => (now += 3) });
+    const edited = compileWorkflow(definition('$nodes.p * 10'));
+    if (!edited.ok) throw new Error('invalid');
+    // A clock that steps back on every reading.
+    const again = await runWorkflow(
+      edited.workflow,
+      { a: 1 },
+      { previous: first, clock: () => (now -= 5) },
+    );
+    expect(again.nodes.s?.output).toBe(20);
+    expect(again.nodes.q?.reused).toBe(true);
+    expect(again.nodes.r?.reused).toBe(true);
+    expect(again.nodes.q?.durationMs).toBe(first.nodes.q?.durationMs);
+    expect(again.nodes.r?.durationMs).toBe(first.nodes.r?.durationMs);
+    for (const node of Object.values(again.nodes)) {
+      expect(node.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    // A clock that moves forward again: p and s share the group's time.
+    const third = compileWorkflow(definition('$nodes.p * 100'));
+    if (!third.ok) throw new Error('invalid');
+    now = 0;
+    const last = await runWorkflow(
+      third.workflow,
+      { a: 1 },
+      { previous: again, clock: () => (now += 1) },
+    );
+    expect(last.nodes.q?.durationMs).toBe(first.nodes.q?.durationMs);
+    expect(last.nodes.s?.durationMs).toBeGreaterThan(0);
+  });
 });

@@ -74,14 +74,6 @@ const LAZY: Json = Object.freeze(Object.create(null) as JsonObject);
 /** How many light nodes share one reading of the clock at most (see `Run.timed`). */
 const TIMING_GROUP = 32;
 
-/**
- * The open timing group's nodes and weights. Shared by all runs: a group is
- * closed before anything asynchronous (see `advance`), so at most one is
- * open at a time, even with runs and sub-workflows interleaving.
- */
-const GROUP = new Int32Array(TIMING_GROUP);
-const WEIGHTS = new Float64Array(TIMING_GROUP);
-
 /** Bytes of the slabs runs carve their numeric arrays from. */
 const SLAB_BYTES = 1 << 16;
 let slab = new ArrayBuffer(SLAB_BYTES);
@@ -308,6 +300,15 @@ function reusable(options: RunOptions, input: Json): RunRecord | undefined {
   return record;
 }
 
+/**
+ * Time between two clock readings, never negative: a clock given in the run
+ * options may step back, and a negative duration would read as the weight of
+ * a node in an open timing group (see `Run.join`).
+ */
+function elapsed(from: number, to: number): number {
+  return to > from ? to - from : 0;
+}
+
 function defaultClock(): () => number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf ? () => perf.now() : () => Date.now();
@@ -377,6 +378,11 @@ class Run implements NodeContext {
    * look at them one by one.
    */
   clean = true;
+  /**
+   * True once a node failed with nobody handling it, or waits: only then
+   * does `result` look through every node for the run's error and status.
+   */
+  halted = false;
   private waited = 0;
   /**
    * What expressions see. `$nodes.<id>` reads `values[position]` (and
@@ -392,6 +398,8 @@ class Run implements NodeContext {
   private readonly startedAt: number;
   /** When the current timing group (or the last node timed alone) started. */
   private lastTime: number;
+  /** The open timing group: its first node's position, its size and its nodes' summed weight. */
+  private groupFrom = 0;
   private groupSize = 0;
   private groupWeight = 0;
 
@@ -470,6 +478,7 @@ class Run implements NodeContext {
     outcome.status[k] = st;
     outcome.ports[k] = before.ports[b] as number;
     if (st !== SUCCEEDED || (before.ports[b] as number) > 0) this.clean = false;
+    if (st === WAITING || (st === FAILED && (before.ports[b] as number) < 0)) this.halted = true;
     if (before.outputs[b] === LAZY && node.isMerge) {
       // Its sources are unchanged too: this run builds it from them if asked.
       outcome.outputs[k] = LAZY;
@@ -560,6 +569,7 @@ class Run implements NodeContext {
     if (this.waiting) {
       outcome.status[k] = WAITING;
       this.clean = false;
+      this.halted = true;
     } else {
       outcome.status[k] = SUCCEEDED;
       // `error` is last; a kind without out ports (output, fail) emits nowhere.
@@ -578,7 +588,8 @@ class Run implements NodeContext {
     outcome.errors[k] = runError;
     outcome.status[k] = FAILED;
     this.clean = false;
-    if (node.handlesErrors) {
+    if (!node.handlesErrors) this.halted = true;
+    else {
       outcome.ports[k] = node.ports.length - 1;
       outcome.outputs[k] = {
         error: { code: runError.code, message: runError.message },
@@ -615,14 +626,18 @@ class Run implements NodeContext {
       return;
     }
     const now = this.clock();
-    this.outcome.durations[k] = now - this.lastTime;
+    this.outcome.durations[k] = elapsed(this.lastTime, now);
     this.lastTime = now;
   }
 
-  /** Adds node k to the open group, with the weight of the work it did. */
+  /**
+   * Adds node k to the open group, with the weight of the work it did. Until
+   * the group closes, a member's duration holds its weight, negated: the
+   * nodes between two members (skipped, reused) hold zero or a duration.
+   */
   join(k: number, weight: number): void {
-    GROUP[this.groupSize] = k;
-    WEIGHTS[this.groupSize] = weight;
+    if (this.groupSize === 0) this.groupFrom = k;
+    this.outcome.durations[k] = -weight;
     this.groupSize++;
     this.groupWeight += weight;
     if (this.groupSize === TIMING_GROUP) this.closeGroup();
@@ -630,13 +645,18 @@ class Run implements NodeContext {
 
   /** Reads the clock and shares the time since the group opened among its nodes. */
   closeGroup(): void {
-    const size = this.groupSize;
-    if (size === 0) return;
+    if (this.groupSize === 0) return;
     const now = this.clock();
-    const share = (now - this.lastTime) / this.groupWeight;
+    const share = elapsed(this.lastTime, now) / this.groupWeight;
     const { durations } = this.outcome;
-    for (let i = 0; i < size; i++) {
-      durations[GROUP[i] as number] = share * (WEIGHTS[i] as number);
+    // Members are the nodes from groupFrom to the last that joined; none
+    // after it was timed yet (a node timed alone closes the group first).
+    for (let i = this.groupFrom, left = this.groupSize; left > 0; i++) {
+      const weight = durations[i] as number;
+      if (weight < 0) {
+        durations[i] = -share * weight;
+        left--;
+      }
     }
     this.lastTime = now;
     this.groupSize = 0;
@@ -647,7 +667,7 @@ class Run implements NodeContext {
   addTime(k: number): void {
     const now = this.clock();
     const { durations } = this.outcome;
-    durations[k] = (durations[k] as number) + now - this.lastTime;
+    durations[k] = (durations[k] as number) + elapsed(this.lastTime, now);
     this.lastTime = now;
   }
 
@@ -658,38 +678,30 @@ class Run implements NodeContext {
   result(): RunResult {
     this.closeGroup();
     const { plan, outcome } = this;
-    const { status, ports } = outcome;
-    let ran = -1;
-    let ranCount = 0;
+    const { status } = outcome;
     let waiting = false;
     let runError = this.cancelled;
-    for (let d = 0; d < plan.byDefinition.length; d++) {
-      const k = plan.byDefinition[d] as number;
-      const st = status[k] as number;
-      if (st === PENDING || st === SKIPPED || st === BLOCKED) continue;
-      const node = plan.nodes[k] as PlanNode;
-      // The run's error is the unhandled failure first in definition order.
-      if (st === FAILED && (ports[k] as number) < 0 && !runError) {
-        runError = { ...(outcome.errors[k] as RunError), node: node.id };
-      }
-      if (st === WAITING) waiting = true;
-      if (st === SUCCEEDED && node.isOutput) {
-        ranCount++;
-        if (ranCount === 1) ran = k;
+    if (this.halted) {
+      for (let d = 0; d < plan.byDefinition.length; d++) {
+        const k = plan.byDefinition[d] as number;
+        const st = status[k] as number;
+        // The run's error is the unhandled failure first in definition order.
+        if (st === FAILED && (outcome.ports[k] as number) < 0 && !runError) {
+          runError = { ...(outcome.errors[k] as RunError), node: (plan.nodes[k] as PlanNode).id };
+        }
+        if (st === WAITING) waiting = true;
       }
     }
     let output: Json = null;
-    if (!runError && ranCount === 1) output = outcome.value(ran) ?? null;
-    else if (!runError && ranCount > 1) {
-      const outputs: [string, Json][] = [];
-      for (let d = 0; d < plan.byDefinition.length; d++) {
-        const k = plan.byDefinition[d] as number;
-        const node = plan.nodes[k] as PlanNode;
-        if (status[k] === SUCCEEDED && node.isOutput) {
-          outputs.push([node.id, outcome.value(k) ?? null]);
-        }
+    if (!runError) {
+      const ran: number[] = [];
+      for (const k of plan.outputs) if (status[k] === SUCCEEDED) ran.push(k);
+      if (ran.length === 1) output = outcome.value(ran[0] as number) ?? null;
+      else if (ran.length > 1) {
+        output = Object.fromEntries(
+          ran.map((k) => [(plan.nodes[k] as PlanNode).id, outcome.value(k) ?? null]),
+        );
       }
-      output = Object.fromEntries(outputs);
     }
     const run: RunResult = {
       status: runError ? 'failed' : waiting ? 'waiting' : 'succeeded',
@@ -729,7 +741,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       break;
     }
     const node = nodes[k] as PlanNode;
-    const unchanged = run.reuse(k, node);
+    const unchanged = run.previous !== undefined && run.reuse(k, node);
     let input: Json;
     if (node.isTrigger) {
       if (unchanged && run.adopt(k, node)) continue;
