@@ -22,7 +22,9 @@
 
 import type { Json } from '../../types.ts';
 import type { EvalScope } from '../api.ts';
+import { type AstNode, asNode, hasOnly } from './ast.ts';
 import { FAST_FUNCTIONS } from './functions.ts';
+import { MISS, type Quick, compileQuick } from './quick.ts';
 import {
   type Value,
   FALLBACK,
@@ -168,24 +170,6 @@ function lexicalSlot(name: string): { depth: number; index: number } | undefined
 
 type Closure = (ctx: Value, env: Env) => Value;
 
-type AstNode = Readonly<Record<string, unknown>>;
-
-function asNode(value: unknown): AstNode | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as AstNode)
-    : undefined;
-}
-
-// jsonata annotates AST nodes with flags that change evaluation (predicate,
-// stages, group, keepArray, tuple, focus, consarray, seekingParent, ...). A node
-// is accepted only when it has no key beyond the ones its evaluation here reads.
-function hasOnly(node: AstNode, allowed: readonly string[]): boolean {
-  for (const key of Object.keys(node)) {
-    if (key !== 'type' && key !== 'position' && !allowed.includes(key)) return false;
-  }
-  return true;
-}
-
 /**
  * Compiles a jsonata 2.2.2 AST to a closure, or returns `undefined` when the
  * expression is outside the fast subset. The closure returns FAST_FALLBACK
@@ -204,7 +188,8 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
   const run = body;
   const readsInput = readsContext;
   const evaluate = evaluatorOf(run, nodeRefs);
-  return Object.assign(evaluate, { readsInput, specialize: specializer(run) });
+  const quick = compileQuick(ast, nodeRefs ?? []);
+  return Object.assign(evaluate, { readsInput, specialize: specializer(run, quick) });
 }
 
 /** The plain evaluator (FastEvaluator itself), reading `$nodes` by the ids it was compiled for. */
@@ -227,15 +212,19 @@ function evaluatorOf(
   };
 }
 
-/** FastEvaluator.specialize for a compiled body. */
-function specializer(run: Closure): FastEvaluator['specialize'] {
+/**
+ * FastEvaluator.specialize for a compiled body, and its quick closure when
+ * the expression has one (see quick.ts): tried first, the body runs when it
+ * misses.
+ */
+function specializer(run: Closure, quick: Quick | undefined): FastEvaluator['specialize'] {
   return <R>(
     refs: readonly string[] | undefined,
     slots: Int32Array | undefined,
     fallback: (input: Json, scope: EvalScope) => R,
     finish: (value: Json | undefined) => R,
   ) => {
-    return (input: Json, scope: EvalScope): R => {
+    const evaluate = (input: Json, scope: EvalScope): R => {
       const env = takeEnv(input, scope, slots, refs);
       let value: Value;
       let fell = false;
@@ -250,6 +239,16 @@ function specializer(run: Closure): FastEvaluator['specialize'] {
       }
       if (fell) return fallback(input, scope);
       // A finite number, a boolean or null needs no check (`finish`).
+      const plain =
+        typeof value === 'number'
+          ? value - value === 0
+          : typeof value === 'boolean' || value === null;
+      return plain ? (value as R) : finish(value as Json | undefined);
+    };
+    if (quick === undefined) return evaluate;
+    return (input: Json, scope: EvalScope): R => {
+      const value = quick(input, scope, slots);
+      if (value === MISS) return evaluate(input, scope);
       const plain =
         typeof value === 'number'
           ? value - value === 0
