@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotJson, RESULT_LIMITS, assertFastResult, toJson } from './result.ts';
+import { LIMITS } from './guards.ts';
 
 function sequence(...items: unknown[]): unknown[] {
   return Object.assign(items, { sequence: true, keepSingleton: true });
@@ -88,5 +89,13 @@ describe('assertFastResult', () => {
   it('refuses non-finite numbers anywhere', () => {
     expect(() => assertFastResult(Number.POSITIVE_INFINITY)).toThrow(NotJson);
     expect(() => assertFastResult({ a: [Number.NaN] })).toThrow(/NaN/);
+    expect(() => assertFastResult({ a: 1, b: Number.NaN })).toThrow(/NaN/);
+  });
+
+  it('fixes what a small flat value may hide: a hole, an undefined member, an over-long string', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(assertFastResult([1, , 2] as never)).toEqual([1, 2]);
+    expect(assertFastResult({ a: 1, b: undefined } as never)).toEqual({ a: 1 });
+    expect(() => assertFastResult({ s: 'x'.repeat(LIMITS.stringLength + 1) })).toThrow(NotJson);
   });
 });

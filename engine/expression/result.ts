@@ -127,6 +127,14 @@ interface Shape {
 
 const SCALAR: Shape = { height: 0, size: 1 };
 
+/** The most members an object may have to be checked as flat (see `cleanShape`). */
+const FLAT_MAX = 16;
+/** The shape of an object of n scalars, by n. */
+const FLAT: readonly Shape[] = Array.from({ length: FLAT_MAX + 1 }, (_, n) => ({
+  height: 1,
+  size: 1 + n,
+}));
+
 // Objects already found clean, with their shape. A fast-path result is often
 // a node output or a part of the input returned as it is, run after run, so
 // walking it once per object instead of once per evaluation keeps the check
@@ -145,37 +153,48 @@ function hasSequenceMarks(array: object): boolean {
 
 /** The shape of a clean JSON value at `depth`, or undefined when it needs `toJson`. */
 function cleanShape(value: unknown, depth: number): Shape | undefined {
+  if (typeof value !== 'object') return isCleanScalar(value) ? SCALAR : undefined;
+  if (value === null) return SCALAR;
+  const known = cleanShapes.get(value);
+  if (known !== undefined) return depth + known.height <= RESULT_LIMITS.depth ? known : undefined;
+  if (depth >= RESULT_LIMITS.depth) return undefined;
+  const isArray = Array.isArray(value);
+  if (isArray && hasSequenceMarks(value)) return undefined;
+  const members = isArray ? (value as unknown[]) : Object.values(value);
+  // A few scalars (what an object constructor usually builds): no walk, and
+  // no shape of its own.
+  if (members.length <= FLAT_MAX && allCleanScalars(members)) return FLAT[members.length];
+  let height = 0;
+  let size = 1;
+  for (const child of members) {
+    const shape = cleanShape(child, depth + 1);
+    if (shape === undefined) return undefined;
+    if (shape.height >= height) height = shape.height + 1;
+    size += shape.size;
+    if (size > RESULT_LIMITS.values) return undefined;
+  }
+  if (height === 0) height = 1;
+  const shape: Shape = { height, size };
+  // Remembering every small object would cost more than walking it again.
+  if (size >= MEMO_MIN_SIZE) cleanShapes.set(value, shape);
+  return shape;
+}
+
+/** Every item a clean scalar; a hole (read as undefined) is not one. */
+function allCleanScalars(members: readonly unknown[]): boolean {
+  for (let i = 0; i < members.length; i++) if (!isCleanScalar(members[i])) return false;
+  return true;
+}
+
+function isCleanScalar(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
-      return value.length <= LIMITS.stringLength ? SCALAR : undefined;
+      return value.length <= LIMITS.stringLength;
     case 'boolean':
-      return SCALAR;
+      return true;
     case 'number':
-      return Number.isFinite(value) ? SCALAR : undefined;
-    case 'object': {
-      if (value === null) return SCALAR;
-      const known = cleanShapes.get(value);
-      if (known !== undefined)
-        return depth + known.height <= RESULT_LIMITS.depth ? known : undefined;
-      if (depth >= RESULT_LIMITS.depth) return undefined;
-      const isArray = Array.isArray(value);
-      if (isArray && hasSequenceMarks(value)) return undefined;
-      let height = 0;
-      let size = 1;
-      for (const child of isArray ? (value as unknown[]) : Object.values(value)) {
-        const shape = cleanShape(child, depth + 1);
-        if (shape === undefined) return undefined;
-        if (shape.height >= height) height = shape.height + 1;
-        size += shape.size;
-        if (size > RESULT_LIMITS.values) return undefined;
-      }
-      if (height === 0) height = 1;
-      const shape: Shape = { height, size };
-      // Remembering every small object would cost more than walking it again.
-      if (size >= MEMO_MIN_SIZE) cleanShapes.set(value, shape);
-      return shape;
-    }
+      return Number.isFinite(value);
     default:
-      return undefined;
+      return value === null;
   }
 }
