@@ -35,6 +35,18 @@ describe('checkData', () => {
     expect(checkData({ u: undefined })).toMatchObject({ kind: 'type', path: '/u' });
   });
 
+  it('finds the same problems in a small flat value as in any other', () => {
+    expect(checkData({ a: 1, b: 'x', c: null, d: [] })).toBeUndefined();
+    expect(checkData({ a: 1, n: NaN })).toMatchObject({ kind: 'type', path: '/n' });
+    // eslint-disable-next-line no-sparse-arrays
+    expect(checkData([1, , 2])).toMatchObject({ kind: 'type', path: '/1' });
+    expect(checkData(new Date(0))).toMatchObject({ kind: 'type', path: '' });
+    expect(checkData({ [`k${'y'.repeat(2000)}`]: 1, f: () => 1 })).toMatchObject({
+      kind: 'type',
+      path: '/f',
+    });
+  });
+
   it('stops on a cycle instead of looping', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;

@@ -67,6 +67,7 @@ function pointerOf(containers: readonly Container[], item: Pending): string {
  * the cost is at most one pass over data within the caps.
  */
 export function checkData(value: unknown): DataProblem | undefined {
+  if (isSmallFlat(value)) return undefined;
   // Pointers are rebuilt only when a problem is found: each pending value
   // keeps the index of its container, and each container its own parent.
   const containers: Container[] = [];
@@ -150,4 +151,44 @@ export function checkData(value: unknown): DataProblem | undefined {
 export function shortPointer(path: string): string {
   if (path === '') return '(root)';
   return path.length > 80 ? `${path.slice(0, 40)}…${path.slice(-37)}` : path;
+}
+
+/** At most this many members, each a scalar of at most SHORT characters (keys too), for `isSmallFlat`. */
+const FLAT_MEMBERS = 64;
+const SHORT = 1024;
+
+/**
+ * A small plain object or array of short scalars: within every cap (one
+ * level, a few KiB of text at most), so the walk that would find where a
+ * value breaks one is not needed. The usual workflow input, checked on
+ * every run.
+ */
+function isSmallFlat(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    if (value.length > FLAT_MEMBERS) return false;
+    for (let i = 0; i < value.length; i++) if (!isShortScalar(value[i])) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  if (keys.length > FLAT_MEMBERS) return false;
+  for (const key of keys) {
+    if (key.length > SHORT || !isShortScalar((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function isShortScalar(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.length <= SHORT;
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    default:
+      return value === null;
+  }
 }
