@@ -18,7 +18,6 @@ import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/
 import type { Diagnostic } from '../engine/client.ts';
 import { jsonataCompletions } from './jsonataCompletions.ts';
 import { jsonataLanguage } from './jsonataLanguage.ts';
-import { typeOnKeydown } from './typeOnKeydown.ts';
 
 /** Marks a transaction that mirrors the store into the editor, so it is not echoed back. */
 const fromOutside = Annotation.define<boolean>();
@@ -114,7 +113,6 @@ export function ExpressionField({
           // expression, and the drawn cursor restarts a CSS opacity animation on
           // every keystroke, which re-layerizes the whole page in that frame.
           history(),
-          typeOnKeydown,
           closeBrackets(),
           bracketMatching(),
           autocompletion({ override: [jsonataCompletions(() => upstreamRef.current)] }),
