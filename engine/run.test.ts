@@ -890,6 +890,24 @@ describe('runWorkflow: what a run builds only when read', () => {
     expect(result.output).toEqual({ sum: 23, join: { a: 3, b: 20 } });
   });
 
+  it('an output that does not read its input still reports it; one without an expression passes it on', async () => {
+    const result = await run(
+      flow(
+        [
+          ['a', 'transform', { expression: 'x + 1' }],
+          ['b', 'transform', { expression: 'x * 10' }],
+          ['join', 'merge'],
+          ['total', 'output', { expression: '$nodes.a + $nodes.b' }],
+          ['whole', 'output', {}],
+        ],
+        ['start -> a', 'start -> b', 'a -> join', 'b -> join', 'join -> total', 'join -> whole'],
+      ),
+      { x: 2 },
+    );
+    expect(result.output).toEqual({ total: 23, whole: { a: 3, b: 20 } });
+    expect(result.nodes.total).toMatchObject({ input: { a: 3, b: 20 }, output: 23 });
+  });
+
   it('knows which expressions read their input', () => {
     const reads = (source: string) => {
       const compiled = compileExpression(source);

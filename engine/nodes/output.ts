@@ -20,6 +20,8 @@ export default defineNode({
   prepare: (node) => node.expression('/expression'),
   run: (expression, input, context) =>
     expression ? expression.evaluate(input, context.scope()) : input,
+  // Without an expression it passes its input on.
+  readsInput: (expression) => expression?.readsInput ?? true,
   light: (expression) => allFast([expression]),
   direct: (expression) => expression?.evaluate,
 });
