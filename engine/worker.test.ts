@@ -5,6 +5,7 @@ import {
   createPreviewService,
   meaningKey,
   previewText,
+  sameSummary,
   truncateValue,
 } from './worker.ts';
 
@@ -626,5 +627,31 @@ describe('summary deltas', () => {
     expect(same.nodes['first']?.preview).toBe('21');
     const changed = await service.preview({ generation: 3, input: 100, options: {} });
     expect(changed.nodes['first']?.preview).toBe('300');
+  });
+});
+
+describe('what counts as a changed summary', () => {
+  const summary = (durationMs: number): NodeSummary => ({
+    status: 'succeeded',
+    port: 'out',
+    preview: '42',
+    durationMs,
+  });
+
+  it('ignores a time that moved by a step or two of a coarse clock', () => {
+    expect(sameSummary(summary(0.1), summary(0.2))).toBe(true);
+    expect(sameSummary(summary(0), summary(0.2))).toBe(true);
+    expect(sameSummary(summary(0.3), summary(0.5))).toBe(true);
+  });
+
+  it('reports a time that moved by more than that and by more than half', () => {
+    expect(sameSummary(summary(0.1), summary(0.5))).toBe(false);
+    expect(sameSummary(summary(2), summary(5))).toBe(false);
+    expect(sameSummary(summary(2), summary(2.8))).toBe(true);
+  });
+
+  it('reports any change of what the card shows besides its time', () => {
+    expect(sameSummary(summary(1), { ...summary(1), preview: '43' })).toBe(false);
+    expect(sameSummary(summary(1), { ...summary(1), port: 'error' })).toBe(false);
   });
 });
