@@ -57,7 +57,8 @@ describe('compileQuick', () => {
     ]) {
       expect(add(null, runScope(null, values as Json[]), slots)).toBe(MISS);
     }
-    expect(add(null, { ...runScope(null, []), values: undefined }, slots)).toBe(MISS);
+    const { values: _values, ...withoutValues } = runScope(null, [1, 2]);
+    expect(add(null, withoutValues, slots)).toBe(MISS);
     expect(add(null, runScope(null, [1, 2]), undefined)).toBe(MISS);
     // Over an array an object constructor groups; a path over one maps.
     expect(quick('{ "n": n }')([{ n: 1 }], runScope(null, []), undefined)).toBe(MISS);
