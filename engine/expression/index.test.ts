@@ -477,6 +477,36 @@ describe('compileExpression: bound to a run', () => {
   });
 });
 
+describe('evaluate: deep in the call stack', () => {
+  it('fails only with an ExpressionFailure, however little stack is left', async () => {
+    const compiled = compileExpression(Array.from({ length: 1500 }, () => 'a').join(' + '));
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    const { evaluate } = compiled.expression;
+    // How deep this stack goes, then evaluations at depths near it.
+    const limit = ((depth: number): number => {
+      const probe = (d: number): number => {
+        try {
+          return probe(d + 1);
+        } catch {
+          return d;
+        }
+      };
+      return probe(depth);
+    })(0);
+    const outcomes = new Set<string>();
+    for (let margin = 3000; margin >= 200; margin -= 200) {
+      const at = (d: number): Promise<unknown> | unknown =>
+        d <= 0 ? evaluate({ a: 1 }, scope) : at(d - 1);
+      try {
+        outcomes.add(String(await at(limit - margin)));
+      } catch (error) {
+        outcomes.add(error instanceof ExpressionFailure ? error.problem.code : String(error));
+      }
+    }
+    for (const outcome of outcomes) expect(['1500', 'LIMIT_EXCEEDED']).toContain(outcome);
+  });
+});
+
 describe('compileExpression: expressions of one shape', () => {
   // Expressions that differ only in the nodes they read share one compiled
   // fast-path form; each must still read its own nodes, bound or by id.

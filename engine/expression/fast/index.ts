@@ -247,7 +247,14 @@ function specializer(run: Closure, quick: Quick | undefined): FastEvaluator['spe
     };
     if (quick === undefined) return evaluate;
     return (input: Json, scope: EvalScope): R => {
-      const value = quick(input, scope, slots);
+      let value;
+      try {
+        value = quick(input, scope, slots);
+      } catch {
+        // A stack too deep for this engine (a long expression evaluated
+        // deep in one): the fast path, then jsonata, meet it their way.
+        value = MISS;
+      }
       if (value === MISS) return evaluate(input, scope);
       const plain =
         typeof value === 'number'
