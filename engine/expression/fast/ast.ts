@@ -17,3 +17,13 @@ export function hasOnly(node: AstNode, allowed: readonly string[]): boolean {
   }
   return true;
 }
+
+/** A literal value jsonata's parser gives a string, number or value node: null, a string, a number or a boolean. */
+export function isScalarLiteral(value: unknown): value is null | string | number | boolean {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  );
+}

@@ -22,7 +22,7 @@
 
 import type { Json } from '../../types.ts';
 import type { EvalScope } from '../api.ts';
-import { type AstNode, asNode, hasOnly } from './ast.ts';
+import { type AstNode, asNode, hasOnly, isScalarLiteral } from './ast.ts';
 import { FAST_FUNCTIONS } from './functions.ts';
 import { MISS, type Quick, compileQuick } from './quick.ts';
 import {
@@ -385,16 +385,8 @@ function compilePredicated(node: AstNode): Closure | undefined {
 }
 
 function compileLiteral(node: AstNode): Closure | undefined {
-  if (!hasOnly(node, ['value'])) return undefined;
   const literal = node.value;
-  if (
-    literal !== null &&
-    typeof literal !== 'string' &&
-    typeof literal !== 'number' &&
-    typeof literal !== 'boolean'
-  ) {
-    return undefined;
-  }
+  if (!hasOnly(node, ['value']) || !isScalarLiteral(literal)) return undefined;
   return () => literal;
 }
 

@@ -17,7 +17,7 @@
 
 import type { Json } from '../../types.ts';
 import type { EvalScope } from '../api.ts';
-import { type AstNode, asNode, hasOnly } from './ast.ts';
+import { type AstNode, asNode, hasOnly, isScalarLiteral } from './ast.ts';
 import { type Value, isFunctionLike } from './semantics.ts';
 
 /** Returned by a Quick closure when a value is off its happy path: run the fast path. */
@@ -94,15 +94,7 @@ function operandOf(value: unknown): Operand | undefined {
     case 'number':
     case 'value': {
       const literal = node.value;
-      if (!hasOnly(node, ['value'])) return undefined;
-      if (
-        literal !== null &&
-        typeof literal !== 'string' &&
-        typeof literal !== 'number' &&
-        typeof literal !== 'boolean'
-      ) {
-        return undefined;
-      }
+      if (!hasOnly(node, ['value']) || !isScalarLiteral(literal)) return undefined;
       return { kind: CONSTANT, constant: literal, slot: -1, closure: undefined };
     }
     case 'block': {
