@@ -188,8 +188,19 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
   const run = body;
   const readsInput = readsContext;
   const evaluate = evaluatorOf(run, nodeRefs);
-  const quick = compileQuick(ast, nodeRefs ?? []);
-  return Object.assign(evaluate, { readsInput, specialize: specializer(run, quick) });
+  return Object.assign(evaluate, {
+    readsInput,
+    specialize: specializer(run, quickOrNot(ast, nodeRefs ?? [])),
+  });
+}
+
+/** The quick tier is an optimisation on top of the fast path: if its compiler fails, there is none. */
+function quickOrNot(ast: unknown, nodeRefs: readonly string[]): Quick | undefined {
+  try {
+    return compileQuick(ast, nodeRefs);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The plain evaluator (FastEvaluator itself), reading `$nodes` by the ids it was compiled for. */
