@@ -102,6 +102,22 @@ describe('compileExpression: pathological text', () => {
   it('compiles and runs long flat expressions', async () => {
     expect(await run(Array.from({ length: 2_000 }, () => '1').join(' + '))).toBe(2_000);
   });
+
+  it('compiles a flat expression too long to walk recursively, and its references', async () => {
+    const source = Array.from({ length: 4500 }, (_, i) => `$nodes.n${i % 3}`).join(' + ');
+    const compiled = compileExpression(source);
+    if (!compiled.ok) throw new Error(compiled.problem.message);
+    expect(compiled.expression.nodeRefs).toEqual(['n0', 'n1', 'n2']);
+    const s: EvalScope = { ...scope, nodes: { n0: 1, n1: 1, n2: 1 } };
+    let outcome: unknown;
+    try {
+      outcome = await compiled.expression.evaluate(null, s);
+    } catch (error) {
+      // Evaluating a tree that deep may meet the stack limit: reported, not thrown raw.
+      outcome = error instanceof ExpressionFailure ? error.problem.code : error;
+    }
+    expect([4500, 'LIMIT_EXCEEDED']).toContain(outcome);
+  });
 });
 
 describe('compileExpression: JSONata 2.0.6 and $eval', () => {

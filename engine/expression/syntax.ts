@@ -197,9 +197,16 @@ export function analyseExpression(source: string, ast: unknown): AnalysisResult 
   const sites: NodeRefSite[] = [];
   const seen = new Set<object>();
 
+  // Depth first, in source order, with a stack of its own: a long flat
+  // expression (`a + a + ...`) is a tree thousands of levels deep.
+  const pending: unknown[] = [];
+  const visitAll = (root: unknown): void => {
+    pending.push(root);
+    while (pending.length > 0) visit(pending.pop());
+  };
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
-      for (const item of value) visit(item);
+      for (let i = value.length - 1; i >= 0; i--) pending.push(value[i]);
       return;
     }
     if (!isRecord(value) || seen.has(value)) return;
@@ -239,7 +246,8 @@ export function analyseExpression(source: string, ast: unknown): AnalysisResult 
         throw new Unsupported(`$${name} is reserved and cannot be reassigned`, node.lhs);
       }
     }
-    for (const key of Object.keys(value)) visit(value[key]);
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) pending.push(value[keys[i] as string]);
   };
 
   const checkNodesStep = (first: AstNode, second: unknown): void => {
@@ -259,7 +267,7 @@ export function analyseExpression(source: string, ast: unknown): AnalysisResult 
   };
 
   try {
-    visit(ast);
+    visitAll(ast);
   } catch (err) {
     if (err instanceof Unsupported) {
       const position = nodeOffset(source, err.node);
