@@ -415,6 +415,12 @@ export function fastPathIsBounded(ast: unknown): boolean {
     }
     for (const child of Object.values(value)) visit(child, strings, lambdas, loops);
   };
-  visit(ast, 0, 0, 0);
+  try {
+    visit(ast, 0, 0, 0);
+  } catch {
+    // A tree too deep to walk (a very long flat expression): not proven
+    // bounded, so the interpreter runs it.
+    return false;
+  }
   return !refused;
 }

@@ -250,7 +250,7 @@ function compileUncached(source: string): CompileExpressionResult {
     }
   };
 
-  const fast = fastFormOf(ast, nodeRefs);
+  const fast = fastPathIsBounded(ast) ? fastForShape(ast, nodeRefs) : undefined;
   if (fast === undefined) {
     const evaluateWith: EvaluateWith = (slots) => (input, scope) => interpret(input, scope, slots);
     return {
@@ -322,19 +322,6 @@ function boundNodes(
     if (value !== undefined) nodes[nodeRefs[i] as string] = value;
   }
   return nodes;
-}
-
-/**
- * The expression's fast-path form, when it has one. Its checks walk the AST
- * recursively; a tree too deep for the stack (a very long flat expression)
- * simply gets none, and the interpreter runs the text.
- */
-function fastFormOf(ast: unknown, nodeRefs: readonly string[]): FastEvaluator | undefined {
-  try {
-    return fastPathIsBounded(ast) ? fastForShape(ast, nodeRefs) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The fast path is an optimisation: if its compiler fails, the interpreter runs the text. */

@@ -190,17 +190,8 @@ export function compileFast(ast: unknown, nodeRefs?: readonly string[]): FastEva
   const evaluate = evaluatorOf(run, nodeRefs);
   return Object.assign(evaluate, {
     readsInput,
-    specialize: specializer(run, quickOrNot(ast, nodeRefs ?? [])),
+    specialize: specializer(run, compileQuick(ast, nodeRefs ?? [])),
   });
-}
-
-/** The quick tier is an optimisation on top of the fast path: if its compiler fails, there is none. */
-function quickOrNot(ast: unknown, nodeRefs: readonly string[]): Quick | undefined {
-  try {
-    return compileQuick(ast, nodeRefs);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The plain evaluator (FastEvaluator itself), reading `$nodes` by the ids it was compiled for. */
@@ -248,13 +239,7 @@ function specializer(run: Closure, quick: Quick | undefined): FastEvaluator['spe
       } finally {
         releaseEnv(env);
       }
-      if (fell) return fallback(input, scope);
-      // A finite number, a boolean or null needs no check (`finish`).
-      const plain =
-        typeof value === 'number'
-          ? value - value === 0
-          : typeof value === 'boolean' || value === null;
-      return plain ? (value as R) : finish(value as Json | undefined);
+      return fell ? fallback(input, scope) : finished(value, finish);
     };
     if (quick === undefined) return evaluate;
     return (input: Json, scope: EvalScope): R => {
@@ -266,14 +251,16 @@ function specializer(run: Closure, quick: Quick | undefined): FastEvaluator['spe
         // deep in one): the fast path, then jsonata, meet it their way.
         value = MISS;
       }
-      if (value === MISS) return evaluate(input, scope);
-      const plain =
-        typeof value === 'number'
-          ? value - value === 0
-          : typeof value === 'boolean' || value === null;
-      return plain ? (value as R) : finish(value as Json | undefined);
+      return value === MISS ? evaluate(input, scope) : finished(value, finish);
     };
   };
+}
+
+/** A value an evaluation returned: a finite number, a boolean or null needs no check (`finish`). */
+function finished<R>(value: Value, finish: (value: Json | undefined) => R): R {
+  const plain =
+    typeof value === 'number' ? value - value === 0 : typeof value === 'boolean' || value === null;
+  return plain ? (value as R) : finish(value as Json | undefined);
 }
 
 /** The shared Env (see `idle`), set for one evaluation. */

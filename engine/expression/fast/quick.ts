@@ -48,7 +48,11 @@ interface Operand {
 /** The expression's `$nodes.<id>` references, in the order `slots` follows (set per compile). */
 let references: readonly string[] = [];
 
-/** The quick closure for an expression's AST, or undefined when it is outside the quick subset. */
+/**
+ * The quick closure for an expression's AST, or undefined when it is outside
+ * the quick subset, or too deep for the compiler's recursion (the quick tier
+ * is an optimisation on top of the fast path: without it, the fast path runs).
+ */
 export function compileQuick(ast: unknown, nodeRefs: readonly string[]): Quick | undefined {
   references = nodeRefs;
   try {
@@ -57,6 +61,8 @@ export function compileQuick(ast: unknown, nodeRefs: readonly string[]): Quick |
     if (operand.kind === CLOSURE) return operand.closure;
     const { kind, constant, slot } = operand;
     return (_input, scope, slots) => read(kind, constant, slot, undefined, _input, scope, slots);
+  } catch {
+    return undefined;
   } finally {
     references = [];
   }
