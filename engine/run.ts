@@ -219,65 +219,114 @@ class Outcome {
 }
 
 /**
- * Gives a run result its `nodes`, built on first read (or first write), then
- * kept as a plain data property. Building a record per node costs more than
- * running the nodes of a simple graph; the editor reads a few, a caller may
- * read none. JSON.stringify, structured clone and property reads all see a
- * plain object. A result sealed or frozen before its first read keeps the
- * accessor, which then behaves as the data property would have: the same
- * records on every read, assignment refused when frozen.
+ * What a run leaves with its result: its outcome, from which the `nodes`
+ * records are built on first read, and what a later run needs to know to
+ * reuse it (RunOptions.previous).
  */
-function defineNodes(run: RunResult, outcome: Outcome): void {
-  let kept: Record<string, NodeResult> | undefined;
-  const keep = (value: Record<string, NodeResult>) => {
-    kept = value;
-    if (Object.getOwnPropertyDescriptor(run, 'nodes')?.configurable === true) {
-      Object.defineProperty(run, 'nodes', {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    }
-    return value;
-  };
-  Object.defineProperty(run, 'nodes', {
-    get: () => kept ?? keep(outcome.nodeResults()),
-    set: (value: Record<string, NodeResult>) => {
-      if (Object.isFrozen(run)) {
-        throw new TypeError("Cannot assign to read only property 'nodes' of a frozen run result");
-      }
-      keep(value);
-    },
-    enumerable: true,
-    configurable: true,
-  });
-}
-
-/** What a later run needs to know to reuse this run's results. */
 interface RunRecord {
-  outcome: Outcome;
-  input: Json;
-  // Only what results depend on: keeping the whole options would keep its
-  // `previous`, and so every earlier run, alive.
-  options: {
-    decisions: RunOptions['decisions'] | undefined;
-    now: number | undefined;
-    seed: number | undefined;
-  };
+  readonly outcome: Outcome;
+  readonly input: Json;
+  /**
+   * Only what results depend on: keeping the whole options would keep its
+   * `previous`, and so every earlier run, alive. Undefined for a live run,
+   * which is never reused.
+   */
+  readonly options:
+    | {
+        decisions: RunOptions['decisions'] | undefined;
+        now: number | undefined;
+        seed: number | undefined;
+      }
+    | undefined;
+  /** The `nodes` records, once built or assigned. */
+  nodes: Record<string, NodeResult> | undefined;
 }
 
-// Keyed by the RunResult object handed out, so callers pass results back as
-// `previous` without seeing any engine state. A structured clone is not found
-// here, and simply gets no reuse.
-const records = new WeakMap<RunResult, RunRecord>();
+/** A base class whose constructor returns the object it is given (see RecordSlot). */
+const Passthrough = function (this: unknown, target: object) {
+  return target;
+} as unknown as new (target: object) => object;
+
+/**
+ * Keeps a run's record in a private field of the RunResult object itself:
+ * `new RecordSlot(result, record)` runs Passthrough, which returns `result`,
+ * so the field is added to `result`. Callers pass results back as `previous`
+ * without seeing any engine state: JSON.stringify, structured clone, spread,
+ * `Object.getOwnPropertySymbols` and proxies all pass a private field by, and
+ * a copy simply has none (and gets no reuse). A WeakMap keyed by the result
+ * did the same at about 1 µs a run, most of it in the collector's work on
+ * the map's entries: as much as running a hundred simple nodes.
+ */
+class RecordSlot extends Passthrough {
+  readonly #record: RunRecord;
+
+  private constructor(run: RunResult, record: RunRecord) {
+    super(run);
+    this.#record = record;
+  }
+
+  static attach(run: RunResult, record: RunRecord): void {
+    new RecordSlot(run, record);
+  }
+
+  static of(value: object): RunRecord | undefined {
+    return #record in value ? (value as RecordSlot).#record : undefined;
+  }
+}
+
+/** Makes a result's `nodes` a plain data property holding `value` (unless sealed or frozen). */
+function keepNodes(
+  run: RunResult,
+  record: RunRecord,
+  value: Record<string, NodeResult>,
+): Record<string, NodeResult> {
+  record.nodes = value;
+  if (Object.getOwnPropertyDescriptor(run, 'nodes')?.configurable === true) {
+    Object.defineProperty(run, 'nodes', {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return value;
+}
+
+/**
+ * A run result's `nodes` until first read (or first write): then it becomes
+ * a plain data property holding the records built from the run's outcome.
+ * Building a record per node costs more than running the nodes of a simple
+ * graph; the editor reads a few, a caller may read none. JSON.stringify,
+ * structured clone and property reads all see a plain object. A result
+ * sealed or frozen before its first read keeps the accessor, which then
+ * behaves as the data property would have: the same records on every read,
+ * assignment refused when frozen. One descriptor serves every result, so
+ * defining it is a cached transition rather than a closure pair per run
+ * (which, with the WeakMap, cost about 3 µs a run).
+ */
+const NODES_ACCESSOR: PropertyDescriptor = {
+  get(this: RunResult): Record<string, NodeResult> | undefined {
+    const record = RecordSlot.of(this);
+    if (!record) return undefined;
+    return record.nodes ?? keepNodes(this, record, record.outcome.nodeResults());
+  },
+  set(this: RunResult, value: Record<string, NodeResult>): void {
+    if (Object.isFrozen(this)) {
+      throw new TypeError("Cannot assign to read only property 'nodes' of a frozen run result");
+    }
+    const record = RecordSlot.of(this);
+    if (record) keepNodes(this, record, value);
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /** The earlier run to reuse, when its input and options match this one's. */
 function reusable(options: RunOptions, input: Json): RunRecord | undefined {
   const previous = options.previous;
   if (!previous || options.mode === 'live') return undefined;
-  const record = records.get(previous);
-  if (!record) return undefined;
+  const record = RecordSlot.of(previous);
+  if (!record?.options) return undefined;
   // An input too deep to serialize cannot be proven equal: run it in full
   // (the trigger then reports the limit it breaks).
   const same = (a: unknown, b: unknown) => {
@@ -703,18 +752,21 @@ class Run implements NodeContext {
         );
       }
     }
-    const run: RunResult = {
+    // Built in key order: status, output, nodes, durationMs, error.
+    const run = {
       status: runError ? 'failed' : waiting ? 'waiting' : 'succeeded',
       output,
-      nodes: NO_RESULTS,
-      durationMs: this.clock() - this.startedAt,
-    };
-    defineNodes(run, outcome);
+    } as RunResult;
+    Object.defineProperty(run, 'nodes', NODES_ACCESSOR);
+    run.durationMs = this.clock() - this.startedAt;
     if (runError) run.error = runError;
-    if (this.mode === 'preview') {
-      const { decisions, now, seed } = this.options;
-      records.set(run, { outcome, input: this.input, options: { decisions, now, seed } });
-    }
+    const { decisions, now, seed } = this.options;
+    RecordSlot.attach(run, {
+      outcome,
+      input: this.input,
+      options: this.mode === 'preview' ? { decisions, now, seed } : undefined,
+      nodes: undefined,
+    });
     return run;
   }
 }
@@ -723,7 +775,6 @@ class Run implements NodeContext {
 const NO_NODES: Readonly<Record<string, Json>> = Object.freeze(
   Object.create(null) as Record<string, Json>,
 );
-const NO_RESULTS: Record<string, NodeResult> = {};
 
 /**
  * Runs nodes from plan position `from` on. Returns synchronously when every
