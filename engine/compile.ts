@@ -127,6 +127,12 @@ export class WorkflowPlan implements CompiledWorkflow {
   readonly byDefinition: Int32Array;
   /** Plan index of each output node, in definition order. */
   readonly outputs: Int32Array;
+  /**
+   * 1 where the runner's clean loop can run the node (see `advance` in
+   * run.ts): a merge with sources, or a light node called directly
+   * (NodeModule.direct) whose one incoming edge leaves a first port.
+   */
+  readonly cleanSteps: Uint8Array;
 
   constructor(
     readonly definition: WorkflowDefinition,
@@ -139,6 +145,15 @@ export class WorkflowPlan implements CompiledWorkflow {
       this.byDefinition[node.definitionIndex] = k;
     });
     this.outputs = this.byDefinition.filter((k) => (nodes[k] as PlanNode).isOutput);
+    this.cleanSteps = Uint8Array.from(nodes, (node) =>
+      node.isMerge
+        ? node.cleanSource === ALL_SOURCES && node.inSources.length > 0
+          ? 1
+          : 0
+        : node.cleanSource >= 0 && node.light && node.direct !== undefined
+          ? 1
+          : 0,
+    );
   }
 
   /** The run position of a node, by id. */

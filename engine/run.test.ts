@@ -301,6 +301,69 @@ describe('runWorkflow: input and failures', () => {
     expect(result.output).toBeNull();
   });
 
+  // A chain of light nodes (fast-path transforms, merges) runs in the
+  // runner's clean loop while every node so far succeeded on its first port.
+  const lightChain = (bad: string) =>
+    flow(
+      [
+        ['a', 'transform', { expression: '$input.x + 1' }],
+        ['b', 'transform', { expression: '$nodes.a * 2' }],
+        ['join', 'merge'],
+        ['c', 'transform', { expression: '$nodes.join.a + $nodes.join.b' }],
+        ['bad', 'transform', { expression: bad }],
+        ['after', 'transform', { expression: '1' }],
+        ['done', 'output'],
+      ],
+      [
+        'start -> a',
+        'a -> b',
+        'a -> join',
+        'b -> join',
+        'join -> c',
+        'c -> bad',
+        'bad -> after',
+        'after -> done',
+      ],
+    );
+
+  it('a failure in a chain of light nodes, at once or in jsonata, stops the chain there', async () => {
+    // `/ 0` fails in the fast path's result check; `+ "x"` in jsonata, asynchronously.
+    for (const [bad, says] of [
+      ['$nodes.c / 0', 'division by zero'],
+      ['$nodes.c + "x"', 'number'],
+    ] as const) {
+      const result = await run(lightChain(bad), { x: 2 });
+      expect(result.status).toBe('failed');
+      expect(result.error).toMatchObject({ code: 'EXPRESSION_ERROR', node: 'bad' });
+      expect(result.error?.message).toContain(says);
+      expect(result.nodes.a).toMatchObject({ status: 'succeeded', output: 3 });
+      expect(result.nodes.join).toMatchObject({ status: 'succeeded', output: { a: 3, b: 6 } });
+      expect(result.nodes.c).toMatchObject({
+        status: 'succeeded',
+        input: { a: 3, b: 6 },
+        output: 9,
+      });
+      expect(result.nodes.bad).toMatchObject({ status: 'failed', input: 9 });
+      expect(result.nodes.after?.status).toBe('skipped');
+      expect(result.nodes.done?.status).toBe('skipped');
+    }
+  });
+
+  it('a handled failure in a chain of light nodes goes on through its error port', async () => {
+    const definition = lightChain('$nodes.c / 0');
+    definition.nodes.push({
+      id: 'recover',
+      kind: 'output',
+      config: { expression: '{ "code": error.code, "from": input }' },
+    });
+    definition.edges.push({ source: 'bad', sourcePort: 'error', target: 'recover' });
+    const result = await run(definition, { x: 2 });
+    expect(result.status).toBe('succeeded');
+    expect(result.nodes.bad).toMatchObject({ status: 'failed', port: 'error' });
+    expect(result.nodes.after?.status).toBe('skipped');
+    expect(result.output).toEqual({ code: 'EXPRESSION_ERROR', from: 9 });
+  });
+
   it('the error port handles a failure: it emits { error, input } and the run goes on', async () => {
     const result = await run(
       flow(
@@ -758,6 +821,20 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     const otherSeed = await runWorkflow(compiled.workflow, { a: 1 }, { previous: first, seed: 9 });
     expect(otherSeed.nodes.side?.reused).toBeUndefined();
     expect(otherSeed.nodes.side?.output).not.toEqual(first.nodes.side?.output);
+  });
+
+  it('reuses only a result it handed out from a preview: a copy or a live run gets a full run', async () => {
+    const compiled = compileWorkflow(pipeline('$ + 1'));
+    if (!compiled.ok) throw new Error('invalid');
+    const first = await runWorkflow(compiled.workflow, { a: 1 });
+    const live = await runWorkflow(compiled.workflow, { a: 1 }, { mode: 'live' });
+    for (const previous of [structuredClone(first), { ...first }, live]) {
+      const again = await runWorkflow(compiled.workflow, { a: 1 }, { previous });
+      expect(Object.values(again.nodes).some((n) => n.reused)).toBe(false);
+      expect(again.output).toBe(5);
+    }
+    const reused = await runWorkflow(compiled.workflow, { a: 1 }, { previous: first });
+    expect(reused.nodes.square?.reused).toBe(true);
   });
 
   it('re-runs a node whose incoming wiring changed', async () => {

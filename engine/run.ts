@@ -19,7 +19,7 @@ import { ALL_SOURCES, NO_CLEAN_SOURCE, compileWorkflow, WorkflowPlan } from './c
 import type { EvalScope } from './expression/api.ts';
 import { ExpressionFailure } from './expression/api.ts';
 import { STEP_COUNT_MASK, fastStepsSpent } from './expression/index.ts';
-import type { NodeContext } from './nodes/kind.ts';
+import type { DirectRun, NodeContext } from './nodes/kind.ts';
 import { NodeError } from './nodes/kind.ts';
 import type {
   CompiledWorkflow,
@@ -784,12 +784,19 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
   const { nodes } = run.plan;
   const { outcome } = run;
   const { status, ports, outputs, inputs } = outcome;
+  const { cleanSteps } = run.plan;
   const signal = run.options.signal;
   const scope = run.scope();
   for (let k = from; k < nodes.length; k++) {
     if (signal?.aborted) {
       run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
       break;
+    }
+    if (run.clean && cleanSteps[k] === 1 && run.previous === undefined) {
+      const next = advanceClean(run, k, scope);
+      if (typeof next !== 'number') return next;
+      k = next;
+      if (k === nodes.length) break;
     }
     const node = nodes[k] as PlanNode;
     const unchanged = run.previous !== undefined && run.reuse(k, node);
@@ -901,21 +908,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
     }
     if (isPromiseLike<Json | undefined>(value)) {
       if (direct !== undefined) run.begin(k, node);
-      // The part before it went asynchronous is timed now, the rest as it settles.
-      run.timed(k, light, steps);
-      run.closeGroup();
-      return Promise.resolve(value).then(
-        (resolved) => {
-          run.settle(k, node, resolved);
-          run.addTime(k);
-          return advance(run, k + 1);
-        },
-        (error: unknown) => {
-          run.fail(k, node, error);
-          run.addTime(k);
-          return advance(run, k + 1);
-        },
-      );
+      return settleLater(run, k, node, value, light, steps);
     }
     if (direct !== undefined) {
       // What `settle` records for a node that emits on its first port.
@@ -926,6 +919,98 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
     run.timed(k, light, steps);
   }
   return run.result();
+}
+
+/**
+ * The rest of the run once node k went asynchronous: the part before is
+ * timed now, the rest as it settles.
+ */
+function settleLater(
+  run: Run,
+  k: number,
+  node: PlanNode,
+  value: PromiseLike<Json | undefined>,
+  light: boolean,
+  steps: number,
+): Promise<RunResult> {
+  run.timed(k, light, steps);
+  run.closeGroup();
+  return Promise.resolve(value).then(
+    (resolved) => {
+      run.settle(k, node, resolved);
+      run.addTime(k);
+      return advance(run, k + 1);
+    },
+    (error: unknown) => {
+      run.fail(k, node, error);
+      run.addTime(k);
+      return advance(run, k + 1);
+    },
+  );
+}
+
+/**
+ * The loop for a clean run (see `Run.clean`) that reuses nothing, over the
+ * nodes it can run alone (WorkflowPlan.cleanSteps): there, what `advance`
+ * works out for each node has a known answer. Every source is active and
+ * nothing is held back; the node succeeds on its first port unless it throws
+ * or goes asynchronous; it is light, so timed in a group. Runs nodes from
+ * `from` on; returns the position of the first node it did not run (with
+ * the run still clean, or not after a failure), or the run's Promise when a
+ * node went asynchronous. Statuses are written once, for the stretch, when
+ * it ends: nothing reads them before (`$nodes` reads outputs; a merge built
+ * on first read looks at its sources' ports).
+ */
+function advanceClean(run: Run, from: number, scope: EvalScope): number | Promise<RunResult> {
+  const { nodes, cleanSteps } = run.plan;
+  const { outcome } = run;
+  const { outputs, inputs, inputFrom, ports, status } = outcome;
+  let k = from;
+  for (; k < nodes.length && cleanSteps[k] === 1; k++) {
+    const node = nodes[k] as PlanNode;
+    if (node.isMerge) {
+      // As in `advance`: an object of its sources' outputs, built when first read.
+      outputs[k] = LAZY;
+      inputs[k] = LAZY;
+      inputFrom[k] = k;
+      ports[k] = 0;
+      run.join(k, 1);
+      continue;
+    }
+    const source = node.cleanSource;
+    let input = outputs[source] as Json;
+    if (input !== LAZY) inputs[k] = input;
+    else if (node.readsInput) {
+      input = outcome.value(source) as Json;
+      inputs[k] = input;
+    } else {
+      input = null;
+      inputs[k] = LAZY;
+      inputFrom[k] = source;
+    }
+    const steps = fastStepsSpent();
+    let value;
+    try {
+      run.current = k;
+      value = (node.direct as DirectRun)(input, scope);
+    } catch (error) {
+      status.fill(SUCCEEDED, from, k);
+      run.begin(k, node);
+      run.fail(k, node, error);
+      run.timed(k, true, steps);
+      return k + 1;
+    }
+    if (isPromiseLike<Json | undefined>(value)) {
+      status.fill(SUCCEEDED, from, k);
+      run.begin(k, node);
+      return settleLater(run, k, node, value, true, steps);
+    }
+    outputs[k] = value === undefined ? null : value;
+    ports[k] = node.emitPort;
+    run.join(k, 1 + ((fastStepsSpent() - steps) & STEP_COUNT_MASK));
+  }
+  status.fill(SUCCEEDED, from, k);
+  return k;
 }
 
 function execute(
