@@ -141,7 +141,14 @@ class Outcome {
   /** The input of the node at position k. */
   input(k: number): Json | undefined {
     const value = this.inputs[k];
-    return value === LAZY ? this.value(this.inputFrom[k] as number) : value;
+    if (value === LAZY) return this.value(this.inputFrom[k] as number);
+    if (value === undefined && this.plan.cleanSteps[k] === 1) {
+      // A clean step's input is always its one source's output (a merge's,
+      // its own object), so the clean loop does not write it.
+      const node = this.plan.nodes[k] as PlanNode;
+      return this.value(node.isMerge ? k : node.cleanSource);
+    }
+    return value;
   }
 
   /** A merge's input (and output): an object keyed by each active source's id. */
@@ -964,30 +971,21 @@ function settleLater(
 function advanceClean(run: Run, from: number, scope: EvalScope): number | Promise<RunResult> {
   const { nodes, cleanSteps } = run.plan;
   const { outcome } = run;
-  const { outputs, inputs, inputFrom, ports, status } = outcome;
+  const { outputs, ports, status } = outcome;
   let k = from;
   for (; k < nodes.length && cleanSteps[k] === 1; k++) {
     const node = nodes[k] as PlanNode;
+    // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
     if (node.isMerge) {
       // As in `advance`: an object of its sources' outputs, built when first read.
       outputs[k] = LAZY;
-      inputs[k] = LAZY;
-      inputFrom[k] = k;
       ports[k] = 0;
       run.join(k, 1);
       continue;
     }
     const source = node.cleanSource;
     let input = outputs[source] as Json;
-    if (input !== LAZY) inputs[k] = input;
-    else if (node.readsInput) {
-      input = outcome.value(source) as Json;
-      inputs[k] = input;
-    } else {
-      input = null;
-      inputs[k] = LAZY;
-      inputFrom[k] = source;
-    }
+    if (input === LAZY) input = node.readsInput ? (outcome.value(source) as Json) : null;
     const steps = fastStepsSpent();
     let value;
     try {
