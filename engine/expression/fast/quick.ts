@@ -92,6 +92,29 @@ function read(
   return (closure as Quick)(input, scope, slots);
 }
 
+/**
+ * `read` for an operator that takes only numbers, strings or booleans: a
+ * slot's value comes back as stored, a pending marker, an array or undefined
+ * included, since the operator's type check turns each of those into MISS
+ * anyway. Two checks fewer per operand, on the commonest evaluations.
+ */
+function readScalar(
+  kind: number,
+  constant: Value,
+  slot: number,
+  closure: Quick | undefined,
+  input: Json,
+  scope: EvalScope,
+  slots: Int32Array | undefined,
+): unknown {
+  if (kind === SLOT) {
+    const values = scope.values;
+    return values === undefined || slots === undefined ? MISS : values[slots[slot] as number];
+  }
+  if (kind === CONSTANT) return constant;
+  return (closure as Quick)(input, scope, slots);
+}
+
 function operandOf(value: unknown): Operand | undefined {
   const node = asNode(value);
   if (node === undefined) return undefined;
@@ -216,9 +239,10 @@ function compileBinary(node: AstNode): Quick | undefined {
   if (lhs === undefined || rhs === undefined) return undefined;
   const { kind: lk, constant: lc, slot: ls, closure: lf } = lhs;
   const { kind: rk, constant: rc, slot: rs, closure: rf } = rhs;
-  // Each operator reads its operands itself (`read`, inlined), and its
-  // happy path is written out: finite numbers for arithmetic, two numbers or
-  // two strings for an order, two non-object values for an equality.
+  // Each operator reads its operands itself (`read` or `readScalar`,
+  // inlined), and its happy path is written out: finite numbers for
+  // arithmetic, two numbers or two strings for an order, two non-object
+  // values for an equality.
   switch (node.value) {
     case '+':
     case '-':
@@ -227,9 +251,9 @@ function compileBinary(node: AstNode): Quick | undefined {
     case '%': {
       const op = node.value;
       return (input, scope, slots) => {
-        const l = read(lk, lc, ls, lf, input, scope, slots);
+        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
         if (typeof l !== 'number' || l - l !== 0) return MISS;
-        const r = read(rk, rc, rs, rf, input, scope, slots);
+        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
         if (typeof r !== 'number' || r - r !== 0) return MISS;
         return op === '+'
           ? l + r
@@ -248,8 +272,8 @@ function compileBinary(node: AstNode): Quick | undefined {
     case '>=': {
       const op = node.value;
       return (input, scope, slots) => {
-        const l = read(lk, lc, ls, lf, input, scope, slots);
-        const r = read(rk, rc, rs, rf, input, scope, slots);
+        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
+        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
         if (!(
           (typeof l === 'number' && typeof r === 'number') ||
           (typeof l === 'string' && typeof r === 'string')
@@ -278,24 +302,24 @@ function compileBinary(node: AstNode): Quick | undefined {
     }
     case 'and':
       return (input, scope, slots) => {
-        const l = read(lk, lc, ls, lf, input, scope, slots);
+        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
         if (typeof l !== 'boolean') return MISS;
         if (!l) return false;
-        const r = read(rk, rc, rs, rf, input, scope, slots);
+        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
         return typeof r === 'boolean' ? r : MISS;
       };
     case 'or':
       return (input, scope, slots) => {
-        const l = read(lk, lc, ls, lf, input, scope, slots);
+        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
         if (typeof l !== 'boolean') return MISS;
         if (l) return true;
-        const r = read(rk, rc, rs, rf, input, scope, slots);
+        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
         return typeof r === 'boolean' ? r : MISS;
       };
     case '&':
       return (input, scope, slots) => {
-        const l = read(lk, lc, ls, lf, input, scope, slots);
-        const r = read(rk, rc, rs, rf, input, scope, slots);
+        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
+        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
         return typeof l === 'string' && typeof r === 'string' ? l + r : MISS;
       };
     default:
@@ -309,7 +333,7 @@ function compileNegation(node: AstNode): Quick | undefined {
   if (operand === undefined) return undefined;
   const { kind, constant, slot, closure } = operand;
   return (input, scope, slots) => {
-    const v = read(kind, constant, slot, closure, input, scope, slots);
+    const v = readScalar(kind, constant, slot, closure, input, scope, slots);
     return typeof v === 'number' && v - v === 0 ? -v : MISS;
   };
 }
