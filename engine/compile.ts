@@ -121,6 +121,26 @@ interface PlanGraph {
   readonly warnings: readonly Diagnostic[];
 }
 
+/** WorkflowPlan.cleanSteps: a node the clean loop does not run. */
+export const NOT_CLEAN = 0;
+/** A merge whose sources are all active in a clean run. */
+export const CLEAN_MERGE = 1;
+/** Called directly on its source's output (a source that is not a merge). */
+export const CLEAN_FROM_SOURCE = 2;
+/** Called directly without its input: it never reads it, and its source is a merge. */
+export const CLEAN_NO_INPUT = 3;
+/** Called directly on its source merge's object, built for it. */
+export const CLEAN_FROM_MERGE = 4;
+
+function cleanStepOf(node: PlanNode, nodes: readonly PlanNode[]): number {
+  if (node.isMerge) {
+    return node.cleanSource === ALL_SOURCES && node.inSources.length > 0 ? CLEAN_MERGE : NOT_CLEAN;
+  }
+  if (node.cleanSource < 0 || !node.light || node.direct === undefined) return NOT_CLEAN;
+  if (!(nodes[node.cleanSource] as PlanNode).isMerge) return CLEAN_FROM_SOURCE;
+  return node.readsInput ? CLEAN_FROM_MERGE : CLEAN_NO_INPUT;
+}
+
 /** The engine's compiled form; see CompiledWorkflow in types.ts. */
 export class WorkflowPlan implements CompiledWorkflow {
   /** Plan index of each node, in definition order (results are reported in that order). */
@@ -128,11 +148,20 @@ export class WorkflowPlan implements CompiledWorkflow {
   /** Plan index of each output node, in definition order. */
   readonly outputs: Int32Array;
   /**
-   * 1 where the runner's clean loop can run the node (see `advance` in
-   * run.ts): a merge with sources, or a light node called directly
-   * (NodeModule.direct) whose one incoming edge leaves a first port.
+   * How the runner's clean loop runs each node (see `advanceClean` in
+   * run.ts), by position: NOT_CLEAN, or one of the CLEAN_ kinds for a merge
+   * with sources, and for a light node called directly (NodeModule.direct)
+   * whose one incoming edge leaves a first port.
    */
   readonly cleanSteps: Uint8Array;
+  /**
+   * For each clean step called directly: its source's position, its run and
+   * its emit port, by position. Beside each other in arrays, so the loop
+   * reads no node object.
+   */
+  readonly cleanSources: Int32Array;
+  readonly directs: readonly (DirectRun | undefined)[];
+  readonly emitPorts: Int32Array;
 
   constructor(
     readonly definition: WorkflowDefinition,
@@ -145,15 +174,10 @@ export class WorkflowPlan implements CompiledWorkflow {
       this.byDefinition[node.definitionIndex] = k;
     });
     this.outputs = this.byDefinition.filter((k) => (nodes[k] as PlanNode).isOutput);
-    this.cleanSteps = Uint8Array.from(nodes, (node) =>
-      node.isMerge
-        ? node.cleanSource === ALL_SOURCES && node.inSources.length > 0
-          ? 1
-          : 0
-        : node.cleanSource >= 0 && node.light && node.direct !== undefined
-          ? 1
-          : 0,
-    );
+    this.cleanSteps = Uint8Array.from(nodes, (node) => cleanStepOf(node, nodes));
+    this.cleanSources = Int32Array.from(nodes, (node) => node.cleanSource);
+    this.directs = nodes.map((node) => node.direct);
+    this.emitPorts = Int32Array.from(nodes, (node) => node.emitPort);
   }
 
   /** The run position of a node, by id. */

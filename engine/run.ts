@@ -15,7 +15,16 @@
 // light nodes share clock readings. See docs/architecture.md, "Run costs".
 
 import type { PlanNode } from './compile.ts';
-import { ALL_SOURCES, NO_CLEAN_SOURCE, compileWorkflow, WorkflowPlan } from './compile.ts';
+import {
+  ALL_SOURCES,
+  CLEAN_FROM_SOURCE,
+  CLEAN_MERGE,
+  CLEAN_NO_INPUT,
+  NO_CLEAN_SOURCE,
+  NOT_CLEAN,
+  compileWorkflow,
+  WorkflowPlan,
+} from './compile.ts';
 import type { EvalScope } from './expression/api.ts';
 import { ExpressionFailure } from './expression/api.ts';
 import { STEP_COUNT_MASK, fastStepsSpent } from './expression/index.ts';
@@ -142,7 +151,7 @@ class Outcome {
   input(k: number): Json | undefined {
     const value = this.inputs[k];
     if (value === LAZY) return this.value(this.inputFrom[k] as number);
-    if (value === undefined && this.plan.cleanSteps[k] === 1) {
+    if (value === undefined && this.plan.cleanSteps[k] !== NOT_CLEAN) {
       // A clean step's input is always its one source's output (a merge's,
       // its own object), so the clean loop does not write it.
       const node = this.plan.nodes[k] as PlanNode;
@@ -799,7 +808,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
       break;
     }
-    if (run.clean && cleanSteps[k] === 1 && run.previous === undefined) {
+    if (run.clean && cleanSteps[k] !== NOT_CLEAN && run.previous === undefined) {
       const next = advanceClean(run, k, scope);
       if (typeof next !== 'number') return next;
       k = next;
@@ -969,29 +978,35 @@ function settleLater(
  * on first read looks at its sources' ports).
  */
 function advanceClean(run: Run, from: number, scope: EvalScope): number | Promise<RunResult> {
-  const { nodes, cleanSteps } = run.plan;
-  const { outcome } = run;
+  const { plan, outcome } = run;
+  const { cleanSteps, cleanSources, directs, emitPorts } = plan;
   const { outputs, ports, status } = outcome;
+  const count = cleanSteps.length;
   let k = from;
-  for (; k < nodes.length && cleanSteps[k] === 1; k++) {
-    const node = nodes[k] as PlanNode;
+  for (; k < count; k++) {
+    const step = cleanSteps[k];
+    if (step === NOT_CLEAN) break;
     // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
-    if (node.isMerge) {
+    if (step === CLEAN_MERGE) {
       // As in `advance`: an object of its sources' outputs, built when first read.
       outputs[k] = LAZY;
       ports[k] = 0;
       run.join(k, 1);
       continue;
     }
-    const source = node.cleanSource;
-    let input = outputs[source] as Json;
-    if (input === LAZY) input = node.readsInput ? (outcome.value(source) as Json) : null;
+    const input =
+      step === CLEAN_FROM_SOURCE
+        ? (outputs[cleanSources[k] as number] as Json)
+        : step === CLEAN_NO_INPUT
+          ? null
+          : (outcome.value(cleanSources[k] as number) as Json);
     const steps = fastStepsSpent();
     let value;
     try {
       run.current = k;
-      value = (node.direct as DirectRun)(input, scope);
+      value = (directs[k] as DirectRun)(input, scope);
     } catch (error) {
+      const node = plan.nodes[k] as PlanNode;
       status.fill(SUCCEEDED, from, k);
       run.begin(k, node);
       run.fail(k, node, error);
@@ -999,12 +1014,13 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
       return k + 1;
     }
     if (isPromiseLike<Json | undefined>(value)) {
+      const node = plan.nodes[k] as PlanNode;
       status.fill(SUCCEEDED, from, k);
       run.begin(k, node);
       return settleLater(run, k, node, value, true, steps);
     }
     outputs[k] = value === undefined ? null : value;
-    ports[k] = node.emitPort;
+    ports[k] = emitPorts[k] as number;
     run.join(k, 1 + ((fastStepsSpent() - steps) & STEP_COUNT_MASK));
   }
   status.fill(SUCCEEDED, from, k);
