@@ -10,12 +10,30 @@ import {
   statusText,
   type CanvasStatus,
 } from './nodeVisuals.ts';
-import { fitsMonospace, fitsProportional } from './textFit.ts';
+import { fitMonospace, fitsMonospace, fitsProportional } from './textFit.ts';
 
 // The card's title column and fonts (App.css: .weft-node-title, -label, -id).
 const TITLE_WIDTH_PX = 145;
 const LABEL_FONT_PX = 12.5;
 const ID_FONT_PX = 10;
+// The preview line's text box (App.css: a 220 px card less its borders of 1
+// and 4 px, the body's padding of 8 + 8 px and the preview's of 6 + 6 px),
+// beside a port column of 9 px, or, with port labels, of the widest 10 px
+// monospace label plus 16 px (padding and rule).
+const PREVIEW_WIDTH_PX = 220 - 5 - 16 - 12;
+const PREVIEW_FONT_PX = 10.5;
+const PORT_COLUMN_PX = 9;
+const PORT_LABEL_FONT_PX = 10;
+const PORT_LABEL_EXTRA_PX = 16;
+
+/** The width left for the preview's text beside the card's out-port column, if any. */
+function previewWidth(outPorts: readonly string[], labelled: boolean): number {
+  if (outPorts.length === 0) return PREVIEW_WIDTH_PX;
+  if (!labelled) return PREVIEW_WIDTH_PX - PORT_COLUMN_PX;
+  const widest = Math.max(...outPorts.map((p) => p.length));
+  // 0.62 em per character, as textFit.ts bounds a monospace text.
+  return PREVIEW_WIDTH_PX - PORT_LABEL_EXTRA_PX - Math.ceil(widest * 0.62 * PORT_LABEL_FONT_PX);
+}
 
 /**
  * One node card. It reads its own definition and result from the store by id
@@ -85,7 +103,7 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
             </div>
           ) : summary?.preview !== undefined ? (
             <div className="weft-node-preview" title={summary.preview}>
-              {summary.preview}
+              {fitMonospace(summary.preview, previewWidth(outPorts, labelled), PREVIEW_FONT_PX)}
             </div>
           ) : (
             <div className="weft-node-preview is-empty">{statusText[status]}</div>

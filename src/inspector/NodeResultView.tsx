@@ -37,7 +37,9 @@ export const NodeResultView = memo(function NodeResultView({
               → <code>{summary.port}</code>
             </span>
           )}
-          {ran && <span className="result-time">{formatDuration(summary.durationMs)}</span>}
+          {ran && (
+            <span className="result-time time-value">{formatDuration(summary.durationMs)}</span>
+          )}
         </p>
       ) : (
         <p className="result-line live-muted">{notRunReason}</p>

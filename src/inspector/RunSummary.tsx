@@ -29,13 +29,13 @@ export const RunSummary = memo(function RunSummary() {
       <p className="result-line">
         <span className={`status-pill status-${status ?? previewState}`}>{text}</span>
         {runMs !== undefined && (
-          <span className="result-time" title="Time inside the engine">
+          <span className="result-time time-value" title="Time inside the engine">
             {formatDuration(runMs)}
           </span>
         )}
         {roundTripMs !== null && (
           <span className="result-time live-muted" title="Round trip to the preview worker">
-            {formatDuration(roundTripMs)} round trip
+            <span className="time-value">{formatDuration(roundTripMs)}</span> round trip
           </span>
         )}
       </p>
