@@ -25,6 +25,15 @@ function withoutDurations(result: RunResult): unknown {
   );
 }
 
+/** The result without durations and reuse marks: what a re-run must share with a full run. */
+function asFresh(result: RunResult): unknown {
+  return JSON.parse(
+    JSON.stringify(result, (key, value: unknown) =>
+      key === 'durationMs' || key === 'reused' ? undefined : value,
+    ),
+  );
+}
+
 describe('runWorkflow: flow', () => {
   const approvalFlow = flow(
     [
@@ -246,6 +255,31 @@ describe('runWorkflow: flow', () => {
   });
 });
 
+// A chain of light nodes (fast-path transforms, merges) runs in the
+// runner's clean loop while every node so far succeeded on its first port.
+const lightChain = (bad: string) =>
+  flow(
+    [
+      ['a', 'transform', { expression: '$input.x + 1' }],
+      ['b', 'transform', { expression: '$nodes.a * 2' }],
+      ['join', 'merge'],
+      ['c', 'transform', { expression: '$nodes.join.a + $nodes.join.b' }],
+      ['bad', 'transform', { expression: bad }],
+      ['after', 'transform', { expression: '1' }],
+      ['done', 'output'],
+    ],
+    [
+      'start -> a',
+      'a -> b',
+      'a -> join',
+      'b -> join',
+      'join -> c',
+      'c -> bad',
+      'bad -> after',
+      'after -> done',
+    ],
+  );
+
 describe('runWorkflow: input and failures', () => {
   const typed = flow([['done', 'output']], ['start -> done'], {
     input: {
@@ -300,31 +334,6 @@ describe('runWorkflow: input and failures', () => {
     expect(result.nodes.parallel?.status).toBe('succeeded');
     expect(result.output).toBeNull();
   });
-
-  // A chain of light nodes (fast-path transforms, merges) runs in the
-  // runner's clean loop while every node so far succeeded on its first port.
-  const lightChain = (bad: string) =>
-    flow(
-      [
-        ['a', 'transform', { expression: '$input.x + 1' }],
-        ['b', 'transform', { expression: '$nodes.a * 2' }],
-        ['join', 'merge'],
-        ['c', 'transform', { expression: '$nodes.join.a + $nodes.join.b' }],
-        ['bad', 'transform', { expression: bad }],
-        ['after', 'transform', { expression: '1' }],
-        ['done', 'output'],
-      ],
-      [
-        'start -> a',
-        'a -> b',
-        'a -> join',
-        'b -> join',
-        'join -> c',
-        'c -> bad',
-        'bad -> after',
-        'after -> done',
-      ],
-    );
 
   it('a failure in a chain of light nodes, at once or in jsonata, stops the chain there', async () => {
     // `/ 0` fails in the fast path's result check; `+ "x"` in jsonata, asynchronously.
@@ -803,13 +812,7 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     expect(again.nodes.last?.reused).toBeUndefined();
     expect(again.nodes.done?.reused).toBeUndefined();
     const full = await runWorkflow(edited.workflow, { a: 1 });
-    const strip = (result: RunResult) =>
-      JSON.parse(
-        JSON.stringify(result, (key, value: unknown) =>
-          key === 'durationMs' || key === 'reused' ? undefined : value,
-        ),
-      ) as unknown;
-    expect(strip(again)).toEqual(strip(full));
+    expect(asFresh(again)).toEqual(asFresh(full));
   });
 
   it('reuses nothing when the input or the decisions differ', async () => {
@@ -835,6 +838,24 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     }
     const reused = await runWorkflow(compiled.workflow, { a: 1 }, { previous: first });
     expect(reused.nodes.square?.reused).toBe(true);
+  });
+
+  it('downstream of an edit, a chain of light nodes runs afresh and equals a full run', async () => {
+    const first = await run(lightChain('$nodes.c + 1'), { x: 2 });
+    const definition = lightChain('$nodes.c + 1');
+    const b = definition.nodes.find((n) => n.id === 'b');
+    if (b) b.config = { expression: '$nodes.a * 3' };
+    const edited = compileWorkflow(definition);
+    if (!edited.ok) throw new Error('invalid');
+    const again = await runWorkflow(edited.workflow, { x: 2 }, { previous: first });
+    expect(again.nodes.a?.reused).toBe(true);
+    for (const id of ['b', 'join', 'c', 'bad', 'after', 'done']) {
+      expect(again.nodes[id]?.reused).toBeUndefined();
+    }
+    expect(again.nodes.c).toMatchObject({ input: { a: 3, b: 9 }, output: 12 });
+    expect(again.nodes.bad?.output).toBe(13);
+    const full = await runWorkflow(edited.workflow, { x: 2 });
+    expect(asFresh(again)).toEqual(asFresh(full));
   });
 
   it('re-runs a node whose incoming wiring changed', async () => {

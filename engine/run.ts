@@ -517,16 +517,31 @@ class Run implements NodeContext {
     const previous = this.previous;
     const unchanged = this.unchanged;
     if (!previous || !unchanged || !this.before || node.kind === 'subworkflow') return false;
-    const plan = previous.outcome.plan;
-    const before = plan.positionOf(node.id);
-    if (before === undefined || (plan.nodes[before] as PlanNode).signature !== node.signature) {
-      return false;
-    }
+    // Sources first: downstream of an edit, that answers without a lookup.
     const sources = node.inSources;
     for (let j = 0; j < sources.length; j++)
       if (unchanged[sources[j] as number] !== 1) return false;
+    const plan = previous.outcome.plan;
+    // Usually at the same position (an edit that keeps the graph keeps the order).
+    const before = plan.nodes[k]?.id === node.id ? k : plan.positionOf(node.id);
+    if (before === undefined || (plan.nodes[before] as PlanNode).signature !== node.signature) {
+      return false;
+    }
     unchanged[k] = 1;
     this.before[k] = before;
+    return true;
+  }
+
+  /**
+   * Whether node k might be reused: there is a previous run and every source
+   * of k is unchanged (`reuse` decides). Downstream of an edit, it is not.
+   */
+  mayReuse(k: number): boolean {
+    const unchanged = this.unchanged;
+    if (unchanged === undefined) return false;
+    const sources = (this.plan.nodes[k] as PlanNode).inSources;
+    for (let j = 0; j < sources.length; j++)
+      if (unchanged[sources[j] as number] !== 1) return false;
     return true;
   }
 
@@ -808,7 +823,7 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
       run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
       break;
     }
-    if (run.clean && cleanSteps[k] !== NOT_CLEAN && run.previous === undefined) {
+    if (run.clean && cleanSteps[k] !== NOT_CLEAN && !run.mayReuse(k)) {
       const next = advanceClean(run, k, scope);
       if (typeof next !== 'number') return next;
       k = next;
@@ -966,9 +981,10 @@ function settleLater(
 }
 
 /**
- * The loop for a clean run (see `Run.clean`) that reuses nothing, over the
- * nodes it can run alone (WorkflowPlan.cleanSteps): there, what `advance`
- * works out for each node has a known answer. Every source is active and
+ * The loop for a clean run (see `Run.clean`), over the nodes it can run
+ * alone (WorkflowPlan.cleanSteps) and that cannot be reused (downstream of an
+ * edit, or no previous run): there, what `advance` works out for each node
+ * has a known answer. Every source is active and
  * nothing is held back; the node succeeds on its first port unless it throws
  * or goes asynchronous; it is light, so timed in a group. Runs nodes from
  * `from` on; returns the position of the first node it did not run (with
@@ -983,9 +999,10 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
   const { outputs, ports, status } = outcome;
   const count = cleanSteps.length;
   let k = from;
+  const reusing = run.unchanged !== undefined;
   for (; k < count; k++) {
     const step = cleanSteps[k];
-    if (step === NOT_CLEAN) break;
+    if (step === NOT_CLEAN || (reusing && run.mayReuse(k))) break;
     // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
     if (step === CLEAN_MERGE) {
       // As in `advance`: an object of its sources' outputs, built when first read.
