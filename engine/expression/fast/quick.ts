@@ -69,34 +69,12 @@ export function compileQuick(ast: unknown, nodeRefs: readonly string[]): Quick |
 }
 
 /**
- * An operand's value. Small and monomorphic, so the optimizing compiler
- * inlines it into each operator's closure.
- */
-function read(
-  kind: number,
-  constant: Value,
-  slot: number,
-  closure: Quick | undefined,
-  input: Json,
-  scope: EvalScope,
-  slots: Int32Array | undefined,
-): Result {
-  if (kind === SLOT) {
-    const values = scope.values;
-    if (values === undefined || slots === undefined) return MISS;
-    const value = values[slots[slot] as number];
-    // Not run, not built yet (`pending`), or an array (jsonata's sequence rules).
-    return value === undefined || value === scope.pending || Array.isArray(value) ? MISS : value;
-  }
-  if (kind === CONSTANT) return constant;
-  return (closure as Quick)(input, scope, slots);
-}
-
-/**
- * `read` for an operator that takes only numbers, strings or booleans: a
- * slot's value comes back as stored, a pending marker, an array or undefined
- * included, since the operator's type check turns each of those into MISS
- * anyway. Two checks fewer per operand, on the commonest evaluations.
+ * An operand's value as stored: for a slot, a pending marker, an array or
+ * undefined included. An operator that takes only numbers, strings or
+ * booleans reads its operands with this alone, since its type check turns
+ * each of those into MISS anyway; the others use `read`. Small and
+ * monomorphic, so the optimizing compiler inlines it into each operator's
+ * closure.
  */
 function readScalar(
   kind: number,
@@ -113,6 +91,23 @@ function readScalar(
   }
   if (kind === CONSTANT) return constant;
   return (closure as Quick)(input, scope, slots);
+}
+
+/** An operand's value, or MISS for a slot's value off the happy path. */
+function read(
+  kind: number,
+  constant: Value,
+  slot: number,
+  closure: Quick | undefined,
+  input: Json,
+  scope: EvalScope,
+  slots: Int32Array | undefined,
+): Result {
+  const value = readScalar(kind, constant, slot, closure, input, scope, slots);
+  // Not run, not built yet (`pending`), or an array (jsonata's sequence rules).
+  return kind === SLOT && (value === undefined || value === scope.pending || Array.isArray(value))
+    ? MISS
+    : (value as Result);
 }
 
 function operandOf(value: unknown): Operand | undefined {
