@@ -22,7 +22,7 @@ import type {
   NodeSummary,
 } from '../engine/client.ts';
 import { NODE_KINDS } from '../engine/client.ts';
-import { edgeKey, editorStore, useEditor } from '../store/editorStore.ts';
+import { edgeKey, editorStore, summaryDelta, useEditor } from '../store/editorStore.ts';
 import { NODE_WIDTH } from '../store/layout.ts';
 import { registerCanvasApi } from './canvasApi.ts';
 import { KIND_MIME } from './kindMime.ts';
@@ -71,6 +71,53 @@ function createFlowNodeBuilder() {
   ): Node[] => {
     // Called on every store change: the same inputs give the same list at once.
     if (inputs[0] === definitions && inputs[1] === selectedIds && inputs[2] === measured) {
+      return previous;
+    }
+    // A keystroke or a drag step changes one or a few definitions in place:
+    // only those are looked at (an edit that keeps the node's position keeps
+    // its React Flow node), not every node of a big canvas.
+    const before = inputs[0] as readonly NodeDefinition[] | undefined;
+    if (
+      before !== undefined &&
+      before.length === definitions.length &&
+      previous.length === definitions.length &&
+      inputs[1] === selectedIds &&
+      inputs[2] === measured
+    ) {
+      inputs = [definitions, selectedIds, measured];
+      let flow: Node[] | null = null;
+      for (let i = 0; i < definitions.length; i++) {
+        const definition = definitions[i] as NodeDefinition;
+        if (definition === before[i]) continue;
+        const hit = cache.get(definition.id);
+        if (
+          hit &&
+          (before[i] as NodeDefinition).id === definition.id &&
+          hit.position === definition.position
+        ) {
+          continue;
+        }
+        const isSelected = hit?.selected ?? selectedIds.includes(definition.id);
+        const size = measured.get(definition.id);
+        const node: Node = {
+          id: definition.id,
+          type: 'weft',
+          position: definition.position ?? { x: 0, y: 0 },
+          data: {},
+          selected: isSelected,
+          width: NODE_WIDTH,
+          ...(size ? { measured: size } : {}),
+        };
+        cache.set(definition.id, {
+          position: definition.position,
+          selected: isSelected,
+          measured: size,
+          node,
+        });
+        flow ??= previous.slice();
+        flow[i] = node;
+      }
+      if (flow) previous = flow;
       return previous;
     }
     inputs = [definitions, selectedIds, measured];
@@ -149,13 +196,43 @@ function edgeClassName(
  * Builds React Flow edges, reusing each one while its look is unchanged (as for
  * nodes). Runs on every run's summaries: an edge whose definition, selection
  * and source summary are the objects of last time (the store keeps unchanged
- * summaries) is handed back without building anything, so 1,000 edges cost
- * 1,000 lookups.
+ * summaries) is handed back without building anything. When only the
+ * summaries changed, only the edges out of the nodes whose summary changed
+ * (summaryDelta) are looked at, not all of them.
  */
 function createFlowEdgeBuilder() {
   let cache = new Map<EdgeDefinition, CachedEdge>();
   let previous: Edge[] = [];
   let inputs: unknown[] = [];
+  // Positions of each source's edges in the definitions array of `inputs[0]`.
+  let bySource: Map<string, number[]> | null = null;
+
+  function look(
+    definition: EdgeDefinition,
+    isSelected: boolean,
+    source: NodeSummary | undefined,
+    showTaken: boolean,
+    hit: CachedEdge | undefined,
+  ): CachedEdge {
+    if (hit && hit.selected === isSelected) {
+      if (hit.source === source && hit.showTaken === showTaken) return hit;
+      const className = edgeClassName(definition, source, showTaken);
+      if (className === hit.className) return { ...hit, source, showTaken };
+    }
+    const id = hit?.id ?? edgeKey(definition);
+    const className = edgeClassName(definition, source, showTaken);
+    const edge: Edge = {
+      id,
+      source: definition.source,
+      target: definition.target,
+      sourceHandle: definition.sourcePort ?? 'out',
+      targetHandle: definition.targetPort ?? 'in',
+      selected: isSelected,
+      className,
+    };
+    return { id, selected: isSelected, source, showTaken, className, edge };
+  }
+
   return (
     definitions: readonly EdgeDefinition[],
     selectedIds: readonly string[],
@@ -170,43 +247,60 @@ function createFlowEdgeBuilder() {
     ) {
       return previous;
     }
-    inputs = [definitions, selectedIds, summaries, showTaken];
-    const selected = new Set(selectedIds);
-    const next = new Map<EdgeDefinition, CachedEdge>();
-    let changed = definitions.length !== previous.length;
-    const flow = definitions.map((definition, i) => {
-      const source = summaries[definition.source];
-      const hit = cache.get(definition);
-      const id = hit?.id ?? edgeKey(definition);
-      const isSelected = selected.has(id);
-      if (hit && hit.selected === isSelected) {
-        if (hit.source === source && hit.showTaken === showTaken) {
-          next.set(definition, hit);
-          changed ||= previous[i] !== hit.edge;
-          return hit.edge;
-        }
-        const className = edgeClassName(definition, source, showTaken);
-        if (className === hit.className) {
-          next.set(definition, { ...hit, source, showTaken });
-          changed ||= previous[i] !== hit.edge;
-          return hit.edge;
+    const delta = summaryDelta(summaries);
+    if (
+      inputs[0] === definitions &&
+      inputs[1] === selectedIds &&
+      inputs[3] === showTaken &&
+      delta !== undefined &&
+      delta.from === inputs[2] &&
+      previous.length === definitions.length
+    ) {
+      inputs = [definitions, selectedIds, summaries, showTaken];
+      if (!bySource) {
+        bySource = new Map();
+        definitions.forEach((d, i) => {
+          const list = bySource?.get(d.source);
+          if (list) list.push(i);
+          else bySource?.set(d.source, [i]);
+        });
+      }
+      let next: Edge[] | null = null;
+      for (const id of delta.ids) {
+        for (const i of bySource.get(id) ?? []) {
+          const definition = definitions[i] as EdgeDefinition;
+          const hit = cache.get(definition);
+          const entry = look(definition, hit?.selected ?? false, summaries[id], showTaken, hit);
+          if (entry !== hit) cache.set(definition, entry);
+          if (entry.edge !== previous[i]) {
+            next ??= previous.slice();
+            next[i] = entry.edge;
+          }
         }
       }
-      changed = true;
-      const className = edgeClassName(definition, source, showTaken);
-      const edge: Edge = {
-        id,
-        source: definition.source,
-        target: definition.target,
-        sourceHandle: definition.sourcePort ?? 'out',
-        targetHandle: definition.targetPort ?? 'in',
-        selected: isSelected,
-        className,
-      };
-      next.set(definition, { id, selected: isSelected, source, showTaken, className, edge });
-      return edge;
+      if (next) previous = next;
+      return previous;
+    }
+    inputs = [definitions, selectedIds, summaries, showTaken];
+    bySource = null;
+    const selected = new Set(selectedIds);
+    const fresh = new Map<EdgeDefinition, CachedEdge>();
+    let changed = definitions.length !== previous.length;
+    const flow = definitions.map((definition, i) => {
+      const hit = cache.get(definition);
+      const id = hit?.id ?? edgeKey(definition);
+      const entry = look(
+        definition,
+        selected.has(id),
+        summaries[definition.source],
+        showTaken,
+        hit,
+      );
+      fresh.set(definition, entry);
+      changed ||= previous[i] !== entry.edge;
+      return entry.edge;
     });
-    cache = next;
+    cache = fresh;
     if (changed) previous = flow;
     return previous;
   };
@@ -394,30 +488,43 @@ function CanvasInner() {
 
 type Statuses = Readonly<Record<string, NodeSummary['status']>>;
 
-const statusesBySummaries = new WeakMap<Readonly<Record<string, NodeSummary>>, Statuses>();
+let statusesOf: Readonly<Record<string, NodeSummary>> | null = null;
 let lastStatuses: Statuses = {};
 
 /**
  * Each node's status, as the same object for as long as no status changes.
  * Runs bring new summaries on every keystroke, but statuses change only when a
  * branch flips; the minimap re-colours (re-rendering each of its nodes, 1,000 on
- * a big canvas) only then.
+ * a big canvas) only then. A reply's new summaries are looked at by the ids it
+ * changed (summaryDelta), not by a walk over every node.
  */
 function selectStatuses(state: { nodeSummaries: Readonly<Record<string, NodeSummary>> }): Statuses {
   const summaries = state.nodeSummaries;
-  const known = statusesBySummaries.get(summaries);
-  if (known) return known;
-  const next: Record<string, NodeSummary['status']> = {};
-  let same = true;
-  let count = 0;
-  for (const id in summaries) {
-    const status = (summaries[id] as NodeSummary).status;
-    next[id] = status;
-    count += 1;
-    if (lastStatuses[id] !== status) same = false;
+  if (summaries === statusesOf) return lastStatuses;
+  const delta = summaryDelta(summaries);
+  if (delta && delta.from === statusesOf) {
+    let next: Record<string, NodeSummary['status']> | null = null;
+    for (const id of delta.ids) {
+      const status = summaries[id]?.status;
+      if (status === lastStatuses[id]) continue;
+      next ??= { ...lastStatuses };
+      if (status === undefined) delete next[id];
+      else next[id] = status;
+    }
+    if (next) lastStatuses = next;
+  } else {
+    const next: Record<string, NodeSummary['status']> = {};
+    let same = true;
+    let count = 0;
+    for (const id in summaries) {
+      const status = (summaries[id] as NodeSummary).status;
+      next[id] = status;
+      count += 1;
+      if (lastStatuses[id] !== status) same = false;
+    }
+    if (!same || count !== Object.keys(lastStatuses).length) lastStatuses = next;
   }
-  if (!same || count !== Object.keys(lastStatuses).length) lastStatuses = next;
-  statusesBySummaries.set(summaries, lastStatuses);
+  statusesOf = summaries;
   return lastStatuses;
 }
 

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PreviewReply, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
 import { createPreviewService } from '../../engine/worker.ts';
-import { createPreviewClient, diffDefinitions, type PreviewWorkerHandle } from './client.ts';
+import {
+  createPreviewClient,
+  diffDefinitions,
+  type PreviewWorkerHandle,
+  type SummaryChanges,
+} from './client.ts';
 
 const definition: WorkflowDefinition = {
   format: 'weft/v1',
@@ -278,9 +283,16 @@ describe('preview client', () => {
     });
     const workers = heldWorkers();
     const replies: PreviewReply[] = [];
+    const changes: Array<SummaryChanges | undefined> = [];
     const client = createPreviewClient({
       spawn: workers.spawn,
-      events: { onReply: (r) => replies.push(r), onTimeout: () => undefined },
+      events: {
+        onReply: (r, _ms, c) => {
+          replies.push(r);
+          changes.push(c);
+        },
+        onTimeout: () => undefined,
+      },
     });
     const input = { n: 7 };
     client.request({ definition: chain, input, decisions: {} });
@@ -315,6 +327,18 @@ describe('preview client', () => {
     await flush();
     expect(replies[2]?.nodes['double']?.preview).toBe('280');
     expect(replies[2]?.nodes['side']).toBe(last['side']);
+
+    // What changed since each reply handed on, the dropped reply's changes
+    // included: the page updates only those; a worker's first reply names none.
+    expect(changes[0]).toBeUndefined();
+    expect(changes[1]?.since).toBe(first);
+    expect([...(changes[1]?.ids ?? [])].sort()).toEqual(['big', 'double', 'side', 'start']);
+    expect(changes[2]?.since).toBe(last);
+    expect(changes[2]?.ids).toContain('double');
+    expect(changes[2]?.ids).not.toContain('side');
+    for (const id of Object.keys(last)) {
+      if (!changes[2]?.ids.includes(id)) expect(replies[2]?.nodes[id]).toBe(last[id]);
+    }
     client.dispose();
   });
 });

@@ -62,13 +62,28 @@ export interface PreviewJob {
   details?: string[];
 }
 
+/**
+ * Which summaries may differ between two replies handed to `onReply`: every
+ * id not in `ids` has the same summary object in both (the worker sent no new
+ * one). Lets the page update what it derives from the summaries by the few
+ * that changed instead of walking all of them on every keystroke.
+ */
+export interface SummaryChanges {
+  /** The `nodes` of the reply handed on before this one. */
+  since: Record<string, NodeSummary>;
+  /** Ids whose summary is new, added or removed since then. */
+  ids: readonly string[];
+}
+
 export interface PreviewEvents {
   /**
    * A reply for the latest request (stale ones never get here), with every
    * node's summary in `nodes`: the client applies the worker's deltas, and an
-   * unchanged summary is the same object as in the reply before.
+   * unchanged summary is the same object as in the reply before. `changes`
+   * names the summaries that may differ from the last reply handed on; absent
+   * when the client cannot tell (the first reply of a worker).
    */
-  onReply(reply: PreviewReply, roundTripMs: number): void;
+  onReply(reply: PreviewReply, roundTripMs: number, changes?: SummaryChanges): void;
   /** The latest request ran past the backstop; the worker was replaced. */
   onTimeout(generation: number): void;
   /** The worker failed outright (crash, clone error); the worker was replaced. */
@@ -246,6 +261,10 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
   // summaries that changed. Stale replies are applied here too (never passed
   // on), so the next delta is against the worker's latest.
   let held: { generation: number; nodes: Record<string, NodeSummary> } | null = null;
+  // The summaries last handed to onReply, and the ids that changed since in
+  // the replies applied after it (null: unknown, a whole reply came).
+  let handedOn: Record<string, NodeSummary> | null = null;
+  let changedSince: Set<string> | null = null;
   let latest = 0;
   let inFlight = false;
   let pending: { generation: number; job: PreviewJob } | null = null;
@@ -260,22 +279,36 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
     definitionInWorker = null;
     inputInWorker = null;
     held = null;
+    changedSince = null;
   }
 
   /** The reply's summaries applied to what the client holds; null when they do not apply. */
   function apply(reply: PreviewReply): Record<string, NodeSummary> | null {
-    if (reply.base === undefined) return reply.nodes;
+    if (reply.base === undefined) {
+      changedSince = null;
+      return reply.nodes;
+    }
     if (!held || held.generation !== reply.base) return null;
     const removed = reply.removed ?? [];
     let changed = removed.length > 0;
-    for (const _ in reply.nodes) {
+    for (const id in reply.nodes) {
       changed = true;
-      break;
+      changedSince?.add(id);
     }
     if (!changed) return held.nodes;
+    for (const id of removed) changedSince?.add(id);
     const nodes = { ...held.nodes, ...reply.nodes };
     for (const id of removed) delete nodes[id];
     return nodes;
+  }
+
+  /** What changed since the summaries last handed on; starts counting again from `nodes`. */
+  function handOn(nodes: Record<string, NodeSummary>): SummaryChanges | undefined {
+    const changes =
+      handedOn && changedSince ? { since: handedOn, ids: [...changedSince] } : undefined;
+    handedOn = nodes;
+    changedSince = new Set();
+    return changes;
   }
 
   async function call<T>(
@@ -361,7 +394,7 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
           held = { generation: reply.generation, nodes };
           if (reply.generation === latest) {
             const { base: _base, removed: _removed, ...whole } = reply;
-            events.onReply({ ...whole, nodes }, performance.now() - startedAt);
+            events.onReply({ ...whole, nodes }, performance.now() - startedAt, handOn(nodes));
           }
         }
         pump();

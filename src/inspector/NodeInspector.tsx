@@ -1,6 +1,6 @@
 // The inspector for one selected node: what it is, its label, its config form,
 // and what the last preview run did with it.
-import { useId, useMemo } from 'react';
+import { useCallback, useId, useMemo, type ChangeEvent } from 'react';
 import { kindGlyph } from '../canvas/nodeVisuals.ts';
 import { nodeKindInfo } from '../engine/client.ts';
 import { useEditor } from '../store/editorStore.ts';
@@ -48,6 +48,14 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const updateNodeLabel = useEditor((s) => s.updateNodeLabel);
   const updateNodeConfig = useEditor((s) => s.updateNodeConfig);
 
+  // The same handler on every render: a new one makes React update the label's
+  // <input> on each keystroke and reply (it re-sets its type and name, which
+  // restyles it), though nothing about it changed.
+  const onLabelChange = useCallback(
+    (event: ChangeEvent<HTMLInputElement>) => updateNodeLabel(nodeId, event.target.value),
+    [nodeId, updateNodeLabel],
+  );
+
   const info = node ? nodeKindInfo(node.kind) : undefined;
   const fields = useMemo(() => (info ? configFields(info) : []), [info]);
   // Recomputed only when the edges change, not on every keystroke in a field.
@@ -89,7 +97,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           type="text"
           value={node.label ?? ''}
           placeholder={info.label}
-          onChange={(e) => updateNodeLabel(node.id, e.target.value)}
+          onChange={onLabelChange}
         />
       </div>
 

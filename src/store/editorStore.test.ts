@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowDefinition } from '../engine/client.ts';
-import { createEditorStore, edgeKey, stableSummaries } from './editorStore.ts';
+import type { PreviewReply, WorkflowDefinition } from '../engine/client.ts';
+import { createEditorStore, edgeKey, stableSummaries, summaryDelta } from './editorStore.ts';
 import { parseClipboard, sameMeaning } from './documentOps.ts';
 
 function purchaseOrder(): WorkflowDefinition {
@@ -319,6 +319,87 @@ describe('preview results', () => {
     expect(after['a']).toBe(before.a);
     expect(after['b']).not.toBe(before.b);
     expect(after['b']?.preview).toBe('3');
+  });
+
+  it('given the ids a reply changed, looks at those only and says which changed', () => {
+    const before = {
+      a: { status: 'succeeded' as const, port: 'out', preview: '1', durationMs: 0.4 },
+      b: { status: 'succeeded' as const, port: 'out', preview: '2', durationMs: 0.4 },
+      c: { status: 'succeeded' as const, port: 'out', preview: '3', durationMs: 0.4 },
+    };
+    const b = { status: 'failed' as const, durationMs: 0.1, error: { code: 'X', message: 'x' } };
+    const d = { status: 'succeeded' as const, port: 'out', preview: '4', durationMs: 0.4 };
+    const next = { a: { ...before.a, durationMs: 0.45 }, b, d };
+    const after = stableSummaries(before, next, ['a', 'b', 'c', 'd']);
+    expect(after).toEqual({ a: before.a, b, d });
+    expect(summaryDelta(after)).toEqual({ from: before, ids: ['b', 'c', 'd'] });
+    // The same answer as a walk over every node.
+    expect(stableSummaries(before, next)).toEqual(after);
+    expect(summaryDelta(stableSummaries(before, next))?.ids.slice().sort()).toEqual([
+      'b',
+      'c',
+      'd',
+    ]);
+    // Nothing visible changed: the same record, so nothing re-renders.
+    expect(stableSummaries(before, { ...before, a: { ...before.a } }, ['a'])).toBe(before);
+  });
+
+  it('applies a reply by its changed ids only when they count from the summaries it shows', () => {
+    const store = createEditorStore(purchaseOrder());
+    const reply = (nodes: PreviewReply['nodes'], generation: number): PreviewReply => ({
+      generation,
+      ok: true,
+      diagnostics: [],
+      run: null,
+      nodes,
+      recompiled: false,
+    });
+    const first = { big: { status: 'succeeded' as const, port: 'true', durationMs: 1 } };
+    store.getState().previewFinished(reply(first, 1), 1);
+    const second = {
+      ...first,
+      total: { status: 'succeeded' as const, preview: '2', durationMs: 1 },
+    };
+    store.getState().previewFinished(reply(second, 2), 1, { since: first, ids: ['total'] });
+    expect(Object.keys(store.getState().nodeSummaries).sort()).toEqual(['big', 'total']);
+    // A new document empties the results: changes counted from older ones do not apply.
+    store.getState().loadDocument(purchaseOrder());
+    const third = { ...second, big: { status: 'skipped' as const, durationMs: 0 } };
+    store.getState().previewFinished(reply(third, 3), 1, { since: second, ids: ['big'] });
+    expect(store.getState().nodeSummaries).toEqual(third);
+  });
+
+  it("shares the unchanged parts of a node's new input and output with its last detail", () => {
+    const store = createEditorStore(purchaseOrder());
+    const input = { order: { items: [{ sku: 'A', price: 2 }] } };
+    const finish = (generation: number, output: number) =>
+      store.getState().previewFinished(
+        {
+          generation,
+          ok: true,
+          diagnostics: [],
+          run: null,
+          nodes: {},
+          recompiled: false,
+          details: [
+            {
+              generation,
+              nodeId: 'total',
+              truncated: false,
+              input: structuredClone(input),
+              output,
+            },
+          ],
+        },
+        1,
+      );
+    finish(1, 336);
+    const before = store.getState().nodeDetails['total'];
+    finish(2, 352);
+    const after = store.getState().nodeDetails['total'];
+    expect(after?.output).toBe(352);
+    expect(after?.generation).toBe(2);
+    expect(after?.input).toBe(before?.input);
   });
 
   it('drops details of a previous run and ignores details for another generation', () => {

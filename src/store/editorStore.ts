@@ -12,6 +12,7 @@ import {
   outPortsOf,
   type EdgeDefinition,
   type NodeDefinition,
+  type NodeDetail,
   type NodeSummary,
   type WorkflowDefinition,
 } from '../engine/client.ts';
@@ -24,6 +25,7 @@ import {
   reaches,
 } from './documentOps.ts';
 import { layoutDocument } from './layout.ts';
+import { shareStructure } from './shareStructure.ts';
 import type { ClipboardPayload, EditorState } from './types.ts';
 
 export { edgeKey } from './documentOps.ts';
@@ -70,45 +72,151 @@ function sameSummary(a: NodeSummary, b: NodeSummary): boolean {
   );
 }
 
+/** Which summaries differ between a record of the store and the one before it. */
+export interface SummaryDelta {
+  from: Readonly<Record<string, NodeSummary>>;
+  /** Ids whose summary differs in the newer record (changed, added or removed). */
+  ids: readonly string[];
+}
+
+const deltas = new WeakMap<Readonly<Record<string, NodeSummary>>, SummaryDelta>();
+
+/**
+ * How `summaries` (a record stableSummaries made) differs from the record it
+ * replaced, so that what the page derives from the summaries (edge looks, the
+ * minimap's colours) is updated by the few ids an edit changed instead of by a
+ * walk over every node.
+ */
+export function summaryDelta(
+  summaries: Readonly<Record<string, NodeSummary>>,
+): SummaryDelta | undefined {
+  return deltas.get(summaries);
+}
+
 /**
  * Keeps the previous summary object for every node whose result did not
  * visibly change, and the previous record when none did, so a 1,000-node
  * canvas re-renders only the cards the edit affected. The preview client
  * already hands back unchanged summaries as the same objects (the worker sends
- * only what changed), so this is mostly one identity check per node; it still
- * matters after a worker restart, whose first reply is all new objects.
+ * only what changed), and with `ids` (the client's SummaryChanges, against the
+ * record `previous` was made from) only those are looked at; without, every
+ * node is (after a worker restart, whose first reply is all new objects).
  */
 export function stableSummaries(
   previous: Record<string, NodeSummary>,
   next: Record<string, NodeSummary>,
+  ids?: readonly string[],
 ): Record<string, NodeSummary> {
   if (previous === next) return previous;
-  const out: Record<string, NodeSummary> = {};
-  let changed = false;
-  let count = 0;
-  for (const id in next) {
-    count += 1;
-    const now = next[id] as NodeSummary;
-    const before = previous[id];
-    if (before === now || (before && sameSummary(before, now))) {
-      out[id] = before;
-    } else {
-      out[id] = now;
-      changed = true;
+  const changedIds: string[] = [];
+  let out = previous;
+  if (ids) {
+    for (const id of ids) {
+      const now = next[id];
+      const before = previous[id];
+      if (now === undefined) {
+        if (before === undefined) continue;
+        if (out === previous) out = { ...previous };
+        delete out[id];
+      } else if (before === now || (before && sameSummary(before, now))) {
+        continue;
+      } else {
+        if (out === previous) out = { ...previous };
+        out[id] = now;
+      }
+      changedIds.push(id);
     }
+  } else {
+    const all: Record<string, NodeSummary> = {};
+    let count = 0;
+    for (const id in next) {
+      count += 1;
+      const now = next[id] as NodeSummary;
+      const before = previous[id];
+      if (before === now || (before && sameSummary(before, now))) {
+        all[id] = before;
+      } else {
+        all[id] = now;
+        changedIds.push(id);
+      }
+    }
+    for (const id in previous) {
+      count -= 1;
+      if (!(id in next)) changedIds.push(id);
+    }
+    if (changedIds.length > 0 || count !== 0) out = all;
   }
-  if (changed) return out;
-  for (const _ in previous) count -= 1;
-  return count === 0 ? previous : out;
+  if (out !== previous) deltas.set(out, { from: previous, ids: changedIds });
+  return out;
+}
+
+type Listener = (state: EditorState, previous: EditorState) => void;
+
+const firstListeners = new WeakMap<EditorStore, Set<Listener>>();
+
+/**
+ * Subscribes `listener` ahead of every ordinary subscriber (the page's
+ * components), whenever it subscribes. The preview bridge sends a keystroke's
+ * run request from here, before a thousand cards check whether the change is
+ * theirs: the sooner the request leaves, the likelier its reply makes the
+ * keystroke's own frame.
+ */
+export function subscribeFirst(store: EditorStore, listener: Listener): () => void {
+  const first = firstListeners.get(store);
+  if (!first) return store.subscribe(listener);
+  first.add(listener);
+  return () => first.delete(listener);
+}
+
+/**
+ * The details of a reply by node id, each sharing the parts of its input and
+ * output that equal those of the node's previous detail: the inspector's JSON
+ * trees then re-render only what the edit changed (usually a number or two),
+ * not every line of the node's input on every keystroke.
+ */
+function sharedDetails(
+  previous: Record<string, NodeDetail>,
+  details: readonly NodeDetail[],
+): Record<string, NodeDetail> {
+  const out: Record<string, NodeDetail> = {};
+  for (const detail of details) {
+    const before = previous[detail.nodeId];
+    if (!before) {
+      out[detail.nodeId] = detail;
+      continue;
+    }
+    const shared: NodeDetail = { ...detail };
+    if ('input' in detail) shared.input = shareStructure(before.input, detail.input);
+    if ('output' in detail) shared.output = shareStructure(before.output, detail.output);
+    out[detail.nodeId] = shared;
+  }
+  return out;
 }
 
 export function createEditorStore(
   initial?: WorkflowDefinition,
   options: EditorStoreOptions = {},
 ): EditorStore {
+  const store = createEditorStoreApi(initial, options);
+  // Registered before anything else can subscribe, so it is notified first.
+  const first = new Set<Listener>();
+  store.subscribe((state, previous) => {
+    for (const listener of first) listener(state, previous);
+  });
+  firstListeners.set(store, first);
+  return store;
+}
+
+function createEditorStoreApi(
+  initial: WorkflowDefinition | undefined,
+  options: EditorStoreOptions,
+): EditorStore {
   const now = options.now ?? (() => Date.now());
   // Undo bookkeeping that no component renders, so it lives outside the state.
   let dragOrigin: WorkflowDefinition | null = null;
+  // The summaries of the last reply applied, which a reply's SummaryChanges
+  // are counted from; null when the shown summaries came from elsewhere.
+  let replied: Record<string, NodeSummary> | null = null;
   let lastMerge: { key: string; at: number } | null = null;
   let pasteCount = 0;
 
@@ -183,6 +291,7 @@ export function createEditorStore(
 
       loadDocument(definition) {
         dragOrigin = null;
+        replied = null;
         lastMerge = null;
         set({
           document: definition,
@@ -481,13 +590,19 @@ export function createEditorStore(
         if (get().previewState !== 'running') set({ previewState: 'running' });
       },
 
-      previewFinished(reply, roundTripMs) {
+      previewFinished(reply, roundTripMs, changes) {
+        const known = changes !== undefined && changes.since === replied;
+        replied = reply.nodes;
         set({
           previewState: reply.ok ? 'done' : 'invalid',
           diagnostics: reply.diagnostics,
           run: reply.run,
-          nodeSummaries: stableSummaries(get().nodeSummaries, reply.nodes),
-          nodeDetails: Object.fromEntries((reply.details ?? []).map((d) => [d.nodeId, d])),
+          nodeSummaries: stableSummaries(
+            get().nodeSummaries,
+            reply.nodes,
+            known ? changes.ids : undefined,
+          ),
+          nodeDetails: sharedDetails(get().nodeDetails, reply.details ?? []),
           generation: reply.generation,
           previewMs: roundTripMs,
         });
@@ -500,6 +615,7 @@ export function createEditorStore(
             message ??
             `The preview did not finish within ${PREVIEW_TIMEOUT_MS / 1000} s and was stopped.`,
         };
+        replied = null;
         const nodeSummaries: Record<string, NodeSummary> = {};
         for (const node of get().document.nodes) {
           nodeSummaries[node.id] = { status: 'timed-out', durationMs: 0, error };
@@ -517,7 +633,8 @@ export function createEditorStore(
       setNodeDetail(detail) {
         const state = get();
         if (detail.generation !== state.generation) return;
-        set({ nodeDetails: { ...state.nodeDetails, [detail.nodeId]: detail } });
+        const [shared] = Object.values(sharedDetails(state.nodeDetails, [detail]));
+        set({ nodeDetails: { ...state.nodeDetails, [detail.nodeId]: shared ?? detail } });
       },
     };
   });

@@ -10,7 +10,7 @@ import {
   type WorkspaceLookup,
 } from '../engine/client.ts';
 import { sameMeaning, sampleInput } from './documentOps.ts';
-import type { EditorStore } from './editorStore.ts';
+import { subscribeFirst, type EditorStore } from './editorStore.ts';
 import type { EditorState } from './types.ts';
 
 type ClientFactory = (options: PreviewClientOptions) => PreviewClient;
@@ -35,8 +35,8 @@ export function connectPreview(
   const client = createClient({
     ...(options.findWorkflow ? { findWorkflow: options.findWorkflow } : {}),
     events: {
-      onReply(reply, roundTripMs) {
-        applyReply(() => store.getState().previewFinished(reply, roundTripMs));
+      onReply(reply, roundTripMs, changes) {
+        applyReply(() => store.getState().previewFinished(reply, roundTripMs, changes));
         fetchDetails(store.getState());
       },
       onTimeout(generation) {
@@ -81,7 +81,8 @@ export function connectPreview(
   // Runs on every store change, including each pointer move of a drag:
   // `sameMeaning` compares by identity, and positions are not part of the
   // engine's graph, so dragging a node never triggers a re-run.
-  const unsubscribe = store.subscribe((state, previous) => {
+  // Ahead of the page's own subscribers: the request leaves before they render.
+  const unsubscribe = subscribeFirst(store, (state, previous) => {
     if (
       !sameMeaning(state.document, previous.document) ||
       state.activeSample !== previous.activeSample ||

@@ -1,20 +1,27 @@
 // Selectors shared by the canvas, the inspector and the status bar. Lookups by
-// id go through a Map built once per `nodes` array (structural sharing keeps the
-// array until a node changes), so a canvas of 1,000 nodes, each selecting its
-// own node, costs 1,000 Map reads per change rather than a million comparisons.
+// id go through a Map of each node's position in the `nodes` array, so a canvas
+// of 1,000 nodes, each selecting its own node, costs 1,000 Map reads per change
+// rather than a million comparisons. The positions stay valid while nodes keep
+// their order (a keystroke or a drag replaces one node in a new array), so the
+// Map is rebuilt only when a lookup finds another node at the remembered place.
 
 import type { Diagnostic, NodeDefinition, WorkflowDefinition } from '../engine/client.ts';
 import type { EditorState } from './types.ts';
 
-const indexes = new WeakMap<readonly NodeDefinition[], Map<string, NodeDefinition>>();
+let positions = new Map<string, number>();
+/** The array `positions` was last built from. */
+let positionsOf: readonly NodeDefinition[] | null = null;
 
 export function nodeById(document: WorkflowDefinition, id: string): NodeDefinition | undefined {
-  let index = indexes.get(document.nodes);
-  if (!index) {
-    index = new Map(document.nodes.map((n) => [n.id, n]));
-    indexes.set(document.nodes, index);
-  }
-  return index.get(id);
+  const nodes = document.nodes;
+  const at = positions.get(id);
+  const node = at === undefined ? undefined : nodes[at];
+  if (node?.id === id) return node;
+  if (positionsOf === nodes) return undefined;
+  positions = new Map(nodes.map((n, i) => [n.id, i]));
+  positionsOf = nodes;
+  const found = positions.get(id);
+  return found === undefined ? undefined : nodes[found];
 }
 
 export const selectNode =

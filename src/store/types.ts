@@ -19,6 +19,7 @@ import type {
   Position,
   PreviewReply,
   RunResult,
+  SummaryChanges,
   WorkflowDefinition,
   EdgeDefinition,
 } from '../engine/client.ts';
@@ -112,7 +113,8 @@ export interface EditorActions {
   dismissRefusal(): void;
   /** Preview plumbing (called by the preview bridge, not by components). */
   previewStarted(): void;
-  previewFinished(reply: PreviewReply, roundTripMs: number): void;
+  /** `changes`: which summaries may differ from the last reply's (see the preview client). */
+  previewFinished(reply: PreviewReply, roundTripMs: number, changes?: SummaryChanges): void;
   /** The run was cut off (or the worker died: `message` says so); every node shows as timed out. */
   previewTimedOut(generation: number, message?: string): void;
   setNodeDetail(detail: NodeDetail): void;

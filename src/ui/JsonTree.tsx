@@ -1,5 +1,6 @@
 // A read-only, collapsible view of a JSON value. Built on <details>/<summary>
 // so expanding and collapsing is keyboard-accessible and needs no state here.
+import { memo } from 'react';
 import type { Json } from '../engine/client.ts';
 import './ui.css';
 
@@ -26,7 +27,12 @@ function summary(value: Json[] | { [key: string]: Json }): string {
   return `{ ${count} key${count === 1 ? '' : 's'} }`;
 }
 
-function Entry({
+/**
+ * One line of the tree and what it holds. Memoised: the store hands an
+ * unchanged part of a new result over as the same object (shareStructure), so
+ * a keystroke re-renders only the lines whose value changed.
+ */
+const Entry = memo(function JsonEntry({
   name,
   value,
   depth,
@@ -76,7 +82,7 @@ function Entry({
       </details>
     </li>
   );
-}
+});
 
 export function JsonTree({ value, openDepth = 2 }: JsonTreeProps) {
   if (value === undefined) {
