@@ -438,6 +438,34 @@ describe('runWorkflow: input and failures', () => {
     expect(result.nodes.start?.status).toBe('skipped');
   });
 
+  it('a run cancelled in the middle of a chain of light nodes stops there', async () => {
+    // The caller's clock cancels the run on its fourth reading, in the middle
+    // of the chain (light nodes read it once per group of them).
+    const controller = new AbortController();
+    let readings = 0;
+    const clock = () => {
+      if (++readings === 4) controller.abort();
+      return readings;
+    };
+    const ids = Array.from({ length: 80 }, (_, i) => `t${i}`);
+    const result = await run(
+      flow(
+        [
+          ...ids.map((id): NodeShorthand => [id, 'transform', { expression: '$ + 1' }]),
+          ['done', 'output'],
+        ],
+        ['start -> t0', ...ids.slice(1).map((id, i) => `t${i} -> ${id}`), 't79 -> done'],
+      ),
+      0,
+      { signal: controller.signal, clock },
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('CANCELLED');
+    expect(result.nodes.t0?.status).toBe('succeeded');
+    expect(result.nodes.t79?.status).toBe('skipped');
+    expect(result.nodes.done?.status).toBe('skipped');
+  });
+
   it('fail: its code, and the cause as the message', async () => {
     const result = await run(
       flow(
@@ -1053,6 +1081,32 @@ describe('runWorkflow: what a run builds only when read', () => {
     const sealed = Object.seal(await run(fanIn, { x: 2 }));
     sealed.nodes = {};
     expect(sealed.nodes).toEqual({});
+  });
+
+  it('the nodes record through a prototype, a proxy or an assignment; previous that is not a result', async () => {
+    const result = await run(fanIn, { x: 2 });
+    expect((Object.create(result) as RunResult).nodes.sum?.output).toBe(23);
+    // Through a proxy before any read of the result itself: a clear error, not nothing.
+    const unread = await run(fanIn, { x: 2 });
+    expect(() => new Proxy(unread, {}).nodes).toThrow(/read `nodes` on the result/);
+    expect(unread.nodes.sum?.output).toBe(23);
+    expect(new Proxy(unread, {}).nodes.sum?.output).toBe(23);
+    const written = await run(fanIn, { x: 2 });
+    new Proxy(written, {}).nodes = {};
+    expect(written.nodes).toEqual({});
+    const compiled = compileWorkflow(fanIn);
+    if (!compiled.ok) throw new Error('invalid');
+    for (const previous of [true, 'x', 5, Symbol('run')]) {
+      const again = await runWorkflow(
+        compiled.workflow,
+        { x: 2 },
+        {
+          previous: previous as unknown as RunResult,
+        },
+      );
+      expect(again.output).toEqual(result.output);
+      expect(Object.values(again.nodes).some((n) => n.reused)).toBe(false);
+    }
   });
 
   it('shares a group of light nodes\u2019 time by the work each did', async () => {

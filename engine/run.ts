@@ -285,18 +285,30 @@ class RecordSlot extends Passthrough {
     new RecordSlot(run, record);
   }
 
-  static of(value: object): RunRecord | undefined {
-    return #record in value ? (value as RecordSlot).#record : undefined;
+  /**
+   * The record of a result, found on it or on its prototype chain (an
+   * object made with `Object.create(result)`); undefined for anything else,
+   * a non-object included.
+   */
+  static of(value: unknown): RunRecord | undefined {
+    for (
+      let at = value;
+      typeof at === 'object' && at !== null;
+      at = Object.getPrototypeOf(at) as unknown
+    ) {
+      if (#record in at) return (at as RecordSlot).#record;
+    }
+    return undefined;
   }
 }
 
 /** Makes a result's `nodes` a plain data property holding `value` (unless sealed or frozen). */
 function keepNodes(
   run: RunResult,
-  record: RunRecord,
+  record: RunRecord | undefined,
   value: Record<string, NodeResult>,
 ): Record<string, NodeResult> {
-  record.nodes = value;
+  if (record) record.nodes = value;
   if (Object.getOwnPropertyDescriptor(run, 'nodes')?.configurable === true) {
     Object.defineProperty(run, 'nodes', {
       value,
@@ -318,20 +330,26 @@ function keepNodes(
  * behaves as the data property would have: the same records on every read,
  * assignment refused when frozen. One descriptor serves every result, so
  * defining it is a cached transition rather than a closure pair per run
- * (which, with the WeakMap, cost about 3 µs a run).
+ * (which, with the WeakMap, cost about 3 µs a run). The getter finds the
+ * run through `this`: read through a Proxy of the result before any read
+ * of the result itself, it cannot (a private field is not seen through a
+ * proxy) and says so rather than answer nothing.
  */
 const NODES_ACCESSOR: PropertyDescriptor = {
-  get(this: RunResult): Record<string, NodeResult> | undefined {
+  get(this: RunResult): Record<string, NodeResult> {
     const record = RecordSlot.of(this);
-    if (!record) return undefined;
+    if (!record) {
+      throw new TypeError(
+        'This object does not hold a run: read `nodes` on the result runWorkflow returned (once read, it is a plain property that proxies and copies see too).',
+      );
+    }
     return record.nodes ?? keepNodes(this, record, record.outcome.nodeResults());
   },
   set(this: RunResult, value: Record<string, NodeResult>): void {
     if (Object.isFrozen(this)) {
       throw new TypeError("Cannot assign to read only property 'nodes' of a frozen run result");
     }
-    const record = RecordSlot.of(this);
-    if (record) keepNodes(this, record, value);
+    keepNodes(this, RecordSlot.of(this), value);
   },
   enumerable: true,
   configurable: true,
@@ -819,15 +837,16 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
   const signal = run.options.signal;
   const scope = run.scope();
   for (let k = from; k < nodes.length; k++) {
-    if (signal?.aborted) {
-      run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
-      break;
-    }
     if (run.clean && cleanSteps[k] !== NOT_CLEAN && !run.mayReuse(k)) {
+      // It stops before a node it cannot run, or when the run was cancelled.
       const next = advanceClean(run, k, scope);
       if (typeof next !== 'number') return next;
       k = next;
       if (k === nodes.length) break;
+    }
+    if (signal?.aborted) {
+      run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
+      break;
     }
     const node = nodes[k] as PlanNode;
     const unchanged = run.previous !== undefined && run.reuse(k, node);
@@ -1000,9 +1019,12 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
   const count = cleanSteps.length;
   let k = from;
   const reusing = run.unchanged !== undefined;
+  // Checked before every node, as `advance` does: the signal may be a
+  // caller's object, or aborted by a caller's clock.
+  const signal = run.options.signal;
   for (; k < count; k++) {
     const step = cleanSteps[k];
-    if (step === NOT_CLEAN || (reusing && run.mayReuse(k))) break;
+    if (step === NOT_CLEAN || signal?.aborted === true || (reusing && run.mayReuse(k))) break;
     // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
     if (step === CLEAN_MERGE) {
       // As in `advance`: an object of its sources' outputs, built when first read.
