@@ -438,6 +438,17 @@ describe('runWorkflow: input and failures', () => {
     expect(result.nodes.start?.status).toBe('skipped');
   });
 
+  it('leaves an empty array input as it was when jsonata builds an object over it', async () => {
+    const input: Json[] = [];
+    const result = await run(
+      flow([['shape', 'transform', { expression: '{ "a": { "b": 1 } }' }]], ['start -> shape']),
+      input,
+    );
+    expect(result.nodes.shape?.output).toEqual({ a: { b: 1 } });
+    expect(input).toEqual([]);
+    expect(result.nodes.start?.output).toEqual([]);
+  });
+
   it('a run cancelled in the middle of a chain of light nodes stops there', async () => {
     // The caller's clock cancels the run on its fourth reading, in the middle
     // of the chain (light nodes read it once per group of them).

@@ -244,7 +244,11 @@ function compileUncached(source: string): CompileExpressionResult {
       const bindings = await scopeBindings(
         slots === undefined ? scope : { ...scope, nodes: boundNodes(nodeRefs, slots, scope) },
       );
-      return toJson(await parsed.evaluate(input, bindings));
+      // jsonata pushes into an empty array it is given as `$` when an object
+      // constructor runs over it: the caller's input, a node's output. A copy
+      // of the top level keeps them as they were.
+      const context = Array.isArray(input) ? input.slice() : input;
+      return toJson(await parsed.evaluate(context, bindings));
     } catch (err) {
       throw toFailure(source, err);
     }
