@@ -584,7 +584,17 @@ class Run implements NodeContext {
       outcome.inputFrom[k] = k;
     } else {
       outcome.outputs[k] = before.value(b);
-      outcome.inputs[k] = before.input(b);
+      const input = before.inputs[b];
+      // A clean step's input is its one source's output, unchanged too: this
+      // run reads it from there (see `input`) rather than have the previous
+      // run build a merge object for it.
+      if (
+        st !== SUCCEEDED ||
+        this.plan.cleanSteps[k] === NOT_CLEAN ||
+        (input !== LAZY && input !== undefined)
+      ) {
+        outcome.inputs[k] = before.input(b);
+      }
     }
     outcome.errors[k] = before.errors[b];
     outcome.durations[k] = before.durations[b] as number;
