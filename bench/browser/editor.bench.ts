@@ -25,13 +25,24 @@ const DRAG_STEPS = 60;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const OUT_DIR = 'test-results/bench-browser';
 
+/**
+ * Trace categories beyond DevTools' own, for a diagnostic run: e.g.
+ * BENCH_TRACE_CATEGORIES=blink records `PaintArtifactCompositor::Update`, which
+ * tells a full layer update from a repaint-only one (trace-report.ts counts them).
+ */
+const EXTRA_CATEGORIES = process.env.BENCH_TRACE_CATEGORIES?.split(',').filter(Boolean) ?? [];
+
 /** Records a main-thread CPU profile (open the .cpuprofile in Chrome DevTools). */
 async function startProfile(page: Page): Promise<{ stop(name: string): Promise<void> }> {
   const browser = page.context().browser();
   if (browser) {
     await mkdir(OUT_DIR, { recursive: true });
     await browser.startTracing(page, {
-      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        ...EXTRA_CATEGORIES,
+      ],
     });
   }
   const cdp = await page.context().newCDPSession(page);

@@ -198,6 +198,25 @@ function reportFrameWork(main: TraceEvent[], keystrokes: number): void {
   console.log(
     `Rendering per frame (thread time, ms): ${parts.join(', ')}; ${(frames / Math.max(1, keystrokes)).toFixed(2)} frames per keystroke`,
   );
+  // A full layer update runs PaintArtifactCompositor::Update inside Layerize
+  // (traced with the `blink` category, BENCH_TRACE_CATEGORIES=blink); a
+  // repaint-only one, taken when no paint chunk moved, resized or appeared, does not.
+  const updates = main.filter((e) => e.name === 'PaintArtifactCompositor::Update');
+  if (updates.length === 0) return;
+  const layerizes = main.filter((e) => e.name === 'Layerize' && e.ph === 'X');
+  const full: number[] = [];
+  const repaint: number[] = [];
+  let u = 0;
+  for (const l of layerizes) {
+    const end = l.ts + (l.dur ?? 0);
+    while (u < updates.length && (updates[u] as TraceEvent).ts < l.ts) u++;
+    const inside = u < updates.length && (updates[u] as TraceEvent).ts <= end;
+    (inside ? full : repaint).push((l.tdur ?? l.dur ?? 0) / 1000);
+  }
+  const mean = (v: number[]) => (v.reduce((a, b) => a + b, 0) / Math.max(1, v.length)).toFixed(2);
+  console.log(
+    `Layer updates: ${full.length} full (Layerize ${mean(full)} ms each), ${repaint.length} repaint-only (Layerize ${mean(repaint)} ms each)`,
+  );
 }
 
 const files = process.argv.slice(2);
