@@ -267,9 +267,9 @@ const Passthrough = function (this: unknown, target: object) {
  * Keeps a run's record in a private field of the RunResult object itself:
  * `new RecordSlot(result, record)` runs Passthrough, which returns `result`,
  * so the field is added to `result`. Callers pass results back as `previous`
- * without seeing any engine state: JSON.stringify, structured clone, spread,
- * `Object.getOwnPropertySymbols` and proxies all pass a private field by, and
- * a copy simply has none (and gets no reuse). A WeakMap keyed by the result
+ * without seeing any engine state: JSON.stringify, structured clone, spread
+ * and `Object.getOwnPropertySymbols` all pass a private field by, and a copy
+ * simply has none (and gets no reuse). A WeakMap keyed by the result
  * did the same at about 1 µs a run, most of it in the collector's work on
  * the map's entries: as much as running a hundred simple nodes.
  */
@@ -536,9 +536,7 @@ class Run implements NodeContext {
     const unchanged = this.unchanged;
     if (!previous || !unchanged || !this.before || node.kind === 'subworkflow') return false;
     // Sources first: downstream of an edit, that answers without a lookup.
-    const sources = node.inSources;
-    for (let j = 0; j < sources.length; j++)
-      if (unchanged[sources[j] as number] !== 1) return false;
+    if (!this.mayReuse(k)) return false;
     const plan = previous.outcome.plan;
     // Usually at the same position (an edit that keeps the graph keeps the order).
     const before = plan.nodes[k]?.id === node.id ? k : plan.positionOf(node.id);
@@ -1013,11 +1011,11 @@ function settleLater(
  * The loop for a clean run (see `Run.clean`), over the nodes it can run
  * alone (WorkflowPlan.cleanSteps) and that cannot be reused (downstream of an
  * edit, or no previous run): there, what `advance` works out for each node
- * has a known answer. Every source is active and
- * nothing is held back; the node succeeds on its first port unless it throws
- * or goes asynchronous; it is light, so timed in a group. Runs nodes from
- * `from` on; returns the position of the first node it did not run (with
- * the run still clean, or not after a failure), or the run's Promise when a
+ * has a known answer. Every source is active and nothing is held back; the
+ * node succeeds on its first port unless it throws or goes asynchronous; it
+ * is light, so timed in a group. Runs nodes from `from` on; returns the
+ * position of the first node it did not run (with the run still clean, or
+ * not after a failure; or the run cancelled), or the run's Promise when a
  * node went asynchronous. Statuses are written once, for the stretch, when
  * it ends: nothing reads them before (`$nodes` reads outputs; a merge built
  * on first read looks at its sources' ports).
