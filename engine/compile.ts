@@ -132,6 +132,7 @@ export const CLEAN_NO_INPUT = 3;
 /** Called directly on its source merge's object, built for it. */
 export const CLEAN_FROM_MERGE = 4;
 
+/** WorkflowPlan.cleanSteps for one node of a plan. */
 function cleanStepOf(node: PlanNode, nodes: readonly PlanNode[]): number {
   if (node.isMerge) {
     return node.cleanSource === ALL_SOURCES && node.inSources.length > 0 ? CLEAN_MERGE : NOT_CLEAN;
