@@ -55,6 +55,24 @@ interface CachedNode {
   node: Node;
 }
 
+/** A React Flow node for a definition, with what the builder's cache compares. */
+function cachedNode(
+  definition: NodeDefinition,
+  selected: boolean,
+  measured: Measured | undefined,
+): CachedNode {
+  const node: Node = {
+    id: definition.id,
+    type: 'weft',
+    position: definition.position ?? { x: 0, y: 0 },
+    data: {},
+    selected,
+    width: NODE_WIDTH,
+    ...(measured ? { measured } : {}),
+  };
+  return { position: definition.position, selected, measured, node };
+}
+
 /**
  * Builds React Flow nodes from the document. Each entry is reused while its
  * definition, selection and size are unchanged, so React Flow skips the cards
@@ -98,24 +116,10 @@ function createFlowNodeBuilder() {
           continue;
         }
         const isSelected = hit?.selected ?? selectedIds.includes(definition.id);
-        const size = measured.get(definition.id);
-        const node: Node = {
-          id: definition.id,
-          type: 'weft',
-          position: definition.position ?? { x: 0, y: 0 },
-          data: {},
-          selected: isSelected,
-          width: NODE_WIDTH,
-          ...(size ? { measured: size } : {}),
-        };
-        cache.set(definition.id, {
-          position: definition.position,
-          selected: isSelected,
-          measured: size,
-          node,
-        });
+        const entry = cachedNode(definition, isSelected, measured.get(definition.id));
+        cache.set(definition.id, entry);
         flow ??= previous.slice();
-        flow[i] = node;
+        flow[i] = entry.node;
       }
       if (flow) previous = flow;
       return previous;
@@ -142,22 +146,9 @@ function createFlowNodeBuilder() {
         return hit.node;
       }
       changed = true;
-      const node: Node = {
-        id: definition.id,
-        type: 'weft',
-        position: definition.position ?? { x: 0, y: 0 },
-        data: {},
-        selected: isSelected,
-        width: NODE_WIDTH,
-        ...(size ? { measured: size } : {}),
-      };
-      next.set(definition.id, {
-        position: definition.position,
-        selected: isSelected,
-        measured: size,
-        node,
-      });
-      return node;
+      const entry = cachedNode(definition, isSelected, size);
+      next.set(definition.id, entry);
+      return entry.node;
     });
     cache = next;
     // An unchanged list keeps its identity, so React Flow does not re-adopt it.
