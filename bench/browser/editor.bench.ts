@@ -6,15 +6,19 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { build } from 'vite';
 import { big1000, realistic100, type Workload } from '../workloads.ts';
 import {
+  cardPreview,
   installProbes,
   readLongTasks,
   startFrameLog,
   stopFrameLog,
   waitForPaintedChange,
   type EditProbe,
+  type ProbeTarget,
 } from './probes.ts';
 
 const EDITS = 200;
@@ -170,12 +174,6 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-/**
- * Types EDITS keystrokes into the node's Expression field. The edit point is
- * right after `$sum(order.items.price) + 1`: odd edits type a digit (the
- * subtotal grows by ten times and more), even edits delete it again, so every
- * keystroke changes the node's output and so the preview on its card.
- */
 /** The median interval of 60 animation frames that each change the page (a check of the frame mode). */
 async function frameInterval(page: Page): Promise<number> {
   return page.evaluate(
@@ -202,11 +200,14 @@ async function frameInterval(page: Page): Promise<number> {
   );
 }
 
-async function measureTyping(
-  page: Page,
-  workload: Workload,
-  mode: FrameMode,
-): Promise<TypingFigures> {
+/** The expression typed into, and where: right after `$sum(order.items.price)`. */
+const MARKER = '$sum(order.items.price)';
+
+/**
+ * Opens the editor on the workload, selects the edited node, and puts the
+ * caret in its Expression field after `MARKER + ' + 1'`, its preview settled.
+ */
+async function prepareEditor(page: Page, workload: Workload): Promise<ProbeTarget> {
   await importWorkload(page, workload);
   const nodeId = editedNode(workload);
   const card = await selectOnCanvas(page, nodeId);
@@ -215,14 +216,13 @@ async function measureTyping(
   await expect(field).toBeVisible();
 
   // Put the edited expression in place and let its preview settle.
-  const marker = '$sum(order.items.price)';
   await field.click();
   await page.keyboard.press('ControlOrMeta+End');
   const text = (await field.textContent()) ?? '';
-  const at = text.indexOf(marker);
-  if (at < 0) throw new Error(`expression of ${nodeId} does not contain ${marker}`);
+  const at = text.indexOf(MARKER);
+  if (at < 0) throw new Error(`expression of ${nodeId} does not contain ${MARKER}`);
   await page.keyboard.press('ControlOrMeta+Home');
-  for (let i = 0; i < at + marker.length; i++) await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < at + MARKER.length; i++) await page.keyboard.press('ArrowRight');
   const before = await preview.textContent();
   await page.keyboard.type(' + 1');
   await expect(preview).not.toHaveText(before ?? '');
@@ -230,9 +230,103 @@ async function measureTyping(
     'data-preview-state',
     'done',
   );
+  return cardPreview(nodeId);
+}
 
+/**
+ * The control fields (bench/browser/control): a bare <input> and the
+ * inspector's CodeMirror setup, each alone on a page with a line that shows
+ * its text, written synchronously on every edit. Not the editor: they show
+ * what a keystroke's frame needs in this browser on this machine, the floor
+ * under the editor's figures.
+ */
+const CONTROLS = [
+  { field: 'input', label: 'control: bare <input>' },
+  { field: 'codemirror', label: 'control: CodeMirror alone' },
+] as const;
+type ControlField = (typeof CONTROLS)[number]['field'];
+
+const CONTROL_BASE = '/bench-control/';
+
+/**
+ * Builds the control page with Vite into memory (so it needs no build step of
+ * its own and comes from this tree, whichever build BENCH_DIST serves) and
+ * has the page serve it under CONTROL_BASE, on the app's own origin.
+ */
+async function serveControlPage(page: Page): Promise<string> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const built = await build({
+    configFile: false,
+    root,
+    base: CONTROL_BASE,
+    logLevel: 'silent',
+    build: {
+      write: false,
+      rolldownOptions: { input: `${root}bench/browser/control/index.html` },
+    },
+  });
+  const files = new Map<string, { body: string | Uint8Array; type: string }>();
+  for (const output of Array.isArray(built) ? built : [built]) {
+    if (!('output' in output)) throw new Error('control page: unexpected build result');
+    for (const file of output.output) {
+      const body = file.type === 'chunk' ? file.code : file.source;
+      const type = file.fileName.endsWith('.html')
+        ? 'text/html'
+        : file.fileName.endsWith('.css')
+          ? 'text/css'
+          : 'text/javascript';
+      files.set(file.fileName, { body, type });
+    }
+  }
+  await page.route(`**${CONTROL_BASE}**`, (route) => {
+    const path = new URL(route.request().url()).pathname.slice(CONTROL_BASE.length);
+    const file = files.get(path);
+    return file
+      ? route.fulfill({ body: Buffer.from(file.body), contentType: file.type })
+      : route.fulfill({ status: 404 });
+  });
+  return `${CONTROL_BASE}bench/browser/control/index.html`;
+}
+
+/**
+ * Opens the control page with the same expression the editor's bench types
+ * into (realistic-100's edited node, with ` + 1`) and puts the caret where
+ * the editor's is.
+ */
+async function prepareControl(page: Page, field: ControlField): Promise<ProbeTarget> {
+  const workload = realistic100();
+  const node = workload.definition.nodes.find((n) => n.id === workload.edit.node);
+  const expression = String(node?.config?.['expression'] ?? '');
+  const at = expression.indexOf(MARKER);
+  if (at < 0) throw new Error(`expression of ${workload.edit.node} does not contain ${MARKER}`);
+  const caret = at + MARKER.length + ' + 1'.length;
+  const text = `${expression.slice(0, at + MARKER.length)} + 1${expression.slice(at + MARKER.length)}`;
+  const url = await serveControlPage(page);
+  await page.goto(`${url}?${new URLSearchParams({ field, text }).toString()}`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const input = page.getByRole('textbox', { name: 'Expression', exact: true });
+  await input.click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 0; i < caret; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#preview')).toHaveText(text);
+  return { container: '#control', preview: '#preview' };
+}
+
+/**
+ * Types EDITS keystrokes into the focused field, each once the last one's
+ * preview was painted: odd edits type a digit, even edits delete it again, so
+ * every keystroke changes the preview (in the editor, the node's output: the
+ * subtotal grows by ten times and more).
+ */
+async function typeEdits(
+  page: Page,
+  target: ProbeTarget,
+  name: string,
+  nodes: number,
+  mode: FrameMode,
+): Promise<TypingFigures> {
   const rafMs = await frameInterval(page);
-  await installProbes(page, nodeId);
+  await installProbes(page, target);
   const profiler = PROFILE ? await startProfile(page) : undefined;
   const latencies: number[] = [];
   const echoes: number[] = [];
@@ -249,14 +343,15 @@ async function measureTyping(
     frameBehind.push(probe.framesBehindMs);
   }
   if (profiler) {
-    await profiler.stop(`typing-${workload.name}${mode === 'unthrottled' ? '-unthrottled' : ''}`);
+    const file = name.replace(/[^\w-]+/g, '-').replace(/-+$/, '');
+    await profiler.stop(`typing-${file}${mode === 'unthrottled' ? '-unthrottled' : ''}`);
   }
   const longTasks = await readLongTasks(page);
   for (const list of [latencies, echoes, behind, frameBehind]) list.sort((a, b) => a - b);
   return {
     mode,
-    workload: workload.name,
-    nodes: workload.definition.nodes.length,
+    workload: name,
+    nodes,
     edits: latencies.length,
     p50: round(percentile(latencies, 50)),
     p95: round(percentile(latencies, 95)),
@@ -343,7 +438,16 @@ test.describe.configure({ mode: 'serial' });
 for (const make of [realistic100, big1000]) {
   const workload = make();
   test(`typing ${EDITS} edits into an expression on ${workload.name}`, async ({ page }) => {
-    await record({ typing: [await measureTyping(page, workload, frameMode())] });
+    const target = await prepareEditor(page, workload);
+    const nodes = workload.definition.nodes.length;
+    await record({ typing: [await typeEdits(page, target, workload.name, nodes, frameMode())] });
+  });
+}
+
+for (const { field, label } of CONTROLS) {
+  test(`typing ${EDITS} edits into a control field: ${label}`, async ({ page }) => {
+    const target = await prepareControl(page, field);
+    await record({ typing: [await typeEdits(page, target, label, 0, frameMode())] });
   });
 }
 

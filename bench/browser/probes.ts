@@ -54,22 +54,36 @@ declare global {
   }
 }
 
+/** Where a typed edit shows: an element and, inside it, the text that changes. */
+export interface ProbeTarget {
+  /** The element to watch, e.g. a node's card on the canvas. */
+  container: string;
+  /** Inside it, the text that each edit changes, e.g. the card's preview. */
+  preview: string;
+}
+
+/** The editor's target: a node's card and its preview line. */
+export function cardPreview(nodeId: string): ProbeTarget {
+  return { container: `.react-flow__node[data-id="${nodeId}"]`, preview: '.weft-node-preview' };
+}
+
 /**
- * Watches one node's card and the focused field: the time of every keydown,
- * the first change of the field's text after it (the keystroke's echo), and
- * each change of the card's preview text. A change is timed at the first task
- * after the next animation frame (a message posted from requestAnimationFrame
- * is delivered after that frame's style, layout and paint), so the figure
- * covers the engine round trip, React's render and the browser's paint. Also
- * starts the long-task observer.
+ * Watches the target and the focused field: the time of every keydown, the
+ * first change of the field's text after it (the keystroke's echo: a change of
+ * its DOM, or for an <input> or <textarea>, whose text is not DOM, its `input`
+ * event), and each change of the target's preview text. A change is timed at
+ * the first task after the next animation frame (a message posted from
+ * requestAnimationFrame is delivered after that frame's style, layout and
+ * paint), so the figure covers the engine round trip, React's render and the
+ * browser's paint. Also starts the long-task observer.
  */
-export async function installProbes(page: Page, nodeId: string): Promise<void> {
-  await page.evaluate((id) => {
-    const card = document.querySelector(`.react-flow__node[data-id="${id}"]`);
-    if (!card) throw new Error(`node ${id} is not on the canvas`);
+export async function installProbes(page: Page, target: ProbeTarget): Promise<void> {
+  await page.evaluate(({ container, preview }) => {
+    const card = document.querySelector(container);
+    if (!card) throw new Error(`${container} is not on the page`);
     const field = document.activeElement;
     if (!field || field === document.body) throw new Error('no field has the focus');
-    const previewText = () => card.querySelector('.weft-node-preview')?.textContent ?? '';
+    const previewText = () => card.querySelector(preview)?.textContent ?? '';
     const afterPaint = () =>
       new Promise<Painted>((resolve) =>
         requestAnimationFrame((frame) => {
@@ -99,9 +113,22 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
       },
       { capture: true },
     );
-    new MutationObserver(() => {
+    const echo = () => {
       if (state.keyAt !== null && state.echoAt === null) state.echoAt = afterPaint();
-    }).observe(field, { subtree: true, childList: true, characterData: true });
+    };
+    if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) {
+      // Capturing, ahead of the page's own handler: it may change the preview,
+      // whose observer must find the echo already on its way.
+      window.addEventListener('input', (event) => event.target === field && echo(), {
+        capture: true,
+      });
+    } else {
+      new MutationObserver(echo).observe(field, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    }
     new MutationObserver(() => {
       const text = previewText();
       if (text === state.lastPreview) return;
@@ -119,7 +146,7 @@ export async function installProbes(page: Page, nodeId: string): Promise<void> {
         }),
       );
     }).observe(card, { subtree: true, childList: true, characterData: true });
-  }, nodeId);
+  }, target);
 }
 
 /** Performs `act` (one keystroke) and resolves once its changed preview is painted. */

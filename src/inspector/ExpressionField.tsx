@@ -4,23 +4,11 @@
 // another node) replaces the text. Parse errors arrive from the preview's
 // compile diagnostics and are underlined at their position.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import {
-  autocompletion,
-  closeBrackets,
-  closeBracketsKeymap,
-  completionKeymap,
-} from '@codemirror/autocomplete';
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
-import { Annotation, EditorState, Transaction } from '@codemirror/state';
-import { EditorView, keymap, placeholder as placeholderText } from '@codemirror/view';
+import { EditorState, Transaction } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
 import type { Diagnostic } from '../engine/client.ts';
-import { jsonataCompletions } from './jsonataCompletions.ts';
-import { jsonataLanguage } from './jsonataLanguage.ts';
-
-/** Marks a transaction that mirrors the store into the editor, so it is not echoed back. */
-const fromOutside = Annotation.define<boolean>();
+import { editFirst, expressionEditorExtensions, fromOutside } from './expressionEditor.ts';
 
 interface ExpressionFieldProps {
   label: string;
@@ -89,50 +77,17 @@ export function ExpressionField({
     const initial = initialRef.current;
     const view = new EditorView({
       parent: host,
-      // An edit reaches the store (and the preview request leaves for the
-      // worker) before CodeMirror redraws the field and sets the selection:
-      // the sooner the request is out, the likelier the preview is painted in
-      // the keystroke's own frame. The view is updated right after, in the
-      // same task, so nothing can see the two disagree.
-      dispatchTransactions(transactions, target) {
-        const last = transactions[transactions.length - 1];
-        const edited =
-          last !== undefined &&
-          transactions.some((tr) => tr.docChanged) &&
-          !transactions.some((tr) => tr.annotation(fromOutside));
-        try {
-          if (edited) onChangeRef.current(last.state.doc.toString());
-        } finally {
-          target.update(transactions);
-        }
-      },
+      dispatchTransactions: editFirst((text) => onChangeRef.current(text)),
       state: EditorState.create({
         doc: initial.value,
-        extensions: [
-          // No drawSelection(): the native caret and selection serve a short
-          // expression, and the drawn cursor restarts a CSS opacity animation on
-          // every keystroke, which re-layerizes the whole page in that frame.
-          history(),
-          closeBrackets(),
-          bracketMatching(),
-          autocompletion({ override: [jsonataCompletions(() => upstreamRef.current)] }),
-          keymap.of([
-            ...closeBracketsKeymap,
-            ...defaultKeymap,
-            ...historyKeymap,
-            ...completionKeymap,
-          ]),
-          jsonataLanguage,
-          syntaxHighlighting(defaultHighlightStyle),
-          EditorView.lineWrapping,
-          placeholderText(initial.placeholder ?? ''),
-          EditorView.contentAttributes.of({
+        extensions: expressionEditorExtensions({
+          upstreamIds: () => upstreamRef.current,
+          placeholder: initial.placeholder,
+          contentAttributes: {
             'aria-labelledby': labelId,
             ...(initial.describedBy ? { 'aria-describedby': initial.describedBy } : {}),
-            spellcheck: 'false',
-            autocapitalize: 'off',
-          }),
-        ],
+          },
+        }),
       }),
     });
     viewRef.current = view;
