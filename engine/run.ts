@@ -78,7 +78,7 @@ interface NodeExtras {
  * output is an object with a key per source, and building one costs more than
  * running a simple node, so a run builds only the ones something reads.
  */
-const LAZY: Json = Object.freeze(Object.create(null) as JsonObject);
+const LAZY: JsonObject = Object.freeze(Object.create(null) as JsonObject);
 
 /** How many light nodes share one reading of the clock at most (see `Run.timed`). */
 const TIMING_GROUP = 32;

@@ -3,7 +3,7 @@
 // expression field through `compileExpression` once per edit and calls
 // `evaluate` once per run.
 
-import type { Json } from '../types.ts';
+import type { Json, JsonObject } from '../types.ts';
 
 /** What an expression sees besides `$` (the node's input). */
 export interface EvalScope {
@@ -27,8 +27,12 @@ export interface EvalScope {
    * `output(k)` builds it. A bound read is then an array access, not a call.
    */
   values?: readonly (Json | undefined)[];
-  /** The marker in `values` that means "call `output`" (see `values`). */
-  pending?: Json;
+  /**
+   * The marker in `values` that means "call `output`" (see `values`). An
+   * object, so that an operator the quick tier gives only scalars to refuses
+   * it as it refuses any object.
+   */
+  pending?: JsonObject;
   /** `$now()` / `$millis()` return this fixed instant (ms since the epoch). */
   now: number;
   /** `$random()`: a seeded generator owned by the run. */

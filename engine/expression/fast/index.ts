@@ -24,7 +24,7 @@ import type { Json } from '../../types.ts';
 import type { EvalScope } from '../api.ts';
 import { type AstNode, asNode, hasOnly, isScalarLiteral } from './ast.ts';
 import { FAST_FUNCTIONS } from './functions.ts';
-import { MISS, type Quick, compileQuick } from './quick.ts';
+import { type QuickEntry, compileQuick, finished } from './quick.ts';
 import {
   type Value,
   FALLBACK,
@@ -215,11 +215,11 @@ function evaluatorOf(
 }
 
 /**
- * FastEvaluator.specialize for a compiled body, and its quick closure when
- * the expression has one (see quick.ts): tried first, the body runs when it
+ * FastEvaluator.specialize for a compiled body, and its quick entry when the
+ * expression has one (see quick.ts): tried first, the body runs when it
  * misses.
  */
-function specializer(run: Closure, quick: Quick | undefined): FastEvaluator['specialize'] {
+function specializer(run: Closure, quick: QuickEntry | undefined): FastEvaluator['specialize'] {
   return <R>(
     refs: readonly string[] | undefined,
     slots: Int32Array | undefined,
@@ -241,26 +241,8 @@ function specializer(run: Closure, quick: Quick | undefined): FastEvaluator['spe
       }
       return fell ? fallback(input, scope) : finished(value, finish);
     };
-    if (quick === undefined) return evaluate;
-    return (input: Json, scope: EvalScope): R => {
-      let value;
-      try {
-        value = quick(input, scope, slots);
-      } catch {
-        // A stack too deep for this engine (a long expression evaluated
-        // deep in one): the fast path, then jsonata, meet it their way.
-        value = MISS;
-      }
-      return value === MISS ? evaluate(input, scope) : finished(value, finish);
-    };
+    return quick === undefined ? evaluate : quick(slots, evaluate, finish);
   };
-}
-
-/** A value an evaluation returned: a finite number, a boolean or null needs no check (`finish`). */
-function finished<R>(value: Value, finish: (value: Json | undefined) => R): R {
-  const plain =
-    typeof value === 'number' ? value - value === 0 : typeof value === 'boolean' || value === null;
-  return plain ? (value as R) : finish(value as Json | undefined);
 }
 
 /** The shared Env (see `idle`), set for one evaluation. */

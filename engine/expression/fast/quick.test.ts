@@ -11,10 +11,18 @@ import { MISS, compileQuick } from './quick.ts';
 
 const PENDING: Json = Object.freeze({ pending: true });
 
+type Answer = Json | undefined | typeof MISS;
+
+/** The expression's quick entry as a function of one binding: MISS where it misses, values as given. */
 function quick(source: string, refs: readonly string[] = []) {
-  const closure = compileQuick(jsonata(source).ast(), refs);
-  if (closure === undefined) throw new Error(`not quick: ${source}`);
-  return closure;
+  const entry = compileQuick(jsonata(source).ast(), refs);
+  if (entry === undefined) throw new Error(`not quick: ${source}`);
+  return (input: Json, scope: EvalScope, slots: Int32Array | undefined): Answer =>
+    entry<Answer>(
+      slots,
+      () => MISS,
+      (value) => value,
+    )(input, scope);
 }
 
 /** A runner's scope: node outputs by position in `values`, `$input` as given. */
@@ -65,6 +73,39 @@ describe('compileQuick', () => {
     expect(quick('a.b')({ a: [{ b: 1 }] }, runScope(null, []), undefined)).toBe(MISS);
     expect(quick('a ? 1 : 2')({ a: 'yes' }, runScope(null, []), undefined)).toBe(MISS);
     expect(quick('a = b')({ a: {}, b: {} }, runScope(null, []), undefined)).toBe(MISS);
+  });
+
+  it('is the evaluation itself: a miss goes to the fast path, a value that needs a check to finish', () => {
+    const misses: [Json, EvalScope][] = [];
+    const finished: unknown[] = [];
+    const miss = (input: Json, scope: EvalScope) => {
+      misses.push([input, scope]);
+      return 'fast path';
+    };
+    const finish = (value: Json | undefined) => {
+      finished.push(value);
+      return 'checked';
+    };
+    const entry = compileQuick(jsonata('$nodes.a - $nodes.b').ast(), ['a', 'b']);
+    if (entry === undefined) throw new Error('not quick');
+    // `a` is at position 1, `b` at position 0.
+    const subtract = entry<Json | undefined>(Int32Array.of(1, 0), miss, finish);
+    expect(subtract('in', runScope(null, [2, 10]))).toBe(8);
+    // An infinite difference is the caller's to refuse.
+    expect(subtract('in', runScope(null, [-1e308, 1e308]))).toBe('checked');
+    expect(finished).toEqual([Infinity]);
+    const off = runScope(null, [2, 'ten']);
+    expect(subtract('in', off)).toBe('fast path');
+    expect(misses).toEqual([['in', off]]);
+    // Unbound, `$nodes` is read by id, which only the fast path does.
+    expect(entry(undefined, miss, finish)).toBe(miss);
+
+    const label = compileQuick(jsonata('$nodes.a.name & "!"').ast(), ['a']);
+    if (label === undefined) throw new Error('not quick');
+    expect(label(Int32Array.of(0), miss, finish)(null, runScope(null, [{ name: 'x' }]))).toBe(
+      'checked',
+    );
+    expect(finished).toEqual([Infinity, 'x!']);
   });
 
   it('declines what it does not answer', () => {
@@ -205,8 +246,8 @@ describe('compileQuick agrees with jsonata 2.2.2 (property)', () => {
         fc.oneof(record, jsonValue, odd),
         fc.boolean(),
         async (source, input, m, n, bound, pending) => {
-          const closure = compileQuick(jsonata(source).ast(), ['m', 'n']);
-          if (closure === undefined) return;
+          if (compileQuick(jsonata(source).ast(), ['m', 'n']) === undefined) return;
+          const closure = quick(source, ['m', 'n']);
           // `$nodes.m` is sometimes an output not built yet: jsonata sees it built.
           const scope = runScope(bound, [pending ? PENDING : m, n]);
           const actual = closure(input, scope, Int32Array.of(0, 1));

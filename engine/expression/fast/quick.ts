@@ -14,25 +14,47 @@
 // `$nodes.<id>` reads them itself instead of calling a closure per operand
 // (closure calls there are megamorphic, and were most of a simple node's
 // evaluation cost).
+//
+// The top of the expression is fused with the evaluation's entry
+// (`QuickEntry`): one closure per binding of the `$nodes` references reads the
+// top operator's operands, combines them and hands a miss to the fast path,
+// with each `$nodes` operand read at the position the binding gives.
 
 import type { Json } from '../../types.ts';
 import type { EvalScope } from '../api.ts';
 import { type AstNode, asNode, hasOnly, isScalarLiteral } from './ast.ts';
 import { type Value, isFunctionLike } from './semantics.ts';
 
-/** Returned by a Quick closure when a value is off its happy path: run the fast path. */
+/** Returned inside the quick tier when a value is off its happy path: run the fast path. */
 export const MISS: unique symbol = Symbol('weft.fast.MISS');
 
 type Result = Value | typeof MISS;
 
 /**
- * Evaluates an expression on its happy path, `$` = input (as given, not
+ * Evaluates a sub-expression on its happy path, `$` = input (as given, not
  * wrapped), `$nodes` read through `slots` from `scope.values`; MISS when any
  * value is off it.
  */
-export type Quick = (input: Json, scope: EvalScope, slots: Int32Array | undefined) => Result;
+type Quick = (input: Json, scope: EvalScope, slots: Int32Array | undefined) => Result;
 
-// How an operator reads an operand (see `read`).
+/**
+ * An expression's quick tier as the entry of its evaluation, made for one
+ * binding of its `$nodes` references (`slots`, as FastEvaluator.specialize
+ * takes them). The evaluation it returns answers on the happy path, passing a
+ * value other than a finite number, a boolean or null through `finish`, and
+ * hands every other input to `miss` (the fast path, then jsonata), which
+ * evaluates the expression from the start. The top operator reads and
+ * combines its operands in that one closure, a `$nodes` operand at the
+ * position the binding gives: on dag-500 this was a fifth of a run, against
+ * an entry that called the operator's closure and looked up the slot.
+ */
+export type QuickEntry = <R>(
+  slots: Int32Array | undefined,
+  miss: (input: Json, scope: EvalScope) => R,
+  finish: (value: Json | undefined) => R,
+) => (input: Json, scope: EvalScope) => R;
+
+// How an operator reads an operand (see `readAt`).
 const CONSTANT = 0;
 const SLOT = 1;
 const CLOSURE = 2;
@@ -49,18 +71,18 @@ interface Operand {
 let references: readonly string[] = [];
 
 /**
- * The quick closure for an expression's AST, or undefined when it is outside
+ * The quick entry for an expression's AST, or undefined when it is outside
  * the quick subset, or too deep for the compiler's recursion (the quick tier
  * is an optimisation on top of the fast path: without it, the fast path runs).
  */
-export function compileQuick(ast: unknown, nodeRefs: readonly string[]): Quick | undefined {
+export function compileQuick(ast: unknown, nodeRefs: readonly string[]): QuickEntry | undefined {
   references = nodeRefs;
   try {
+    const node = asNode(ast);
+    const binary = node?.type === 'binary' ? binaryOf(node) : undefined;
+    if (binary !== undefined) return binaryEntry(binary, nodeRefs.length > 0);
     const operand = operandOf(ast);
-    if (operand === undefined) return undefined;
-    if (operand.kind === CLOSURE) return operand.closure;
-    const { kind, constant, slot } = operand;
-    return (_input, scope, slots) => read(kind, constant, slot, undefined, _input, scope, slots);
+    return operand === undefined ? undefined : operandEntry(operand, nodeRefs.length > 0);
   } catch {
     return undefined;
   } finally {
@@ -69,13 +91,118 @@ export function compileQuick(ast: unknown, nodeRefs: readonly string[]): Quick |
 }
 
 /**
- * An operand's value as stored: for a slot, a pending marker, an array or
- * undefined included. An operator that takes only numbers, strings or
- * booleans reads its operands with this alone, since its type check turns
- * each of those into MISS anyway; the others use `read`. Small and
- * monomorphic, so the optimizing compiler inlines it into each operator's
- * closure.
+ * Where a top operand reads: for a slot, its position in `scope.values` under
+ * the binding (an entry with slot operands is made only for a binding).
  */
+function positionOf(operand: Operand, slots: Int32Array | undefined): number {
+  return operand.kind === SLOT ? ((slots as Int32Array)[operand.slot] as number) : -1;
+}
+
+/**
+ * An operand's value as stored, for a slot the value at position `at` of
+ * `scope.values`: a pending marker, an array or undefined included. An
+ * operator that takes only numbers, strings or booleans reads its operands
+ * with this alone, since its type check turns each of those into MISS anyway
+ * (so does equality, which refuses objects and undefined); the others check
+ * the value (`checked`). Small and monomorphic, so the optimizing compiler
+ * inlines it into each operator's closure. A sub-expression too deep for the
+ * stack throws; an entry hands that evaluation to the fast path, which meets
+ * the depth its own way.
+ */
+function readAt(
+  kind: number,
+  constant: Value,
+  at: number,
+  closure: Quick | undefined,
+  input: Json,
+  scope: EvalScope,
+  slots: Int32Array | undefined,
+): unknown {
+  if (kind === SLOT) {
+    const values = scope.values;
+    return values === undefined || at < 0 ? MISS : values[at];
+  }
+  if (kind === CONSTANT) return constant;
+  return (closure as Quick)(input, scope, slots);
+}
+
+/** An operand's value, MISS for a slot's value off the happy path: not run, not built yet (`pending`), or an array (jsonata's sequence rules). */
+function checked(kind: number, value: unknown, scope: EvalScope): Result {
+  return kind === SLOT && (value === undefined || value === scope.pending || Array.isArray(value))
+    ? MISS
+    : (value as Result);
+}
+
+/** A value an evaluation returned: a finite number, a boolean or null needs no check (`finish`). */
+export function finished<R>(value: Value, finish: (value: Json | undefined) => R): R {
+  const plain =
+    typeof value === 'number' ? value - value === 0 : typeof value === 'boolean' || value === null;
+  return plain ? (value as R) : finish(value as Json | undefined);
+}
+
+function binaryEntry(binary: Binary, bound: boolean): QuickEntry {
+  const { op, combine, lhs, rhs } = binary;
+  const { kind: lk, constant: lc, closure: lf } = lhs;
+  const { kind: rk, constant: rc, closure: rf } = rhs;
+  return <R>(
+    slots: Int32Array | undefined,
+    miss: (input: Json, scope: EvalScope) => R,
+    finish: (value: Json | undefined) => R,
+  ) => {
+    // Unbound, `$nodes` is read by id: the fast path does that.
+    if (bound && slots === undefined) return miss;
+    const la = positionOf(lhs, slots);
+    const ra = positionOf(rhs, slots);
+    if (lk !== CLOSURE && rk !== CLOSURE) {
+      // Literals and `$nodes.<id>` only: nothing here can throw.
+      return (input: Json, scope: EvalScope): R => {
+        const values = scope.values;
+        const value = combine(
+          op,
+          lk === SLOT ? (values === undefined ? undefined : values[la]) : lc,
+          rk === SLOT ? (values === undefined ? undefined : values[ra]) : rc,
+        );
+        return value === MISS ? miss(input, scope) : finished(value, finish);
+      };
+    }
+    return (input: Json, scope: EvalScope): R => {
+      let value: Result;
+      try {
+        value = combine(
+          op,
+          readAt(lk, lc, la, lf, input, scope, slots),
+          readAt(rk, rc, ra, rf, input, scope, slots),
+        );
+      } catch {
+        value = MISS;
+      }
+      return value === MISS ? miss(input, scope) : finished(value, finish);
+    };
+  };
+}
+
+function operandEntry(operand: Operand, bound: boolean): QuickEntry {
+  const { kind, constant, closure } = operand;
+  return <R>(
+    slots: Int32Array | undefined,
+    miss: (input: Json, scope: EvalScope) => R,
+    finish: (value: Json | undefined) => R,
+  ) => {
+    if (bound && slots === undefined) return miss;
+    const at = positionOf(operand, slots);
+    return (input: Json, scope: EvalScope): R => {
+      let value: Result;
+      try {
+        value = checked(kind, readAt(kind, constant, at, closure, input, scope, slots), scope);
+      } catch {
+        value = MISS;
+      }
+      return value === MISS ? miss(input, scope) : finished(value, finish);
+    };
+  };
+}
+
+/** `readAt` inside an expression, where a slot is found through the binding's `slots`. */
 function readScalar(
   kind: number,
   constant: Value,
@@ -85,29 +212,8 @@ function readScalar(
   scope: EvalScope,
   slots: Int32Array | undefined,
 ): unknown {
-  if (kind === SLOT) {
-    const values = scope.values;
-    return values === undefined || slots === undefined ? MISS : values[slots[slot] as number];
-  }
-  if (kind === CONSTANT) return constant;
-  return (closure as Quick)(input, scope, slots);
-}
-
-/** An operand's value, or MISS for a slot's value off the happy path. */
-function read(
-  kind: number,
-  constant: Value,
-  slot: number,
-  closure: Quick | undefined,
-  input: Json,
-  scope: EvalScope,
-  slots: Int32Array | undefined,
-): Result {
-  const value = readScalar(kind, constant, slot, closure, input, scope, slots);
-  // Not run, not built yet (`pending`), or an array (jsonata's sequence rules).
-  return kind === SLOT && (value === undefined || value === scope.pending || Array.isArray(value))
-    ? MISS
-    : (value as Result);
+  const at = kind === SLOT && slots !== undefined ? (slots[slot] as number) : -1;
+  return readAt(kind, constant, at, closure, input, scope, slots);
 }
 
 function operandOf(value: unknown): Operand | undefined {
@@ -131,8 +237,10 @@ function operandOf(value: unknown): Operand | undefined {
       if (slot !== undefined) return { kind: SLOT, constant: undefined, slot, closure: undefined };
       return closureOperand(compilePath(node));
     }
-    case 'binary':
-      return closureOperand(compileBinary(node));
+    case 'binary': {
+      const binary = binaryOf(node);
+      return binary === undefined ? undefined : closureOperand(binaryClosure(binary));
+    }
     case 'unary':
       return closureOperand(
         node.value === '-'
@@ -217,7 +325,11 @@ function compilePath(node: AstNode): Quick | undefined {
   }
   const { kind, constant, slot, closure } = head;
   return (input, scope, slots) => {
-    let value = read(kind, constant, slot, closure, input, scope, slots);
+    let value = checked(
+      kind,
+      readScalar(kind, constant, slot, closure, input, scope, slots),
+      scope,
+    );
     for (let i = 0; i < names.length; i++) {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return MISS;
       if (isFunctionLike(value)) return MISS;
@@ -227,98 +339,136 @@ function compilePath(node: AstNode): Quick | undefined {
   };
 }
 
-function compileBinary(node: AstNode): Quick | undefined {
-  if (!hasOnly(node, ['value', 'lhs', 'rhs'])) return undefined;
+/**
+ * How a binary operator combines its operands' values, MISS off its happy
+ * path: finite numbers for arithmetic, two numbers or two strings for an
+ * order, two non-object values for an equality, booleans for `and` and `or`,
+ * strings for `&`. Both operands are read first (they have no side effects),
+ * so `and` and `or` look at the right one only when the left one is a boolean
+ * that does not decide, as jsonata does.
+ */
+type Combine = (op: string, l: unknown, r: unknown) => Result;
+
+interface Binary {
+  readonly op: string;
+  readonly combine: Combine;
+  readonly lhs: Operand;
+  readonly rhs: Operand;
+}
+
+function arithmetic(op: string, l: unknown, r: unknown): Result {
+  if (typeof l !== 'number' || l - l !== 0 || typeof r !== 'number' || r - r !== 0) return MISS;
+  return op === '+' ? l + r : op === '-' ? l - r : op === '*' ? l * r : op === '/' ? l / r : l % r;
+}
+
+function order(op: string, l: unknown, r: unknown): Result {
+  if (!(
+    (typeof l === 'number' && typeof r === 'number') ||
+    (typeof l === 'string' && typeof r === 'string')
+  )) {
+    return MISS;
+  }
+  return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
+}
+
+function equality(op: string, l: unknown, r: unknown): Result {
+  if (
+    l === MISS ||
+    r === MISS ||
+    l === undefined ||
+    r === undefined ||
+    (typeof l === 'object' && l !== null) ||
+    (typeof r === 'object' && r !== null)
+  ) {
+    return MISS;
+  }
+  return (l === r) === (op === '=');
+}
+
+function logic(op: string, l: unknown, r: unknown): Result {
+  if (typeof l !== 'boolean') return MISS;
+  // `false and x` is false, `true or x` true, whatever x is.
+  if (l === (op === 'or')) return l;
+  return typeof r === 'boolean' ? r : MISS;
+}
+
+function concatenation(_op: string, l: unknown, r: unknown): Result {
+  return typeof l === 'string' && typeof r === 'string' ? l + r : MISS;
+}
+
+const COMBINES: Readonly<Record<string, Combine>> = {
+  '+': arithmetic,
+  '-': arithmetic,
+  '*': arithmetic,
+  '/': arithmetic,
+  '%': arithmetic,
+  '<': order,
+  '<=': order,
+  '>': order,
+  '>=': order,
+  '=': equality,
+  '!=': equality,
+  and: logic,
+  or: logic,
+  '&': concatenation,
+};
+
+function binaryOf(node: AstNode): Binary | undefined {
+  if (!hasOnly(node, ['value', 'lhs', 'rhs']) || typeof node.value !== 'string') return undefined;
+  const op = node.value;
+  const combine = Object.hasOwn(COMBINES, op) ? COMBINES[op] : undefined;
+  if (combine === undefined) return undefined;
   const lhs = operandOf(node.lhs);
   const rhs = operandOf(node.rhs);
   if (lhs === undefined || rhs === undefined) return undefined;
+  return { op, combine, lhs, rhs };
+}
+
+/**
+ * A binary operator inside an expression. Each family has a closure of its
+ * own that calls its combine directly: one shared closure calling whichever
+ * combine it was given made chain-20 a quarter slower (its call sites see
+ * every family, and the optimizing compiler stops inlining them).
+ */
+function binaryClosure({ op, combine, lhs, rhs }: Binary): Quick {
   const { kind: lk, constant: lc, slot: ls, closure: lf } = lhs;
   const { kind: rk, constant: rc, slot: rs, closure: rf } = rhs;
-  // Each operator reads its operands itself (`read` or `readScalar`,
-  // inlined), and its happy path is written out: finite numbers for
-  // arithmetic, two numbers or two strings for an order, two non-object
-  // values for an equality.
-  switch (node.value) {
-    case '+':
-    case '-':
-    case '*':
-    case '/':
-    case '%': {
-      const op = node.value;
-      return (input, scope, slots) => {
-        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
-        if (typeof l !== 'number' || l - l !== 0) return MISS;
-        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
-        if (typeof r !== 'number' || r - r !== 0) return MISS;
-        return op === '+'
-          ? l + r
-          : op === '-'
-            ? l - r
-            : op === '*'
-              ? l * r
-              : op === '/'
-                ? l / r
-                : l % r;
-      };
-    }
-    case '<':
-    case '<=':
-    case '>':
-    case '>=': {
-      const op = node.value;
-      return (input, scope, slots) => {
-        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
-        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
-        if (!(
-          (typeof l === 'number' && typeof r === 'number') ||
-          (typeof l === 'string' && typeof r === 'string')
-        )) {
-          return MISS;
-        }
-        return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
-      };
-    }
-    case '=':
-    case '!=': {
-      const equal = node.value === '=';
-      return (input, scope, slots) => {
-        const l = read(lk, lc, ls, lf, input, scope, slots);
-        const r = read(rk, rc, rs, rf, input, scope, slots);
-        if (
-          l === MISS ||
-          r === MISS ||
-          (typeof l === 'object' && l !== null) ||
-          (typeof r === 'object' && r !== null)
-        ) {
-          return MISS;
-        }
-        return (l === r) === equal;
-      };
-    }
-    case 'and':
-      return (input, scope, slots) => {
-        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
-        if (typeof l !== 'boolean') return MISS;
-        if (!l) return false;
-        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
-        return typeof r === 'boolean' ? r : MISS;
-      };
-    case 'or':
-      return (input, scope, slots) => {
-        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
-        if (typeof l !== 'boolean') return MISS;
-        if (l) return true;
-        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
-        return typeof r === 'boolean' ? r : MISS;
-      };
-    case '&':
-      return (input, scope, slots) => {
-        const l = readScalar(lk, lc, ls, lf, input, scope, slots);
-        const r = readScalar(rk, rc, rs, rf, input, scope, slots);
-        return typeof l === 'string' && typeof r === 'string' ? l + r : MISS;
-      };
+  switch (combine) {
+    case arithmetic:
+      return (input, scope, slots) =>
+        arithmetic(
+          op,
+          readScalar(lk, lc, ls, lf, input, scope, slots),
+          readScalar(rk, rc, rs, rf, input, scope, slots),
+        );
+    case order:
+      return (input, scope, slots) =>
+        order(
+          op,
+          readScalar(lk, lc, ls, lf, input, scope, slots),
+          readScalar(rk, rc, rs, rf, input, scope, slots),
+        );
+    case equality:
+      return (input, scope, slots) =>
+        equality(
+          op,
+          readScalar(lk, lc, ls, lf, input, scope, slots),
+          readScalar(rk, rc, rs, rf, input, scope, slots),
+        );
+    case logic:
+      return (input, scope, slots) =>
+        logic(
+          op,
+          readScalar(lk, lc, ls, lf, input, scope, slots),
+          readScalar(rk, rc, rs, rf, input, scope, slots),
+        );
     default:
-      return undefined;
+      return (input, scope, slots) =>
+        concatenation(
+          op,
+          readScalar(lk, lc, ls, lf, input, scope, slots),
+          readScalar(rk, rc, rs, rf, input, scope, slots),
+        );
   }
 }
 
@@ -358,7 +508,11 @@ function compileObject(node: AstNode): Quick | undefined {
     const result: Record<string, Json> = {};
     for (let i = 0; i < keys.length; i++) {
       const { kind, constant, slot, closure } = values[i] as Operand;
-      const value = read(kind, constant, slot, closure, input, scope, slots);
+      const value = checked(
+        kind,
+        readScalar(kind, constant, slot, closure, input, scope, slots),
+        scope,
+      );
       if (value === MISS) return MISS;
       result[keys[i] as string] = value as Json;
     }
@@ -374,9 +528,14 @@ function compileCondition(node: AstNode): Quick | undefined {
   if (test === undefined || then === undefined || otherwise === undefined) return undefined;
   const { kind, constant, slot, closure } = test;
   return (input, scope, slots) => {
-    const condition = read(kind, constant, slot, closure, input, scope, slots);
+    const condition = checked(
+      kind,
+      readScalar(kind, constant, slot, closure, input, scope, slots),
+      scope,
+    );
     if (typeof condition !== 'boolean') return MISS;
     const branch = condition ? then : otherwise;
-    return read(branch.kind, branch.constant, branch.slot, branch.closure, input, scope, slots);
+    const { kind: bk, constant: bc, slot: bs, closure: bf } = branch;
+    return checked(bk, readScalar(bk, bc, bs, bf, input, scope, slots), scope);
   };
 }
