@@ -1147,6 +1147,37 @@ describe('runWorkflow: what a run builds only when read', () => {
       expect(node.durationMs).toBeGreaterThanOrEqual(0);
     }
   });
+  it('times a long chain of light nodes in groups of 32, each group\u2019s time shared by work', async () => {
+    // One clock reading per group, 1 ms apart: 70 transforms make groups of
+    // 32, 32 and 6; in the second, t40 filters a thousand items.
+    let now = 0;
+    const clock = () => now++;
+    const items = Array.from({ length: 1000 }, (_, i) => ({ v: i }));
+    const nodes: [string, string, Record<string, Json>][] = [];
+    const edges: string[] = [];
+    for (let i = 0; i < 70; i++) {
+      const previous = i === 0 ? '$input.n' : `$nodes.t${i - 1}`;
+      const expression =
+        i === 40 ? `$count($input.items[v > 10]) + ${previous}` : `${previous} + 1`;
+      nodes.push([`t${i}`, 'transform', { expression }]);
+      edges.push(`${i === 0 ? 'start' : `t${i - 1}`} -> t${i}`);
+    }
+    const result = await run(flow(nodes, edges), { n: 0, items }, { clock });
+    expect(result.nodes.t69?.output).toBe(69 + 989);
+    const ms = (i: number) => result.nodes[`t${i}`]?.durationMs ?? NaN;
+    const sum = (from: number, to: number) => {
+      let total = 0;
+      for (let i = from; i < to; i++) total += ms(i);
+      return total;
+    };
+    for (let i = 0; i < 32; i++) expect(ms(i)).toBeCloseTo(1 / 32, 9);
+    expect(sum(32, 64)).toBeCloseTo(1, 9);
+    expect(ms(40)).toBeGreaterThan(0.9);
+    expect(sum(32, 64) - ms(40)).toBeLessThan(0.1);
+    expect(sum(64, 70)).toBeCloseTo(1, 9);
+    for (let i = 64; i < 70; i++) expect(ms(i)).toBeCloseTo(1 / 6, 9);
+  });
+
   it('keeps reused nodes\u2019 durations and never reports a negative one, whatever the clock does', async () => {
     // p and s run again after the edit, in one timing group; q and r are
     // reused, and may lie between them in the run's order.

@@ -769,6 +769,29 @@ class Run implements NodeContext {
     this.groupWeight = 0;
   }
 
+  /**
+   * The clean loop's own groups (`advanceClean`): runs of consecutive light
+   * nodes with nothing between them, opened with the run's group closed. So
+   * a member needs no bookkeeping while the loop runs: until its group
+   * closes, its duration holds, negated, the fast-path steps it spent (zero
+   * for none), and it weighs one plus those. Shares the time since the last
+   * reading among the nodes from `from` to `to`, who spent `steps` in all.
+   */
+  shareStretch(from: number, to: number, steps: number): void {
+    const now = this.clock();
+    const share = elapsed(this.lastTime, now) / (to - from + steps);
+    const { durations } = this.outcome;
+    if (steps === 0) durations.fill(share, from, to);
+    else for (let i = from; i < to; i++) durations[i] = share * (1 - (durations[i] as number));
+    this.lastTime = now;
+  }
+
+  /** Hands the clean loop's open group (see `shareStretch`) to the run's, which is closed. */
+  joinStretch(from: number, to: number): void {
+    const { durations } = this.outcome;
+    for (let i = from; i < to; i++) this.join(i, 1 - (durations[i] as number));
+  }
+
   /** Adds the time since the last reading to node k (an asynchronous node settling). */
   addTime(k: number): void {
     const now = this.clock();
@@ -1023,22 +1046,33 @@ function settleLater(
 function advanceClean(run: Run, from: number, scope: EvalScope): number | Promise<RunResult> {
   const { plan, outcome } = run;
   const { cleanSteps, cleanSources, directs, emitPorts } = plan;
-  const { outputs, ports, status } = outcome;
+  const { outputs, ports, status, durations } = outcome;
   const count = cleanSteps.length;
   let k = from;
   const reusing = run.unchanged !== undefined;
   // Checked before every node, as `advance` does: the signal may be a
   // caller's object, or aborted by a caller's clock.
   const signal = run.options.signal;
+  // Timed in groups of its own (see `Run.shareStretch`): the open one starts
+  // at `group`, its members have spent `spent` fast-path steps in all, and
+  // `steps` is the count after the last node ran.
+  run.closeGroup();
+  let group = k;
+  let spent = 0;
+  let steps = fastStepsSpent();
   for (; k < count; k++) {
     const step = cleanSteps[k];
     if (step === NOT_CLEAN || signal?.aborted === true || (reusing && run.mayReuse(k))) break;
+    if (k - group === TIMING_GROUP) {
+      run.shareStretch(group, k, spent);
+      group = k;
+      spent = 0;
+    }
     // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
     if (step === CLEAN_MERGE) {
       // As in `advance`: an object of its sources' outputs, built when first read.
       outputs[k] = LAZY;
       ports[k] = 0;
-      run.join(k, 1);
       continue;
     }
     const input =
@@ -1047,7 +1081,6 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
         : step === CLEAN_NO_INPUT
           ? null
           : (outcome.value(cleanSources[k] as number) as Json);
-    const steps = fastStepsSpent();
     let value;
     try {
       run.current = k;
@@ -1055,6 +1088,7 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
     } catch (error) {
       const node = plan.nodes[k] as PlanNode;
       status.fill(SUCCEEDED, from, k);
+      run.joinStretch(group, k);
       run.begin(k, node);
       run.fail(k, node, error);
       run.timed(k, true, steps);
@@ -1063,14 +1097,23 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
     if (isPromiseLike<Json | undefined>(value)) {
       const node = plan.nodes[k] as PlanNode;
       status.fill(SUCCEEDED, from, k);
+      run.joinStretch(group, k);
       run.begin(k, node);
       return settleLater(run, k, node, value, true, steps);
     }
     outputs[k] = value === undefined ? null : value;
     ports[k] = emitPorts[k] as number;
-    run.join(k, 1 + ((fastStepsSpent() - steps) & STEP_COUNT_MASK));
+    const now = fastStepsSpent();
+    if (now !== steps) {
+      const used = (now - steps) & STEP_COUNT_MASK;
+      durations[k] = -used;
+      spent += used;
+      steps = now;
+    }
   }
   status.fill(SUCCEEDED, from, k);
+  // The open group stays open, in the run's: a light node after the stretch joins it.
+  run.joinStretch(group, k);
   return k;
 }
 
