@@ -426,9 +426,10 @@ function binaryOf(node: AstNode): Binary | undefined {
 
 /**
  * A binary operator inside an expression. Each family has a closure of its
- * own that calls its combine directly: one shared closure calling whichever
- * combine it was given made chain-20 a quarter slower (its call sites see
- * every family, and the optimizing compiler stops inlining them).
+ * own that calls its combine directly, written out five times on purpose:
+ * one shared closure calling whichever combine it was given made chain-20
+ * about 15% slower (its call sites see every family, and the optimizing
+ * compiler stops inlining them).
  */
 function binaryClosure({ op, combine, lhs, rhs }: Binary): Quick {
   const { kind: lk, constant: lc, slot: ls, closure: lf } = lhs;
