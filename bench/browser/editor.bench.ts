@@ -6,12 +6,17 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { build } from 'vite';
+import { expect, test, type Page } from '@playwright/test';
 import { big1000, realistic100, type Workload } from '../workloads.ts';
 import {
-  cardPreview,
+  CONTROLS,
+  editedNode,
+  importWorkload,
+  prepareControl,
+  prepareEditor,
+  selectOnCanvas,
+} from './pages.ts';
+import {
   installProbes,
   readLongTasks,
   startFrameLog,
@@ -22,8 +27,6 @@ import {
 } from './probes.ts';
 
 const EDITS = 200;
-/** Above this many nodes the canvas draws only the cards in view (src/canvas/Canvas.tsx). */
-const BIG_CANVAS = 300;
 const DRAG_STEPS = 60;
 /** BENCH_PROFILE=1 also writes a main-thread CPU profile of each measured phase. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
@@ -110,62 +113,6 @@ interface DragFigures {
   durationMs: number;
 }
 
-/** The workload as a file a user would import: its input becomes the preview sample. */
-function importableFile(workload: Workload): string {
-  const definition = {
-    ...workload.definition,
-    input: { samples: [{ name: 'order', data: workload.input }] },
-  };
-  return JSON.stringify(definition, null, 2);
-}
-
-async function importWorkload(page: Page, workload: Workload): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByRole('textbox', { name: 'Workflow name' })).toBeEnabled();
-  // The Import button opens a file chooser; Playwright answers it with the file.
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await (
-    await chooser
-  ).setFiles({
-    name: `${workload.name}.json`,
-    mimeType: 'application/json',
-    buffer: Buffer.from(importableFile(workload)),
-  });
-  await expect(page.getByRole('textbox', { name: 'Workflow name' })).toHaveValue(workload.name);
-  // Big canvases draw only the cards in view, so the trigger card stands for the graph.
-  await expect(page.locator('.react-flow [data-node-id="start"]')).toBeVisible();
-  await expect(page.getByRole('status', { name: 'Run status' })).toHaveAttribute(
-    'data-preview-state',
-    'done',
-  );
-}
-
-/**
- * The transform whose expression the benchmark types into. On a canvas small
- * enough to draw every card it is the workload's own edit node (mid-graph); a
- * big canvas opens on the trigger and draws only the cards in view, so there it
- * is the first stage's `totals`, which a user sees without panning: its edit
- * invalidates everything downstream, the whole graph.
- */
-function editedNode(workload: Workload): string {
-  return workload.definition.nodes.length > BIG_CANVAS ? 's0_totals' : workload.edit.node;
-}
-
-/** Brings a node into view (React Flow pans to a focused node) and selects it with a click. */
-async function selectOnCanvas(page: Page, id: string): Promise<Locator> {
-  const wrapper = page.locator(`.react-flow__node[data-id="${id}"]`);
-  await wrapper.focus();
-  const card = wrapper.locator('[data-node-id]');
-  // The canvas may still be panning to the focused node on a busy machine, and
-  // a click that lands before it settles misses: click again until selected.
-  await expect(async () => {
-    await card.locator('.weft-node-head').click();
-    await expect(wrapper).toHaveClass(/selected/, { timeout: 2_000 });
-  }).toPass({ timeout: 60_000 });
-  return card;
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -198,118 +145,6 @@ async function frameInterval(page: Page): Promise<number> {
         requestAnimationFrame(tick);
       }),
   );
-}
-
-/** The expression typed into, and where: right after `$sum(order.items.price)`. */
-const MARKER = '$sum(order.items.price)';
-
-/**
- * Opens the editor on the workload, selects the edited node, and puts the
- * caret in its Expression field after `MARKER + ' + 1'`, its preview settled.
- */
-async function prepareEditor(page: Page, workload: Workload): Promise<ProbeTarget> {
-  await importWorkload(page, workload);
-  const nodeId = editedNode(workload);
-  const card = await selectOnCanvas(page, nodeId);
-  const preview = card.locator('.weft-node-preview');
-  const field = page.getByRole('textbox', { name: 'Expression', exact: true });
-  await expect(field).toBeVisible();
-
-  // Put the edited expression in place and let its preview settle.
-  await field.click();
-  await page.keyboard.press('ControlOrMeta+End');
-  const text = (await field.textContent()) ?? '';
-  const at = text.indexOf(MARKER);
-  if (at < 0) throw new Error(`expression of ${nodeId} does not contain ${MARKER}`);
-  await page.keyboard.press('ControlOrMeta+Home');
-  for (let i = 0; i < at + MARKER.length; i++) await page.keyboard.press('ArrowRight');
-  const before = await preview.textContent();
-  await page.keyboard.type(' + 1');
-  await expect(preview).not.toHaveText(before ?? '');
-  await expect(page.getByRole('status', { name: 'Run status' })).toHaveAttribute(
-    'data-preview-state',
-    'done',
-  );
-  return cardPreview(nodeId);
-}
-
-/**
- * The control fields (bench/browser/control): a bare <input> and the
- * inspector's CodeMirror setup, each alone on a page with a line that shows
- * its text, written synchronously on every edit. Not the editor: they show
- * what a keystroke's frame needs in this browser on this machine, the floor
- * under the editor's figures.
- */
-const CONTROLS = [
-  { field: 'input', label: 'control: bare <input>' },
-  { field: 'codemirror', label: 'control: CodeMirror alone' },
-] as const;
-type ControlField = (typeof CONTROLS)[number]['field'];
-
-const CONTROL_BASE = '/bench-control/';
-
-/**
- * Builds the control page with Vite into memory (so it needs no build step of
- * its own and comes from this tree, whichever build BENCH_DIST serves) and
- * has the page serve it under CONTROL_BASE, on the app's own origin.
- */
-async function serveControlPage(page: Page): Promise<string> {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const built = await build({
-    configFile: false,
-    root,
-    base: CONTROL_BASE,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      rolldownOptions: { input: `${root}bench/browser/control/index.html` },
-    },
-  });
-  const files = new Map<string, { body: string | Uint8Array; type: string }>();
-  for (const output of Array.isArray(built) ? built : [built]) {
-    if (!('output' in output)) throw new Error('control page: unexpected build result');
-    for (const file of output.output) {
-      const body = file.type === 'chunk' ? file.code : file.source;
-      const type = file.fileName.endsWith('.html')
-        ? 'text/html'
-        : file.fileName.endsWith('.css')
-          ? 'text/css'
-          : 'text/javascript';
-      files.set(file.fileName, { body, type });
-    }
-  }
-  await page.route(`**${CONTROL_BASE}**`, (route) => {
-    const path = new URL(route.request().url()).pathname.slice(CONTROL_BASE.length);
-    const file = files.get(path);
-    return file
-      ? route.fulfill({ body: Buffer.from(file.body), contentType: file.type })
-      : route.fulfill({ status: 404 });
-  });
-  return `${CONTROL_BASE}bench/browser/control/index.html`;
-}
-
-/**
- * Opens the control page with the same expression the editor's bench types
- * into (realistic-100's edited node, with ` + 1`) and puts the caret where
- * the editor's is.
- */
-async function prepareControl(page: Page, field: ControlField): Promise<ProbeTarget> {
-  const workload = realistic100();
-  const node = workload.definition.nodes.find((n) => n.id === workload.edit.node);
-  const expression = String(node?.config?.['expression'] ?? '');
-  const at = expression.indexOf(MARKER);
-  if (at < 0) throw new Error(`expression of ${workload.edit.node} does not contain ${MARKER}`);
-  const caret = at + MARKER.length + ' + 1'.length;
-  const text = `${expression.slice(0, at + MARKER.length)} + 1${expression.slice(at + MARKER.length)}`;
-  const url = await serveControlPage(page);
-  await page.goto(`${url}?${new URLSearchParams({ field, text }).toString()}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  const input = page.getByRole('textbox', { name: 'Expression', exact: true });
-  await input.click();
-  await page.keyboard.press('ControlOrMeta+Home');
-  for (let i = 0; i < caret; i++) await page.keyboard.press('ArrowRight');
-  await expect(page.locator('#preview')).toHaveText(text);
-  return { container: '#control', preview: '#preview' };
 }
 
 /**
