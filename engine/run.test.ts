@@ -1153,7 +1153,7 @@ describe('runWorkflow: what a run builds only when read', () => {
     let now = 0;
     const clock = () => now++;
     const items = Array.from({ length: 1000 }, (_, i) => ({ v: i }));
-    const nodes: [string, string, Record<string, Json>][] = [];
+    const nodes: NodeShorthand[] = [];
     const edges: string[] = [];
     for (let i = 0; i < 70; i++) {
       const previous = i === 0 ? '$input.n' : `$nodes.t${i - 1}`;

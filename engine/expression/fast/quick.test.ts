@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../../types.ts';
+import type { Json, JsonObject } from '../../types.ts';
 import type { EvalScope } from '../api.ts';
 import { MISS, compileQuick } from './quick.ts';
 
@@ -9,7 +9,7 @@ import { MISS, compileQuick } from './quick.ts';
 // back (MISS). What it answers must be what jsonata answers; a hand-back is
 // never wrong, only slower.
 
-const PENDING: Json = Object.freeze({ pending: true });
+const PENDING: JsonObject = Object.freeze({ pending: true });
 
 type Answer = Json | undefined | typeof MISS;
 
