@@ -1178,6 +1178,27 @@ describe('runWorkflow: what a run builds only when read', () => {
     for (let i = 64; i < 70; i++) expect(ms(i)).toBeCloseTo(1 / 6, 9);
   });
 
+  it('times light nodes before and after a condition in one group, one clock reading', async () => {
+    // The condition runs in the general loop and a, k and f share one group:
+    // the clock is read at the start, for the trigger, and once for the group.
+    let now = 0;
+    const clock = () => ++now;
+    const result = await run(
+      flow(
+        [
+          ['a', 'transform', { expression: '$ + 1' }],
+          ['k', 'condition', { expression: '$ > 0' }],
+          ['f', 'transform', { expression: '$ + 1' }],
+        ],
+        ['start -> a', 'a -> k', 'k.true -> f'],
+      ),
+      1,
+      { clock },
+    );
+    expect(result.nodes.f?.output).toBe(3);
+    for (const id of ['a', 'k', 'f']) expect(result.nodes[id]?.durationMs).toBeCloseTo(1 / 3, 9);
+  });
+
   it('keeps reused nodes\u2019 durations and never reports a negative one, whatever the clock does', async () => {
     // p and s run again after the edit, in one timing group; q and r are
     // reused, and may lie between them in the run's order.

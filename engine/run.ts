@@ -773,9 +773,14 @@ class Run implements NodeContext {
     this.groupWeight = 0;
   }
 
+  /** How many more nodes the run's open group takes before it closes (all of a group when none is open). */
+  groupRoom(): number {
+    return TIMING_GROUP - this.groupSize;
+  }
+
   /**
    * The clean loop's own groups (`advanceClean`): runs of consecutive light
-   * nodes with nothing between them, opened with the run's group closed. So
+   * nodes with nothing between them, while the run's group is closed. So
    * a member needs no bookkeeping while the loop runs: until its group
    * closes, its duration holds, negated, the fast-path steps it spent (zero
    * for none), and it weighs one plus those. Shares the time since the last
@@ -790,7 +795,7 @@ class Run implements NodeContext {
     this.lastTime = now;
   }
 
-  /** Hands the clean loop's open group (see `shareStretch`) to the run's, which is closed. */
+  /** Hands the clean loop's open group (see `shareStretch`) to the run's, which it fills at most. */
   joinStretch(from: number, to: number): void {
     const { durations } = this.outcome;
     for (let i = from; i < to; i++) this.join(i, 1 - (durations[i] as number));
@@ -1059,18 +1064,22 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
   const signal = run.options.signal;
   // Timed in groups of its own (see `Run.shareStretch`): the open one starts
   // at `group`, its members have spent `spent` fast-path steps in all, and
-  // `steps` is the count after the last node ran.
-  run.closeGroup();
+  // `steps` is the count after the last node ran. The first one fills the
+  // run's open group, if any, and is handed to it: the groups are those that
+  // joining each node to the run's group would make.
+  let room = run.groupRoom();
   let group = k;
   let spent = 0;
   let steps = fastStepsSpent();
   for (; k < count; k++) {
     const step = cleanSteps[k];
     if (step === NOT_CLEAN || signal?.aborted === true || (reusing && run.mayReuse(k))) break;
-    if (k - group === TIMING_GROUP) {
-      run.shareStretch(group, k, spent);
+    if (k - group === room) {
+      if (room === TIMING_GROUP) run.shareStretch(group, k, spent);
+      else run.joinStretch(group, k);
       group = k;
       spent = 0;
+      room = TIMING_GROUP;
     }
     // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
     if (step === CLEAN_MERGE) {
