@@ -79,8 +79,11 @@ export function compileQuick(ast: unknown, nodeRefs: readonly string[]): QuickEn
   references = nodeRefs;
   try {
     const node = asNode(ast);
-    const binary = node?.type === 'binary' ? binaryOf(node) : undefined;
-    if (binary !== undefined) return binaryEntry(binary, nodeRefs.length > 0);
+    if (node?.type === 'binary') {
+      // Outside the quick subset, it is outside as an operand too.
+      const binary = binaryOf(node);
+      return binary === undefined ? undefined : binaryEntry(binary, nodeRefs.length > 0);
+    }
     const operand = operandOf(ast);
     return operand === undefined ? undefined : operandEntry(operand, nodeRefs.length > 0);
   } catch {
