@@ -84,14 +84,41 @@ export async function installProbes(page: Page, target: ProbeTarget): Promise<vo
     const field = document.activeElement;
     if (!field || field === document.body) throw new Error('no field has the focus');
     const previewText = () => card.querySelector(preview)?.textContent ?? '';
+    const paintedAfter = (frame: number) =>
+      new Promise<Painted>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve({ frame, at: performance.now() });
+        channel.port2.postMessage(null);
+      });
+    // A change the page makes inside a frame's own task (in a rAF callback of
+    // its own, before style and layout) is painted in that frame, where a rAF
+    // requested then would only run in the next one. So from an edit's keydown
+    // until its preview the probe marks each frame: its rAF callback,
+    // requested before any the page requests for that frame, opens the mark, and a
+    // ResizeObserver callback on an element the mark resized, which runs
+    // after that frame's layout in the same task, closes it. A change seen
+    // while the mark is open is timed by that frame.
+    let inFrame: { frame: number; painted: Promise<Painted> } | null = null;
+    let marking = false;
+    const marker = document.createElement('div');
+    marker.style.cssText =
+      'position:fixed;left:0;top:0;width:1px;height:1px;visibility:hidden;pointer-events:none;contain:strict';
+    document.body.append(marker);
+    new ResizeObserver(() => (inFrame = null)).observe(marker);
+    const mark = (frame: number) => {
+      marking = false;
+      if (state.keyAt === null) return;
+      inFrame = { frame, painted: paintedAfter(frame) };
+      marker.style.width = marker.style.width === '1px' ? '2px' : '1px';
+      marking = true;
+      requestAnimationFrame(mark);
+    };
     const afterPaint = () =>
-      new Promise<Painted>((resolve) =>
-        requestAnimationFrame((frame) => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => resolve({ frame, at: performance.now() });
-          channel.port2.postMessage(null);
-        }),
-      );
+      inFrame
+        ? inFrame.painted
+        : new Promise<Painted>((resolve) =>
+            requestAnimationFrame((frame) => void paintedAfter(frame).then(resolve)),
+          );
     const state: BenchState = {
       keyAt: null,
       lastPreview: previewText(),
@@ -110,6 +137,11 @@ export async function installProbes(page: Page, target: ProbeTarget): Promise<vo
       (event) => {
         state.keyAt = event.timeStamp;
         state.echoAt = null;
+        // Ahead of any frame the page asks for in answer to the key.
+        if (!marking) {
+          marking = true;
+          requestAnimationFrame(mark);
+        }
       },
       { capture: true },
     );
