@@ -1,6 +1,16 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+// Cross-origin isolation lets the page share memory with the preview worker
+// (a SharedArrayBuffer mailbox, see engine/replyMailbox.ts), so a keystroke's
+// preview can be painted in the keystroke's own frame. The app loads nothing
+// from other origins. A host that serves the build must send the same two
+// headers for that; without them the preview arrives a frame later, by message.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
@@ -17,8 +27,8 @@ export default defineConfig({
       're2js',
     ],
   },
-  server: { port: 5173 },
-  preview: { port: 4173, strictPort: true },
+  server: { port: 5173, headers: isolation },
+  preview: { port: 4173, strictPort: true, headers: isolation },
   test: {
     include: ['engine/**/*.test.ts', 'src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts'],
     environment: 'node',

@@ -24,6 +24,19 @@ test('a first visit opens purchase-order approval with its preview showing', asy
   await expect(editor.edge('budget', 'true', 'approve')).toHaveClass(/edge-dimmed/);
 });
 
+test('the page shares memory with the preview worker: replies can land in the keystroke frame', async ({
+  page,
+}) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  // Served cross-origin isolated (vite.config.ts), so the client gives the
+  // worker a reply mailbox (engine/replyMailbox.ts) and edits preview through it.
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  await editor.select('total');
+  await setExpression(page, 'Expression', '{ "lines": $count(items) }');
+  await expect(editor.preview('total')).toHaveText('{"lines":2}');
+});
+
 test.describe('on a large screen', () => {
   test.use({ viewport: { width: 1920, height: 1080 } });
 

@@ -24,6 +24,7 @@ import type {
   RunResult,
   WorkflowDefinition,
 } from './index.ts';
+import { replyMailbox, type ReplyMailbox } from './replyMailbox.ts';
 import type { DefinitionPatch } from './types.ts';
 
 /** One line of output on a canvas card. */
@@ -512,6 +513,7 @@ if (typeof scope.postMessage === 'function' && scope.document === undefined && s
   const root = new URL('/', scope.location.href);
   const service = createPreviewService({ fetchJson: (url) => fetch(new URL(url, root).href) });
   let channel: { postMessage(message: unknown): void; close(): void } | null = null;
+  let mailbox: ReplyMailbox | null = null;
   expose({
     ...service,
     /**
@@ -528,6 +530,14 @@ if (typeof scope.postMessage === 'function' && scope.document === undefined && s
       channel = new BroadcastChannel(name);
     },
     /**
+     * Shared memory where `previewToChannel` also leaves each reply (see
+     * engine/replyMailbox.ts): the page reads it at the start of the
+     * keystroke's frame, before any message could reach it.
+     */
+    setReplyMailbox(buffer: SharedArrayBuffer): void {
+      mailbox = replyMailbox(buffer);
+    },
+    /**
      * Runs a preview and posts the reply (or why there is none) on the reply
      * channel; without one, hands the reply back here instead.
      */
@@ -541,6 +551,11 @@ if (typeof scope.postMessage === 'function' && scope.document === undefined && s
           generation: request.generation,
           error: error instanceof Error ? error.message : String(error),
         };
+      }
+      try {
+        mailbox?.post(request.generation, message);
+      } catch {
+        // The message below carries the reply all the same.
       }
       channel.postMessage(message);
       return null;

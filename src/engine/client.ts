@@ -19,6 +19,7 @@ import type {
 } from '../../engine/index.ts';
 import { nodeKinds } from '../../engine/kinds.ts';
 import type { DefinitionPatch } from '../../engine/types.ts';
+import { MAILBOX_BYTES, replyMailbox, type ReplyMailbox } from '../../engine/replyMailbox.ts';
 import type { ChannelReply } from '../../engine/worker.ts';
 
 export type * from '../../engine/index.ts';
@@ -169,6 +170,13 @@ function replyChannelName(): string {
   return `weft-preview-replies-${Array.from(bytes, (b) => b.toString(36)).join('-')}`;
 }
 
+/** A reply mailbox to share with a new worker, when this page may share memory. */
+function sharedMailbox(): { buffer: SharedArrayBuffer; reader: ReplyMailbox } | null {
+  if (typeof SharedArrayBuffer !== 'function' || !globalThis.crossOriginIsolated) return null;
+  const buffer = new SharedArrayBuffer(MAILBOX_BYTES);
+  return { buffer, reader: replyMailbox(buffer) };
+}
+
 function spawnBrowserWorker(): PreviewWorkerHandle {
   // Written out in full: Vite bundles the worker only for this exact form.
   const worker = new Worker(new URL('../../engine/worker.ts', import.meta.url), {
@@ -185,6 +193,7 @@ function spawnBrowserWorker(): PreviewWorkerHandle {
   const remote = wrap<
     PreviewWorkerApi & {
       setReplyChannel(name: string): void;
+      setReplyMailbox(buffer: SharedArrayBuffer): void;
       previewToChannel(request: PreviewRequest): PreviewReply | null;
     }
   >(worker);
@@ -192,22 +201,45 @@ function spawnBrowserWorker(): PreviewWorkerHandle {
   const replies = new BroadcastChannel(name);
   // Comlink keeps the order of calls: the channel is set before any preview.
   void remote.setReplyChannel(name).catch(() => undefined);
+  // Even a BroadcastChannel message waits while Chromium draws the
+  // keystroke's frame first, so where the page may share memory with the
+  // worker (a cross-origin isolated page) the reply is also left in a mailbox
+  // that the page reads at the start of each frame: a reply that is ready by
+  // then is painted in that frame, with the typed text.
+  const mailbox = sharedMailbox();
+  if (mailbox) void remote.setReplyMailbox(mailbox.buffer).catch(() => undefined);
   const waiting = new Map<
     number,
     { resolve(reply: PreviewReply): void; reject(error: Error): void }
   >();
-  replies.onmessage = (event: MessageEvent<ChannelReply>) => {
-    const message = event.data;
+  const settle = (message: ChannelReply) => {
     const waiter = waiting.get(message.generation);
     if (!waiter) return;
     waiting.delete(message.generation);
     if ('reply' in message) waiter.resolve(message.reply);
     else waiter.reject(new Error(message.error));
   };
+  replies.onmessage = (event: MessageEvent<ChannelReply>) => settle(event.data);
+  let polling = false;
+  const poll = () => {
+    polling = false;
+    if (!mailbox || waiting.size === 0) return;
+    for (const generation of waiting.keys()) {
+      const message = mailbox.reader.take(generation) as ChannelReply | undefined;
+      if (message) settle(message);
+    }
+    if (waiting.size > 0) watchMailbox();
+  };
+  const watchMailbox = () => {
+    if (polling || !mailbox) return;
+    polling = true;
+    requestAnimationFrame(poll);
+  };
   const api: PreviewWorkerApi = {
     preview(request) {
       return new Promise<PreviewReply>((resolve, reject) => {
         waiting.set(request.generation, { resolve, reject });
+        watchMailbox();
         // Settles with null once the reply is on the channel (or with the
         // reply itself when the worker has no channel); a failure to post
         // the reply arrives here.
