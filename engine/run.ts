@@ -1062,6 +1062,18 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
   // Checked before every node, as `advance` does: the signal may be a
   // caller's object, or aborted by a caller's clock.
   const signal = run.options.signal;
+  // What the loop reads of other modules, read once here. Unbundled (tsx,
+  // which runs the CLI and the benchmarks), each use of an imported binding
+  // loads it through the module's import cell and checks that it is
+  // initialized; read per node, that was about 5% of a dag-500 run. (A
+  // bundle, as the browser gets the engine, makes them its own variables.)
+  const notClean = NOT_CLEAN;
+  const cleanMerge = CLEAN_MERGE;
+  const fromSource = CLEAN_FROM_SOURCE;
+  const noInput = CLEAN_NO_INPUT;
+  const stepMask = STEP_COUNT_MASK;
+  const stepsSpent = fastStepsSpent;
+  const promiseLike = isPromiseLike;
   // Timed in groups of its own (see `Run.shareStretch`): the open one starts
   // at `group`, its members have spent `spent` fast-path steps in all, and
   // `steps` is the count after the last node ran. The first one fills the
@@ -1070,10 +1082,10 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
   let room = run.groupRoom();
   let group = k;
   let spent = 0;
-  let steps = fastStepsSpent();
+  let steps = stepsSpent();
   for (; k < count; k++) {
     const step = cleanSteps[k];
-    if (step === NOT_CLEAN || signal?.aborted === true || (reusing && run.mayReuse(k))) break;
+    if (step === notClean || signal?.aborted === true || (reusing && run.mayReuse(k))) break;
     if (k - group === room) {
       if (room === TIMING_GROUP) run.shareStretch(group, k, spent);
       else run.joinStretch(group, k);
@@ -1082,16 +1094,16 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
       room = TIMING_GROUP;
     }
     // Inputs are not written: a clean step's is its source's output (see `Outcome.input`).
-    if (step === CLEAN_MERGE) {
+    if (step === cleanMerge) {
       // As in `advance`: an object of its sources' outputs, built when first read.
       outputs[k] = LAZY;
       ports[k] = 0;
       continue;
     }
     const input =
-      step === CLEAN_FROM_SOURCE
+      step === fromSource
         ? (outputs[cleanSources[k] as number] as Json)
-        : step === CLEAN_NO_INPUT
+        : step === noInput
           ? null
           : (outcome.value(cleanSources[k] as number) as Json);
     let value;
@@ -1107,7 +1119,7 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
       run.timed(k, true, steps);
       return k + 1;
     }
-    if (isPromiseLike<Json | undefined>(value)) {
+    if (promiseLike<Json | undefined>(value)) {
       const node = plan.nodes[k] as PlanNode;
       status.fill(SUCCEEDED, from, k);
       run.joinStretch(group, k);
@@ -1116,9 +1128,9 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
     }
     outputs[k] = value === undefined ? null : value;
     ports[k] = emitPorts[k] as number;
-    const now = fastStepsSpent();
+    const now = stepsSpent();
     if (now !== steps) {
-      const used = (now - steps) & STEP_COUNT_MASK;
+      const used = (now - steps) & stepMask;
       durations[k] = -used;
       spent += used;
       steps = now;
