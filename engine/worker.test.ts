@@ -206,6 +206,12 @@ describe('previews of values', () => {
     expect(truncateValue([1, 2], 2)).toEqual({ value: [1, 2], truncated: false });
   });
 
+  it('keeps a key named __proto__ as data when it copies a value', () => {
+    const { value } = truncateValue(JSON.parse('{"__proto__":{"p":[1,2,3]},"a":0}') as Json, 2);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(JSON.stringify(value)).toBe('{"__proto__":{"p":[1,2,"… 1 more items"]},"a":0}');
+  });
+
   it('ignores positions in the meaning of a definition', () => {
     const a = workflow('$');
     const b = { ...a, nodes: a.nodes.map((n) => ({ ...n, position: { x: 1, y: 2 } })) };

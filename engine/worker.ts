@@ -137,7 +137,18 @@ export function truncateValue(
       return out;
     }
     const out: JsonObject = {};
-    for (const key in v) out[key] = walk(v[key] as Json, depth + 1);
+    for (const key in v) {
+      const item = walk(v[key] as Json, depth + 1);
+      // Defined, not assigned: a `__proto__` key is data here, as in the run's result.
+      if (key === '__proto__') {
+        Object.defineProperty(out, key, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[key] = item;
+    }
     return out;
   };
   return { value: walk(value, 0), truncated };

@@ -27,4 +27,13 @@ describe('shareStructure', () => {
     expect(shareStructure(null, {})).toEqual({});
     expect(shareStructure({ a: 1 }, undefined)).toBeUndefined();
   });
+
+  it('keeps a key named __proto__ as data', () => {
+    const previous = JSON.parse('{"__proto__":{"p":1},"a":0}') as Record<string, unknown>;
+    const next = JSON.parse('{"__proto__":{"p":2},"a":0}') as Record<string, unknown>;
+    const shared = shareStructure(previous as never, next as never) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(shared)).toBe(Object.prototype);
+    expect(Object.keys(shared)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(shared)).toBe('{"__proto__":{"p":2},"a":0}');
+  });
 });

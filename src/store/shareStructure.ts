@@ -32,7 +32,15 @@ export function shareStructure<T extends Json | undefined>(previous: Json | unde
       const item = next[key] as Json;
       const shared = Object.hasOwn(previous, key) ? shareStructure(previous[key], item) : item;
       if (shared !== previous[key] || !Object.hasOwn(previous, key)) same = false;
-      out[key] = shared;
+      // Defined, not assigned: a `__proto__` key is data in a node's output.
+      if (key === '__proto__') {
+        Object.defineProperty(out, key, {
+          value: shared,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[key] = shared;
     }
     return (same ? previous : out) as T;
   }
