@@ -19,6 +19,9 @@ const definition: WorkflowDefinition = {
   edges: [{ source: 'start', target: 'total' }],
 };
 
+// One thread here: these tests check what a reader gets, not the order of the
+// writer's stores (the generation cleared first and stored last), which only a
+// second thread reading mid-write could show; replyMailbox.ts argues that order.
 describe('reply mailbox', () => {
   it('hands a preview reply across shared memory as it was', async () => {
     const reply = await createPreviewService().preview({

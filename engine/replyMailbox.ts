@@ -54,7 +54,8 @@ export function replyMailbox(buffer: SharedArrayBuffer): ReplyMailbox {
       if (length < 0) return undefined;
       // A copy: TextDecoder does not read shared memory.
       const message: unknown = JSON.parse(decoder.decode(bytes.slice(0, length)));
-      Atomics.store(header, 0, 0);
+      // Emptied only if it still holds this reply: never erases a newer one.
+      Atomics.compareExchange(header, 0, generation, 0);
       return message;
     },
   };
