@@ -24,17 +24,45 @@ test('a first visit opens purchase-order approval with its preview showing', asy
   await expect(editor.edge('budget', 'true', 'approve')).toHaveClass(/edge-dimmed/);
 });
 
-test('the page shares memory with the preview worker: replies can land in the keystroke frame', async ({
+test('replies come through shared memory: with the reply channel silenced, edits still preview', async ({
   page,
 }) => {
+  // The page never hears the worker's reply channel, so every preview,
+  // the first one included, can only arrive through the reply mailbox
+  // (engine/replyMailbox.ts), which the page may share as it is served
+  // cross-origin isolated (vite.config.ts).
+  await page.addInitScript(() => {
+    const Native = window.BroadcastChannel;
+    window.BroadcastChannel = class extends Native {
+      constructor(name: string) {
+        super(name);
+        if (name.startsWith('weft-preview-replies-')) {
+          Object.defineProperty(this, 'onmessage', { get: () => null, set: () => undefined });
+        }
+      }
+    };
+  });
   const editor = new EditorPage(page);
   await editor.open();
-  // Served cross-origin isolated (vite.config.ts), so the client gives the
-  // worker a reply mailbox (engine/replyMailbox.ts) and edits preview through it.
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
   await editor.select('total');
   await setExpression(page, 'Expression', '{ "lines": $count(items) }');
   await expect(editor.preview('total')).toHaveText('{"lines":2}');
+});
+
+test('without cross-origin isolation (a host without the headers) replies come by message', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'crossOriginIsolated', { get: () => false });
+  });
+  const editor = new EditorPage(page);
+  await editor.open();
+  await editor.select('total');
+  await setExpression(page, 'Expression', '{ "lines": $count(items) }');
+  await expect(editor.preview('total')).toHaveText('{"lines":2}');
+  await setExpression(page, 'Expression', '{ "lines": $count(items) * 10 }');
+  await expect(editor.preview('total')).toHaveText('{"lines":20}');
 });
 
 test.describe('on a large screen', () => {
