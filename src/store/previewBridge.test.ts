@@ -134,33 +134,4 @@ describe('preview bridge', () => {
     expect(detailCalls).toBe(before);
     disconnect();
   });
-
-  it('in a page, marks a run started only when its reply has not come by the next frame', async () => {
-    // A frame clock of our own: callbacks run when the test says a frame came.
-    const frames: Array<() => void> = [];
-    const global = globalThis as { requestAnimationFrame?: (callback: () => void) => number };
-    global.requestAnimationFrame = (callback) => frames.push(callback);
-    try {
-      const store = createEditorStore(workflow());
-      const seen: string[] = [];
-      store.subscribe((state) => seen.push(state.previewState));
-      const { factory } = recordingClient();
-      const disconnect = connectPreview(store, factory);
-      await settled();
-      // The reply came before the frame: the run never showed as running.
-      for (const frame of frames.splice(0)) frame();
-      expect(store.getState().previewState).toBe('done');
-      expect(seen).not.toContain('running');
-
-      // The next edit's frame comes before its reply: now it shows.
-      store.getState().updateNodeConfig('big', { expression: 'amount > 10000' });
-      for (const frame of frames.splice(0)) frame();
-      expect(store.getState().previewState).toBe('running');
-      await settled();
-      expect(store.getState().previewState).toBe('done');
-      disconnect();
-    } finally {
-      delete global.requestAnimationFrame;
-    }
-  });
 });

@@ -32,23 +32,17 @@ export function connectPreview(
   options: PreviewBridgeOptions = {},
 ): () => void {
   const applyReply = options.applyReply ?? ((apply: () => void) => apply());
-  let disposed = false;
-  // The generation of the last request this client answered (a reply, a timeout or a failure).
-  let answered = 0;
   const client = createClient({
     ...(options.findWorkflow ? { findWorkflow: options.findWorkflow } : {}),
     events: {
       onReply(reply, roundTripMs, changes) {
-        answered = reply.generation;
         applyReply(() => store.getState().previewFinished(reply, roundTripMs, changes));
         fetchDetails(store.getState());
       },
       onTimeout(generation) {
-        answered = generation;
         store.getState().previewTimedOut(generation);
       },
       onFailure(generation, message) {
-        answered = generation;
         store
           .getState()
           .previewTimedOut(generation, `The preview worker failed and was restarted: ${message}`);
@@ -63,7 +57,7 @@ export function connectPreview(
     // The request leaves first, before the store tells the page a run started
     // (another round of every subscriber): the sooner the worker has it, the
     // likelier its reply lands in the keystroke's own frame.
-    const generation = client.request({
+    client.request({
       definition: state.document,
       input: sampleInput(state.document, state.activeSample),
       decisions: state.decisions,
@@ -71,22 +65,7 @@ export function connectPreview(
       // render per edit instead of a second round trip for the inspector.
       details: state.selectedNodeIds.slice(0, 4),
     });
-    markStarted(generation);
-  }
-
-  // In a page, a run is marked started only if its reply has not come by the
-  // next frame: the reply usually lands in that frame (the client reads the
-  // worker's mailbox in a frame callback asked for before this one), and
-  // marking it in the keystroke's own task cost a round of every store
-  // subscriber there, about 0.5 ms of the task that holds the frame back.
-  function markStarted(generation: number) {
-    if (typeof requestAnimationFrame !== 'function') {
-      store.getState().previewStarted();
-      return;
-    }
-    requestAnimationFrame(() => {
-      if (!disposed && answered < generation) store.getState().previewStarted();
-    });
+    state.previewStarted();
   }
 
   function fetchDetails(state: EditorState) {
@@ -117,7 +96,6 @@ export function connectPreview(
 
   requestRun(store.getState());
   return () => {
-    disposed = true;
     unsubscribe();
     client.dispose();
   };
