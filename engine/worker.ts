@@ -25,6 +25,7 @@ import type {
   WorkflowDefinition,
 } from './index.ts';
 import { replyMailbox, type ReplyMailbox } from './replyMailbox.ts';
+import { setMember } from './util/jsonMember.ts';
 import type { DefinitionPatch } from './types.ts';
 
 /** One line of output on a canvas card. */
@@ -137,18 +138,7 @@ export function truncateValue(
       return out;
     }
     const out: JsonObject = {};
-    for (const key in v) {
-      const item = walk(v[key] as Json, depth + 1);
-      // Defined, not assigned: a `__proto__` key is data here, as in the run's result.
-      if (key === '__proto__') {
-        Object.defineProperty(out, key, {
-          value: item,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else out[key] = item;
-    }
+    for (const key in v) setMember(out, key, walk(v[key] as Json, depth + 1));
     return out;
   };
   return { value: walk(value, 0), truncated };

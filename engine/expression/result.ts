@@ -4,6 +4,7 @@
 // boundary (structured clone) and JSON.stringify all need plain data.
 
 import type { Json } from '../types.ts';
+import { setMember } from '../util/jsonMember.ts';
 import { LIMITS } from './guards.ts';
 import { RESULT_LIMITS } from './resultLimits.ts';
 
@@ -80,14 +81,7 @@ export function toJson(value: unknown): Json | undefined {
         for (const key of Object.keys(item)) {
           const converted = convert((item as Record<string, unknown>)[key], depth + 1);
           if (converted === undefined) continue;
-          if (key === '__proto__') {
-            Object.defineProperty(out, key, {
-              value: converted,
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-          } else out[key] = converted;
+          setMember(out, key, converted);
         }
         return out;
       }

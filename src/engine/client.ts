@@ -26,6 +26,8 @@ export type * from '../../engine/index.ts';
 export type { DefinitionPatch };
 // Kind metadata comes from the light entry, so the main bundle carries no compiler.
 export { NODE_KINDS, nodeKinds, outPortsOf } from '../../engine/kinds.ts';
+// Writes a JSON member, `__proto__` included, as the engine does (the store copies outputs).
+export { setMember } from '../../engine/util/jsonMember.ts';
 
 const kindIndex = new Map<NodeKindName, NodeKindInfo>(nodeKinds.map((k) => [k.kind, k]));
 

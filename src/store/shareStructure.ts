@@ -4,7 +4,7 @@
 // brings each selected node's input and output as new objects on every
 // keystroke, though usually only a number or two differ.
 
-import type { Json } from '../engine/client.ts';
+import { setMember, type Json } from '../engine/client.ts';
 
 type JsonObject = { [key: string]: Json };
 
@@ -32,15 +32,7 @@ export function shareStructure<T extends Json | undefined>(previous: Json | unde
       const item = next[key] as Json;
       const shared = Object.hasOwn(previous, key) ? shareStructure(previous[key], item) : item;
       if (shared !== previous[key] || !Object.hasOwn(previous, key)) same = false;
-      // Defined, not assigned: a `__proto__` key is data in a node's output.
-      if (key === '__proto__') {
-        Object.defineProperty(out, key, {
-          value: shared,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else out[key] = shared;
+      setMember(out, key, shared);
     }
     return (same ? previous : out) as T;
   }
