@@ -11,9 +11,10 @@
 // `input` or `codemirror` (the control pages). BENCH_LAYER_KEYS: `type` (a
 // digit, then Backspace, each once the preview changed; the default), `arrow`
 // (the caret moves right and left, no text changes) or `shift` (a range
-// selection grows and shrinks by one character). Prints one line per phase:
+// selection grows and shrinks by one character). Prints two lines per phase:
 // frames, full and repaint-only updates with the Layerize each costs, and the
-// other rendering steps per frame, in thread time.
+// other rendering steps per frame; then the main thread's work per keystroke,
+// the key's own task and the frames with their steps. All in thread time.
 
 import { test, type Page } from '@playwright/test';
 import { realistic100 } from '../workloads.ts';
@@ -32,6 +33,9 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
+  pid?: number;
+  tid?: number;
+  args?: { name?: string; data?: { type?: string } };
 }
 
 async function press(page: Page, target: ProbeTarget, i: number): Promise<void> {
@@ -73,7 +77,60 @@ function summary(name: string, trace: Buffer): string {
   return (
     `${name.padEnd(16)} frames ${layerize.length}: full ${full.length} (Layerize ${mean(full)}), ` +
     `repaint-only ${repaintOnly.length} (Layerize ${mean(repaintOnly)}); per frame ` +
-    `layout ${perFrame('Layout')} prepaint ${perFrame('PrePaint')} paint ${perFrame('Paint')}`
+    `layout ${perFrame('Layout')} prepaint ${perFrame('PrePaint')} paint ${perFrame('Paint')}\n` +
+    `${''.padEnd(16)} ${perKeystroke(events)}`
+  );
+}
+
+/**
+ * The main thread's work per keystroke, in thread time (ms): the task that
+ * handles the key (and what it lays out and restyles), and the frame tasks
+ * (those that paint) with their animation-frame callbacks and rendering steps.
+ */
+function perKeystroke(events: TraceEvent[]): string {
+  const threads = new Map<string, string>();
+  for (const e of events)
+    if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const main = events
+    .filter((e) => e.ph === 'X' && threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  // Top-level tasks, each with the events inside it.
+  const tasks: { task: TraceEvent; inside: TraceEvent[] }[] = [];
+  for (const e of main) {
+    const last = tasks[tasks.length - 1];
+    if (last && e.ts < last.task.ts + (last.task.dur ?? 0)) last.inside.push(e);
+    else if (e.name === 'RunTask') tasks.push({ task: e, inside: [] });
+  }
+  const cost = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
+  // A step's events not nested in another of the same name (Paint nests).
+  const outermost = (inside: TraceEvent[], step: string) => {
+    let end = -Infinity;
+    return inside.filter((e) => {
+      if (e.name !== step || e.ts < end) return false;
+      end = e.ts + (e.dur ?? 0);
+      return true;
+    });
+  };
+  const keys = tasks.filter((t) =>
+    t.inside.some((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown'),
+  );
+  const frames = tasks.filter((t) => t.inside.some((e) => e.name === 'Paint'));
+  const n = Math.max(1, keys.length);
+  const sum = (list: typeof tasks, step?: string) =>
+    (
+      list.reduce(
+        (total, t) =>
+          total +
+          (step ? outermost(t.inside, step).reduce((s, e) => s + cost(e), 0) : cost(t.task)),
+        0,
+      ) / n
+    ).toFixed(2);
+  return (
+    `per keystroke: input task ${sum(keys)} (layout ${sum(keys, 'Layout')}, style ` +
+    `${sum(keys, 'UpdateLayoutTree')}); frames ${sum(frames)} (animation-frame callbacks ` +
+    `${sum(frames, 'FireAnimationFrame')}, style ${sum(frames, 'UpdateLayoutTree')}, layout ` +
+    `${sum(frames, 'Layout')}, prepaint ${sum(frames, 'PrePaint')}, paint ` +
+    `${sum(frames, 'Paint')}, layerize ${sum(frames, 'Layerize')}, commit ${sum(frames, 'Commit')})`
   );
 }
 
