@@ -39,6 +39,12 @@ export interface PlanNode {
   readonly inSources: Int32Array;
   readonly inPorts: Int32Array;
   /**
+   * The nodes its expressions read through `$nodes.<id>` (plan indices, each
+   * once): upstream, but not always sources. A re-run reuses the node only
+   * when these are unchanged too (see `Run.mayReuse`).
+   */
+  readonly reads: Int32Array;
+  /**
    * What a run where every node so far succeeded on its first out port
    * knows of this node's sources without looking (see `Run.clean`), when
    * every incoming edge leaves a first out port (not `error`): for a node
@@ -80,6 +86,26 @@ export interface PlanNode {
 export const ALL_SOURCES = -1;
 /** PlanNode.cleanSource of a node whose sources must be looked at. */
 export const NO_CLEAN_SOURCE = -2;
+
+const READS_NOTHING = new Int32Array(0);
+
+/** PlanNode.reads: the run positions of the nodes a draft's expressions read through `$nodes`. */
+function readsOf(
+  draft: NodeDraft,
+  positionOf: ((id: string) => number | undefined) | undefined,
+): Int32Array {
+  let ids: Set<string> | undefined;
+  for (const expression of draft.expressions.values()) {
+    for (const ref of expression.nodeRefs) (ids ??= new Set()).add(ref);
+  }
+  if (ids === undefined || positionOf === undefined) return READS_NOTHING;
+  const reads: number[] = [];
+  for (const id of ids) {
+    const at = positionOf(id);
+    if (at !== undefined) reads.push(at);
+  }
+  return Int32Array.from(reads);
+}
 
 /** PlanNode.cleanSource for a node with these incoming edges (`inSources`: their run positions). */
 function cleanSourceOf(
@@ -696,6 +722,7 @@ function compileUnsafe(input: unknown): CompileResult {
       definitionIndex: i,
       inSources,
       inPorts,
+      reads: readsOf(draft, positionOf),
       cleanSource: cleanSourceOf(draft.kind, incoming, drafts, inSources),
       emitPort: draft.ports.length > 1 ? 0 : -1,
       handlesErrors: handled[i] === 1,
@@ -807,6 +834,7 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
     ...old,
     data,
     ports,
+    reads: readsOf(draft, graph.positionOf),
     signature: signatureOf(
       node.kind,
       config,

@@ -888,13 +888,121 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
     if (!edited.ok) throw new Error('invalid');
     const again = await runWorkflow(edited.workflow, { x: 2 }, { previous: first });
     expect(again.nodes.a?.reused).toBe(true);
-    for (const id of ['b', 'join', 'c', 'bad', 'after', 'done']) {
+    for (const id of ['b', 'join', 'c', 'bad', 'after']) {
       expect(again.nodes[id]?.reused).toBeUndefined();
     }
+    // `after` ran again and came out as before (1), so what reads it did not run again.
+    expect(again.nodes.done?.reused).toBe(true);
     expect(again.nodes.c).toMatchObject({ input: { a: 3, b: 9 }, output: 12 });
     expect(again.nodes.bad?.output).toBe(13);
     const full = await runWorkflow(edited.workflow, { x: 2 });
     expect(asFresh(again)).toEqual(asFresh(full));
+  });
+
+  describe('early cutoff: a node that runs again and comes out the same stops the re-run', () => {
+    // x feeds s, which keeps only `kept`; d reads s and, through $nodes, x.
+    const cutoff = (x: string, d: string) =>
+      flow(
+        [
+          ['x', 'transform', { expression: x }],
+          ['s', 'transform', { expression: '{ "kept": kept }' }],
+          ['t', 'transform', { expression: '{ "twice": kept * 2 }' }],
+          ['d', 'transform', { expression: d }],
+          ['done', 'output'],
+        ],
+        ['start -> x', 'x -> s', 's -> t', 't -> d', 'd -> done'],
+      );
+    const rerun = async (before: WorkflowDefinition, after: WorkflowDefinition) => {
+      const first = await run(before, { n: 1 });
+      const compiled = compileWorkflow(after);
+      if (!compiled.ok) throw new Error('invalid');
+      const again = await runWorkflow(compiled.workflow, { n: 1 }, { previous: first });
+      const full = await runWorkflow(compiled.workflow, { n: 1 });
+      expect(asFresh(again)).toEqual(asFresh(full));
+      return again;
+    };
+
+    it('reuses what lies past a node whose output did not change', async () => {
+      const again = await rerun(
+        cutoff('{ "kept": $input.n, "other": 1 }', '$'),
+        cutoff('{ "kept": $input.n, "other": 2 }', '$'),
+      );
+      expect(again.nodes.x).toMatchObject({ output: { kept: 1, other: 2 } });
+      expect(again.nodes.x?.reused).toBeUndefined();
+      expect(again.nodes.s?.reused).toBeUndefined();
+      for (const id of ['t', 'd', 'done']) expect(again.nodes[id]?.reused).toBe(true);
+    });
+
+    it('runs a node again when a node it reads through $nodes changed, though its source did not', async () => {
+      const again = await rerun(
+        cutoff('{ "kept": $input.n, "other": 1 }', '$nodes.x.other'),
+        cutoff('{ "kept": $input.n, "other": 2 }', '$nodes.x.other'),
+      );
+      expect(again.nodes.t?.reused).toBe(true);
+      expect(again.nodes.d).toMatchObject({ output: 2 });
+      expect(again.nodes.d?.reused).toBeUndefined();
+      expect(again.nodes.done).toMatchObject({ output: 2 });
+    });
+
+    it('runs downstream again when only the order of the keys changed', async () => {
+      const again = await rerun(
+        cutoff('{ "kept": $input.n }', '$'),
+        cutoff('{ "kept": $input.n }', '$'),
+      );
+      expect(again.nodes.x?.reused).toBe(true);
+      const keys = (order: string) =>
+        flow(
+          [
+            ['x', 'transform', { expression: order }],
+            ['k', 'output', { expression: '$keys($)' }],
+          ],
+          ['start -> x', 'x -> k'],
+        );
+      const swapped = await rerun(keys('{ "a": 1, "b": 2 }'), keys('{ "b": 2, "a": 1 }'));
+      expect(swapped.nodes.k?.reused).toBeUndefined();
+      expect(swapped.output).toEqual(['b', 'a']);
+    });
+
+    it('runs downstream again when an output that came out the same was a failure', async () => {
+      const failing = (x: string) =>
+        flow(
+          [
+            ['x', 'transform', { expression: x }],
+            ['after', 'transform', { expression: '1' }],
+            ['done', 'output'],
+          ],
+          ['start -> x', 'x -> after', 'x.error -> done', 'after -> done'],
+        );
+      const again = await rerun(failing('$error("no")'), failing('$error("no!")'));
+      expect(again.nodes.x).toMatchObject({ status: 'failed' });
+      expect(again.nodes.done?.reused).toBeUndefined();
+    });
+
+    it('keeps what a one-node recompile changed of the $nodes a node reads', async () => {
+      // Each edit replaces one node and keeps the rest, as the editor does, so
+      // it is compiled alone against the plan before (`recompileOne`).
+      const edit = (definition: WorkflowDefinition, id: string, expression: string) => ({
+        ...definition,
+        nodes: definition.nodes.map((n) => (n.id === id ? { ...n, config: { expression } } : n)),
+      });
+      const one = cutoff('{ "kept": $input.n, "other": 1 }', '$');
+      const first = compileWorkflow(one);
+      if (!first.ok) throw new Error('invalid');
+      const run1 = await runWorkflow(first.workflow, { n: 1 });
+      // d now reads x through $nodes.
+      const two = edit(one, 'd', '$nodes.x.other');
+      const second = compileWorkflow(two, { previous: first.workflow });
+      if (!second.ok) throw new Error('invalid');
+      const run2 = await runWorkflow(second.workflow, { n: 1 }, { previous: run1 });
+      expect(run2.nodes.d).toMatchObject({ output: 1 });
+      // Then x changes in a way s does not pass on: d must see it all the same.
+      const three = edit(two, 'x', '{ "kept": $input.n, "other": 5 }');
+      const third = compileWorkflow(three, { previous: second.workflow });
+      if (!third.ok) throw new Error('invalid');
+      const run3 = await runWorkflow(third.workflow, { n: 1 }, { previous: run2 });
+      expect(run3.nodes.t?.reused).toBe(true);
+      expect(run3.nodes.d).toMatchObject({ output: 5 });
+    });
   });
 
   it('re-runs a node whose incoming wiring changed', async () => {

@@ -44,6 +44,7 @@ import type {
 } from './types.ts';
 import { isPromiseLike } from './util/promise.ts';
 import { nodeSeed, seededRandom } from './util/random.ts';
+import { sameJson } from './util/sameJson.ts';
 import { realSleep } from './util/timers.ts';
 
 const PENDING = 0;
@@ -53,6 +54,9 @@ const SKIPPED = 3;
 const WAITING = 4;
 /** Downstream of a waiting node or an unhandled failure: reported as skipped. */
 const BLOCKED = 5;
+
+/** `Run.unchanged` of a node that ran again and came out otherwise than before. */
+const CHANGED = 2;
 
 const STATUS_NAMES: readonly NodeStatus[] = [
   'skipped',
@@ -439,7 +443,12 @@ class Run implements NodeContext {
   readonly outcome: Outcome;
   /** Set when the run was cancelled; node failures are found in `result()`. */
   cancelled: RunError | undefined;
-  /** 1 where a node's definition and whole upstream equal the previous run's. */
+  /**
+   * 1 where a node's result equals the previous run's: its definition and
+   * whole upstream did (`reuse`), or it ran again and came out the same
+   * (`cameOutTheSame`). CHANGED where it ran again and did not; 0 while
+   * undecided.
+   */
   readonly unchanged: Uint8Array | undefined;
   /** Where `reuse` found each unchanged node in the previous run's plan. */
   private readonly before: Int32Array | undefined;
@@ -553,16 +562,63 @@ class Run implements NodeContext {
   }
 
   /**
-   * Whether node k might be reused: there is a previous run and every source
-   * of k is unchanged (`reuse` decides). Downstream of an edit, it is not.
+   * Whether node k might be reused: there is a previous run and every node
+   * k reads (its sources, and those its expressions read through `$nodes`)
+   * is unchanged (`reuse` decides the rest). Right downstream of an edit, a
+   * node is not, unless what the edit changed came out the same. `stretch`:
+   * where the clean loop's current stretch began, when it asks (see
+   * `cameOutTheSame`); -1 otherwise.
    */
-  mayReuse(k: number): boolean {
+  mayReuse(k: number, stretch = -1): boolean {
     const unchanged = this.unchanged;
     if (unchanged === undefined) return false;
-    const sources = (this.plan.nodes[k] as PlanNode).inSources;
-    for (let j = 0; j < sources.length; j++)
-      if (unchanged[sources[j] as number] !== 1) return false;
+    const node = this.plan.nodes[k] as PlanNode;
+    const sources = node.inSources;
+    for (let j = 0; j < sources.length; j++) {
+      const s = sources[j] as number;
+      if (unchanged[s] !== 1 && !this.cameOutTheSame(s, stretch)) return false;
+    }
+    const reads = node.reads;
+    for (let j = 0; j < reads.length; j++) {
+      const s = reads[j] as number;
+      if (unchanged[s] !== 1 && !this.cameOutTheSame(s, stretch)) return false;
+    }
     return true;
+  }
+
+  /**
+   * Early cutoff: whether node s, which ran again in this run, came out as
+   * in the previous run (succeeded on the same port, with an output that
+   * `sameJson` finds equal). Then whatever reads it reads what it read
+   * before, and can be reused as if s had been: an edit re-runs what its
+   * change reaches, not all that lies downstream. Preview runs are
+   * deterministic (`$now` is fixed, `$random` seeded per node), so an equal
+   * input gives an equal result. Decided once per node, when something
+   * downstream first asks. In the clean loop's current stretch (positions
+   * from `stretch` on), nodes succeeded but their statuses are not written yet.
+   */
+  private cameOutTheSame(s: number, stretch: number): boolean {
+    const unchanged = this.unchanged as Uint8Array;
+    if (unchanged[s] === CHANGED) return false;
+    const same = this.sameAsBefore(s, stretch);
+    unchanged[s] = same ? 1 : CHANGED;
+    return same;
+  }
+
+  private sameAsBefore(s: number, stretch: number): boolean {
+    const before = this.previous?.outcome;
+    const { outcome } = this;
+    if (!before || ((stretch < 0 || s < stretch) && outcome.status[s] !== SUCCEEDED)) return false;
+    const output = outcome.outputs[s];
+    // A merge's object is built on first read: not worth building to compare.
+    if (output === LAZY || output === undefined) return false;
+    const id = (this.plan.nodes[s] as PlanNode).id;
+    const plan = before.plan;
+    const b = plan.nodes[s]?.id === id ? s : plan.positionOf(id);
+    if (b === undefined || before.status[b] !== SUCCEEDED) return false;
+    if (before.ports[b] !== outcome.ports[s]) return false;
+    const was = before.outputs[b];
+    return was !== LAZY && sameJson(was, output);
   }
 
   /** Copies an unchanged node's outcome from the previous run (after `reuse`). False when it has to run. */
@@ -1085,7 +1141,9 @@ function advanceClean(run: Run, from: number, scope: EvalScope): number | Promis
   let steps = stepsSpent();
   for (; k < count; k++) {
     const step = cleanSteps[k];
-    if (step === notClean || signal?.aborted === true || (reusing && run.mayReuse(k))) break;
+    if (step === notClean || signal?.aborted === true || (reusing && run.mayReuse(k, from))) {
+      break;
+    }
     if (k - group === room) {
       if (room === TIMING_GROUP) run.shareStretch(group, k, spent);
       else run.joinStretch(group, k);
