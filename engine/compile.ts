@@ -39,9 +39,10 @@ export interface PlanNode {
   readonly inSources: Int32Array;
   readonly inPorts: Int32Array;
   /**
-   * The nodes its expressions read through `$nodes.<id>` (plan indices, each
-   * once): upstream, but not always sources. A re-run reuses the node only
-   * when these are unchanged too (see `Run.mayReuse`).
+   * The nodes whose outputs it reads (plan indices, each once): its sources,
+   * and the nodes its expressions read through `$nodes.<id>`, which are
+   * upstream but not always sources. A re-run reuses the node only when all
+   * of these are unchanged (see `Run.mayReuse`).
    */
   readonly reads: Int32Array;
   /**
@@ -87,24 +88,22 @@ export const ALL_SOURCES = -1;
 /** PlanNode.cleanSource of a node whose sources must be looked at. */
 export const NO_CLEAN_SOURCE = -2;
 
-const READS_NOTHING = new Int32Array(0);
-
-/** PlanNode.reads: the run positions of the nodes a draft's expressions read through `$nodes`. */
+/** PlanNode.reads: its sources and the nodes its expressions read through `$nodes`, each once. */
 function readsOf(
   draft: NodeDraft,
+  inSources: Int32Array,
   positionOf: ((id: string) => number | undefined) | undefined,
 ): Int32Array {
-  let ids: Set<string> | undefined;
+  let reads: Set<number> | undefined;
   for (const expression of draft.expressions.values()) {
-    for (const ref of expression.nodeRefs) (ids ??= new Set()).add(ref);
+    for (const ref of expression.nodeRefs) {
+      const at = positionOf?.(ref);
+      if (at !== undefined) (reads ??= new Set(inSources)).add(at);
+    }
   }
-  if (ids === undefined || positionOf === undefined) return READS_NOTHING;
-  const reads: number[] = [];
-  for (const id of ids) {
-    const at = positionOf(id);
-    if (at !== undefined) reads.push(at);
-  }
-  return Int32Array.from(reads);
+  return reads === undefined || reads.size === inSources.length
+    ? inSources
+    : Int32Array.from(reads);
 }
 
 /** PlanNode.cleanSource for a node with these incoming edges (`inSources`: their run positions). */
@@ -722,7 +721,7 @@ function compileUnsafe(input: unknown): CompileResult {
       definitionIndex: i,
       inSources,
       inPorts,
-      reads: readsOf(draft, positionOf),
+      reads: readsOf(draft, inSources, positionOf),
       cleanSource: cleanSourceOf(draft.kind, incoming, drafts, inSources),
       emitPort: draft.ports.length > 1 ? 0 : -1,
       handlesErrors: handled[i] === 1,
@@ -834,7 +833,7 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
     ...old,
     data,
     ports,
-    reads: readsOf(draft, graph.positionOf),
+    reads: readsOf(draft, old.inSources, graph.positionOf),
     signature: signatureOf(
       node.kind,
       config,

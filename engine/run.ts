@@ -541,15 +541,15 @@ class Run implements NodeContext {
   }
 
   /**
-   * Whether node k's definition and whole upstream equal the previous run's,
-   * so its result can be taken from it (see `adopt`).
+   * Whether node k's result can be taken from the previous run (see
+   * `adopt`): what it reads is unchanged, as `mayReuse` found (asked first:
+   * downstream of an edit, that answers without a lookup), and so is its
+   * definition.
    */
   reuse(k: number, node: PlanNode): boolean {
     const previous = this.previous;
     const unchanged = this.unchanged;
     if (!previous || !unchanged || !this.before || node.kind === 'subworkflow') return false;
-    // Sources first: downstream of an edit, that answers without a lookup.
-    if (!this.mayReuse(k)) return false;
     const plan = previous.outcome.plan;
     // Usually at the same position (an edit that keeps the graph keeps the order).
     const before = plan.nodes[k]?.id === node.id ? k : plan.positionOf(node.id);
@@ -567,21 +567,17 @@ class Run implements NodeContext {
    * is unchanged (`reuse` decides the rest). Right downstream of an edit, a
    * node is not, unless what the edit changed came out the same. `stretch`:
    * where the clean loop's current stretch began, when it asks (see
-   * `cameOutTheSame`); -1 otherwise.
+   * `cameOutTheSame`); -1 otherwise (always passed: a call with fewer
+   * arguments than parameters costs more in this hot loop).
    */
-  mayReuse(k: number, stretch = -1): boolean {
+  mayReuse(k: number, stretch: number): boolean {
     const unchanged = this.unchanged;
     if (unchanged === undefined) return false;
-    const node = this.plan.nodes[k] as PlanNode;
-    const sources = node.inSources;
-    for (let j = 0; j < sources.length; j++) {
-      const s = sources[j] as number;
-      if (unchanged[s] !== 1 && !this.cameOutTheSame(s, stretch)) return false;
-    }
-    const reads = node.reads;
+    const reads = (this.plan.nodes[k] as PlanNode).reads;
     for (let j = 0; j < reads.length; j++) {
       const s = reads[j] as number;
-      if (unchanged[s] !== 1 && !this.cameOutTheSame(s, stretch)) return false;
+      const flag = unchanged[s];
+      if (flag !== 1 && (flag === CHANGED || !this.cameOutTheSame(s, stretch))) return false;
     }
     return true;
   }
@@ -599,7 +595,6 @@ class Run implements NodeContext {
    */
   private cameOutTheSame(s: number, stretch: number): boolean {
     const unchanged = this.unchanged as Uint8Array;
-    if (unchanged[s] === CHANGED) return false;
     const same = this.sameAsBefore(s, stretch);
     unchanged[s] = same ? 1 : CHANGED;
     return same;
@@ -932,20 +927,23 @@ function advance(run: Run, from: number): RunResult | Promise<RunResult> {
   const { cleanSteps } = run.plan;
   const signal = run.options.signal;
   const scope = run.scope();
+  const reusing = run.unchanged !== undefined;
   for (let k = from; k < nodes.length; k++) {
-    if (run.clean && cleanSteps[k] !== NOT_CLEAN && !run.mayReuse(k)) {
+    let may = reusing && run.mayReuse(k, -1);
+    if (run.clean && cleanSteps[k] !== NOT_CLEAN && !may) {
       // It stops before a node it cannot run, or when the run was cancelled.
       const next = advanceClean(run, k, scope);
       if (typeof next !== 'number') return next;
       k = next;
       if (k === nodes.length) break;
+      may = reusing && run.mayReuse(k, -1);
     }
     if (signal?.aborted) {
       run.cancelled = { code: 'CANCELLED', message: 'The run was cancelled.' };
       break;
     }
     const node = nodes[k] as PlanNode;
-    const unchanged = run.previous !== undefined && run.reuse(k, node);
+    const unchanged = may && run.reuse(k, node);
     let input: Json;
     if (node.isTrigger) {
       if (unchanged && run.adopt(k, node)) continue;
