@@ -88,22 +88,24 @@ export const ALL_SOURCES = -1;
 /** PlanNode.cleanSource of a node whose sources must be looked at. */
 export const NO_CLEAN_SOURCE = -2;
 
-/** PlanNode.reads: its sources and the nodes its expressions read through `$nodes`, each once. */
+/**
+ * PlanNode.reads: its sources and the nodes its expressions read through
+ * `$nodes` (a source may come twice, from two of its ports; checking it twice
+ * is harmless). The sources themselves when the expressions read no other.
+ */
 function readsOf(
   draft: NodeDraft,
   inSources: Int32Array,
   positionOf: ((id: string) => number | undefined) | undefined,
 ): Int32Array {
-  let reads: Set<number> | undefined;
+  let more: Set<number> | undefined;
   for (const expression of draft.expressions.values()) {
     for (const ref of expression.nodeRefs) {
       const at = positionOf?.(ref);
-      if (at !== undefined) (reads ??= new Set(inSources)).add(at);
+      if (at !== undefined && !inSources.includes(at)) (more ??= new Set()).add(at);
     }
   }
-  return reads === undefined || reads.size === inSources.length
-    ? inSources
-    : Int32Array.from(reads);
+  return more === undefined ? inSources : Int32Array.from([...inSources, ...more]);
 }
 
 /** PlanNode.cleanSource for a node with these incoming edges (`inSources`: their run positions). */

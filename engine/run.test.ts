@@ -944,6 +944,26 @@ describe('runWorkflow: re-runs reuse unchanged results', () => {
       expect(again.nodes.done).toMatchObject({ output: 2 });
     });
 
+    it('checks a $nodes read of a node that takes one source on two ports', async () => {
+      const twoPorts = (x: string) =>
+        flow(
+          [
+            ['x', 'transform', { expression: x }],
+            ['s', 'transform', { expression: '{ "kept": kept }' }],
+            ['c', 'condition', { expression: 'kept > 0' }],
+            ['d', 'transform', { expression: '$nodes.x.other' }],
+            ['done', 'output'],
+          ],
+          ['start -> x', 'x -> s', 's -> c', 'c.true -> d', 'c.false -> d', 'd -> done'],
+        );
+      const again = await rerun(
+        twoPorts('{ "kept": $input.n, "other": 1 }'),
+        twoPorts('{ "kept": $input.n, "other": 2 }'),
+      );
+      expect(again.nodes.c?.reused).toBe(true);
+      expect(again.nodes.d).toMatchObject({ output: 2 });
+    });
+
     it('runs downstream again when only the order of the keys changed', async () => {
       const again = await rerun(
         cutoff('{ "kept": $input.n }', '$'),
