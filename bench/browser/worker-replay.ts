@@ -2,7 +2,7 @@
 // Node, to split the worker's time per keystroke: the request's structured
 // clone (what postMessage pays on both sides), the preview itself, and the
 // reply's clone. Run: npx tsx bench/browser/worker-replay.ts
-// (EDITS=<n> for more keystrokes, ONLY=realistic for realistic-100 alone, e.g.
+// (EDITS=<n> for more keystrokes, ONLY=realistic or ONLY=big for one workload, e.g.
 // under node --cpu-prof). The figures compare builds on one machine; they are
 // not budgets. Each request names the previous reply as its base, as the
 // editor's client does, so the reply's clone is of the delta.
@@ -67,6 +67,6 @@ async function replay(workload: Workload) {
 }
 
 const rows = [];
-for (const make of process.env.ONLY === 'realistic' ? [realistic100] : [realistic100, big1000])
-  rows.push(await replay(make()));
+const only = { realistic: [realistic100], big: [big1000] }[process.env.ONLY ?? ''];
+for (const make of only ?? [realistic100, big1000]) rows.push(await replay(make()));
 console.table(rows);
