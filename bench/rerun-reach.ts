@@ -1,0 +1,62 @@
+// How far an edit's re-run reaches: for realistic-100 and big-1000, runs the
+// workflow with the browser benchmark's edit (`+ 1` typed after
+// `$sum(order.items.price)` in the node it types into), then again with one
+// more digit reusing that run (RunOptions.previous), and counts the nodes
+// that ran again, those reused, those skipped, and the outputs that differ.
+// Run: npx tsx bench/rerun-reach.ts
+
+import { compileWorkflow, runWorkflow } from '../engine/index.ts';
+import type { WorkflowDefinition } from '../engine/index.ts';
+import { big1000, realistic100, type Workload } from './workloads.ts';
+
+const MARKER = '$sum(order.items.price)';
+
+function typed(workload: Workload, id: string, text: string): WorkflowDefinition {
+  return {
+    ...workload.definition,
+    nodes: workload.definition.nodes.map((n) => {
+      if (n.id !== id) return n;
+      const source = String(n.config?.['expression']);
+      const at = source.indexOf(MARKER) + MARKER.length;
+      return {
+        ...n,
+        config: { ...n.config, expression: source.slice(0, at) + text + source.slice(at) },
+      };
+    }),
+  };
+}
+
+const rows = [];
+for (const workload of [realistic100(), big1000()]) {
+  // The node the browser benchmark types into (bench/browser/pages.ts, editedNode).
+  const id = workload.definition.nodes.length > 300 ? 's0_totals' : workload.edit.node;
+  const [first, second] = [' + 1', ' + 12'].map((text) => {
+    const compiled = compileWorkflow(typed(workload, id, text));
+    if (!compiled.ok) throw new Error(`${workload.name} does not compile`);
+    return compiled.workflow;
+  });
+  const before = await runWorkflow(first!, workload.input);
+  const after = await runWorkflow(second!, workload.input, { previous: before });
+  let ran = 0;
+  let reused = 0;
+  let skipped = 0;
+  let differ = 0;
+  for (const node of workload.definition.nodes) {
+    const was = before.nodes[node.id];
+    const now = after.nodes[node.id];
+    if (now?.reused) reused++;
+    else if (now?.status === 'skipped') skipped++;
+    else ran++;
+    if (JSON.stringify(was?.output) !== JSON.stringify(now?.output)) differ++;
+  }
+  rows.push({
+    workload: workload.name,
+    edited: id,
+    nodes: workload.definition.nodes.length,
+    ran,
+    reused,
+    skipped,
+    outputsChanged: differ,
+  });
+}
+console.table(rows);
