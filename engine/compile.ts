@@ -197,15 +197,31 @@ export class WorkflowPlan implements CompiledWorkflow {
     readonly nodes: readonly PlanNode[],
     readonly graph: PlanGraph,
   ) {
-    this.byDefinition = new Int32Array(nodes.length);
-    nodes.forEach((node, k) => {
-      this.byDefinition[node.definitionIndex] = k;
-    });
-    this.outputs = this.byDefinition.filter((k) => (nodes[k] as PlanNode).isOutput);
-    this.cleanSteps = Uint8Array.from(nodes, (node) => cleanStepOf(node, nodes));
-    this.cleanSources = Int32Array.from(nodes, (node) => node.cleanSource);
-    this.directs = nodes.map((node) => node.direct);
-    this.emitPorts = Int32Array.from(nodes, (node) => node.emitPort);
+    // Plain loops: built on every keystroke (a one-node recompile makes a new
+    // plan), and `TypedArray.from` with a mapping function costs several
+    // times as much per node (0.6 ms of a big-1000 keystroke in the worker).
+    const count = nodes.length;
+    const byDefinition = new Int32Array(count);
+    const cleanSteps = new Uint8Array(count);
+    const cleanSources = new Int32Array(count);
+    const emitPorts = new Int32Array(count);
+    // Pushed, not preallocated: the clean loop reads it per node, and a
+    // preallocated array is holey (each read checks for a hole).
+    const directs: (DirectRun | undefined)[] = [];
+    for (let k = 0; k < count; k++) {
+      const node = nodes[k] as PlanNode;
+      byDefinition[node.definitionIndex] = k;
+      cleanSteps[k] = cleanStepOf(node, nodes);
+      cleanSources[k] = node.cleanSource;
+      emitPorts[k] = node.emitPort;
+      directs.push(node.direct);
+    }
+    this.byDefinition = byDefinition;
+    this.outputs = byDefinition.filter((k) => (nodes[k] as PlanNode).isOutput);
+    this.cleanSteps = cleanSteps;
+    this.cleanSources = cleanSources;
+    this.directs = directs;
+    this.emitPorts = emitPorts;
   }
 
   /** The run position of a node, by id. */
