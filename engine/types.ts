@@ -185,9 +185,11 @@ export interface RunOptions {
   signal?: AbortSignalLike;
   /**
    * An earlier preview run (of this or an earlier version of the workflow, by
-   * this engine instance). Nodes whose kind, config, incoming edges and whole
-   * upstream are unchanged, with the same input and options, take their result
-   * from it instead of running again (marked `reused`). Ignored in live mode.
+   * this engine instance). With the same input and options, a node whose kind,
+   * config and incoming edges are unchanged, and whose sources and `$nodes`
+   * reads are unchanged too (reused, or run again with the same port and an
+   * equal output: early cutoff), takes its result from it instead of running
+   * again (marked `reused`). Ignored in live mode.
    */
   previous?: RunResult;
 }
