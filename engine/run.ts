@@ -1230,3 +1230,44 @@ export function runWorkflow(
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
+
+/**
+ * One node's record from a run's result, by id, without building every
+ * node's record as reading `result.nodes` does (the editor's worker reads
+ * the selected node's on every keystroke). Undefined for an unknown id, or
+ * for an object that is not a run's result.
+ */
+export function nodeResultOf(result: RunResult, id: string): NodeResult | undefined {
+  const record = RecordSlot.of(result);
+  if (!record) return undefined;
+  if (record.nodes) return record.nodes[id];
+  const k = record.outcome.plan.positionOf(id);
+  return k === undefined ? undefined : record.outcome.nodeResult(k);
+}
+
+/**
+ * The nodes of a run that did not take their result from `RunOptions.previous`
+ * (they ran again, were skipped or held back), with their records, in
+ * definition order; `count` is how many nodes the run has. Undefined when the
+ * run reused nothing (it had no previous run, or could not use it) or
+ * `result` is not a run's result. A caller that keeps what it made of the
+ * previous run's nodes (the worker keeps their summaries) then looks at
+ * these alone: after an edit, as far as its change reached.
+ */
+export function notReused(
+  result: RunResult,
+): { count: number; nodes: [id: string, result: NodeResult][] } | undefined {
+  const record = RecordSlot.of(result);
+  const reused = record?.outcome.reused;
+  if (!record || reused === undefined) return undefined;
+  const { outcome } = record;
+  const { plan } = outcome;
+  const nodes: [string, NodeResult][] = [];
+  for (let d = 0; d < plan.byDefinition.length; d++) {
+    const k = plan.byDefinition[d] as number;
+    if (reused[k] === 1) continue;
+    const id = (plan.nodes[k] as PlanNode).id;
+    nodes.push([id, record.nodes?.[id] ?? outcome.nodeResult(k)]);
+  }
+  return { count: plan.nodes.length, nodes };
+}

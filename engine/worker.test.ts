@@ -506,6 +506,42 @@ describe('summary deltas', () => {
     expect(third.nodes['side']?.preview).toBe('"third"');
   });
 
+  it('leaves the client holding what a fresh worker shows, edit after edit, cut off or not', async () => {
+    const withExtra = (definition: WorkflowDefinition): WorkflowDefinition => ({
+      ...definition,
+      nodes: [
+        ...definition.nodes,
+        { id: 'extra', kind: 'transform', config: { expression: '$nodes.first' } },
+      ],
+      edges: [...definition.edges, { source: 'second', target: 'extra' }],
+    });
+    const steps = [
+      chain('$ * 2'),
+      // The same output: the re-run stops at `first`, what follows is reused.
+      chain('2 * $'),
+      chain('$ * 3'),
+      // A node added, then gone again: the summaries' ids change.
+      withExtra(chain('$ * 3')),
+      chain('$ * 3', '"again"'),
+      chain('$ * 3', '"again"'),
+      chain('$ * 4', '"again"'),
+    ];
+    const service = createPreviewService();
+    const held = new Map<number, Record<string, NodeSummary>>();
+    for (const [i, definition] of steps.entries()) {
+      const generation = i + 1;
+      const reply = await service.preview({
+        generation,
+        definition,
+        options: {},
+        ...(generation === 1 ? { input: 7 } : { base: generation - 1 }),
+      });
+      const nodes = applied(held, reply);
+      held.set(generation, nodes);
+      expect(shown(nodes)).toEqual(await fresh(definition, 7));
+    }
+  });
+
   it('cannot leave the client with wrong summaries when it drops a stale reply', async () => {
     const service = createPreviewService();
     const held = new Map<number, Record<string, NodeSummary>>();

@@ -25,6 +25,7 @@ import type {
   WorkflowDefinition,
 } from './index.ts';
 import { replyMailbox, type ReplyMailbox } from './replyMailbox.ts';
+import { nodeResultOf, notReused } from './run.ts';
 import { setMember } from './util/jsonMember.ts';
 import type { DefinitionPatch } from './types.ts';
 
@@ -183,6 +184,19 @@ export function sameSummary(a: NodeSummary, b: NodeSummary): boolean {
 interface SummarisedRun {
   result: RunResult;
   nodes: Record<string, NodeSummary>;
+  /** How many summaries `nodes` holds. */
+  count: number;
+  /** The ids whose summary lacks the `reused` mark. */
+  unmarked: readonly string[];
+}
+
+/** Summaries made of a run; `touched`: the only ids whose summary may differ from the previous run's, when known. */
+interface Summarised {
+  run: RunResult;
+  nodes: Record<string, NodeSummary>;
+  count: number;
+  unmarked: string[];
+  touched: string[] | undefined;
 }
 
 function summaryOf(r: RunResult['nodes'][string]): NodeSummary {
@@ -198,27 +212,11 @@ function summaryOf(r: RunResult['nodes'][string]): NodeSummary {
  * Every node's summary. A node whose result the engine took from `previous`
  * (`reused`, the same output object) keeps the summary made of it then: its
  * preview is not written again, and the object stays the same, so the reply
- * leaves it out.
+ * leaves it out. When the run has the previous run's nodes and reused some,
+ * only the others are looked at (`notReused`): after an edit, as far as its
+ * change reached, not every node of a big workflow.
  */
-function summarise(
-  result: RunResult,
-  previous: SummarisedRun | null,
-): { run: RunResult; nodes: Record<string, NodeSummary> } {
-  const nodes: Record<string, NodeSummary> = {};
-  for (const id in result.nodes) {
-    const r = result.nodes[id] as RunResult['nodes'][string];
-    const before = r.reused && previous ? previous.nodes[id] : undefined;
-    if (
-      before !== undefined &&
-      before.status === r.status &&
-      before.port === r.port &&
-      previous?.result.nodes[id]?.output === r.output
-    ) {
-      nodes[id] = before.reused ? before : { ...before, reused: true };
-    } else {
-      nodes[id] = summaryOf(r);
-    }
-  }
+function summarise(result: RunResult, previous: SummarisedRun | null): Summarised {
   // Per-node results travel as `nodes` summaries only, not twice.
   const run: RunResult = {
     status: result.status,
@@ -227,7 +225,55 @@ function summarise(
   };
   if (result.error !== undefined) run.error = result.error;
   if (result.durationMs !== undefined) run.durationMs = result.durationMs;
-  return { run, nodes };
+  const fresh = previous ? notReused(result) : undefined;
+  if (
+    previous &&
+    fresh &&
+    fresh.count === previous.count &&
+    fresh.nodes.every(([id]) => Object.hasOwn(previous.nodes, id))
+  ) {
+    // The same nodes as last time (reused ones are among them by definition,
+    // the others checked just above, and as many): each keeps its summary
+    // unless it ran again, or was reused now and not then (it gets the mark).
+    const nodes = { ...previous.nodes };
+    const touched: string[] = [];
+    const ran = new Set<string>();
+    for (const [id, r] of fresh.nodes) {
+      nodes[id] = summaryOf(r);
+      touched.push(id);
+      ran.add(id);
+    }
+    for (const id of previous.unmarked) {
+      const before = nodes[id];
+      if (ran.has(id) || before === undefined || before.reused) continue;
+      nodes[id] = { ...before, reused: true };
+      touched.push(id);
+    }
+    // What ran again is not reused: its summaries have no mark.
+    return { run, nodes, count: fresh.count, unmarked: [...ran], touched };
+  }
+  const nodes: Record<string, NodeSummary> = {};
+  const unmarked: string[] = [];
+  let count = 0;
+  for (const id in result.nodes) {
+    const r = result.nodes[id] as RunResult['nodes'][string];
+    const before = r.reused && previous ? previous.nodes[id] : undefined;
+    let summary: NodeSummary;
+    if (
+      before !== undefined &&
+      before.status === r.status &&
+      before.port === r.port &&
+      previous?.result.nodes[id]?.output === r.output
+    ) {
+      summary = before.reused ? before : { ...before, reused: true };
+    } else {
+      summary = summaryOf(r);
+    }
+    nodes[id] = summary;
+    if (!summary.reused) unmarked.push(id);
+    count++;
+  }
+  return { run, nodes, count, unmarked, touched: undefined };
 }
 
 /**
@@ -254,6 +300,26 @@ export function summaryDelta(
   const removed: string[] = [];
   for (const id in base) if (!(id in next)) removed.push(id);
   return { changed, removed, held };
+}
+
+/**
+ * `summaryDelta` when `next` is a copy of `base` in which only the `touched`
+ * ids may differ (see `summarise`): looks at those alone. `next` becomes the
+ * held summaries (base's object wherever nothing changed).
+ */
+function summaryDeltaOf(
+  base: Record<string, NodeSummary>,
+  next: Record<string, NodeSummary>,
+  touched: readonly string[],
+): { changed: Record<string, NodeSummary>; removed: string[]; held: Record<string, NodeSummary> } {
+  const changed: Record<string, NodeSummary> = {};
+  for (const id of touched) {
+    const now = next[id] as NodeSummary;
+    const before = base[id];
+    if (before !== undefined && sameSummary(before, now)) next[id] = before;
+    else changed[id] = now;
+  }
+  return { changed, removed: [], held: next };
 }
 
 /** How many replies' summaries the worker keeps as possible bases for a delta. */
@@ -418,7 +484,8 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         ...(lastRun ? { previous: lastRun.result } : {}),
         resolveWorkflow,
       });
-      const { run, nodes } = summarise(result, lastRun);
+      const previous = lastRun;
+      const { run, nodes, count, unmarked, touched } = summarise(result, previous);
       const reply: PreviewReply = {
         generation: request.generation,
         ok: true,
@@ -433,14 +500,17 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         request.base === undefined ? undefined : sent.find((s) => s.generation === request.base);
       let kept = nodes;
       if (base) {
-        const delta = summaryDelta(base.nodes, nodes);
+        const delta =
+          touched && base.nodes === previous?.nodes
+            ? summaryDeltaOf(base.nodes, nodes, touched)
+            : summaryDelta(base.nodes, nodes);
         kept = delta.held;
         reply.nodes = delta.changed;
         reply.base = base.generation;
         if (delta.removed.length > 0) reply.removed = delta.removed;
       }
       remember(request.generation, kept);
-      lastRun = { generation: request.generation, result, nodes: kept };
+      lastRun = { generation: request.generation, result, nodes: kept, count, unmarked };
       if (request.details && request.details.length > 0) {
         reply.details = request.details.flatMap((id) => {
           const detail = detailOf(request.generation, id);
@@ -481,7 +551,8 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
 
   function detailOf(generation: number, nodeId: string): NodeDetail | null {
     if (!lastRun || lastRun.generation !== generation) return null;
-    const result = lastRun.result.nodes[nodeId];
+    // The one node's record, not every node's (the selection's, on every keystroke).
+    const result = nodeResultOf(lastRun.result, nodeId);
     if (!result) return null;
     const detail: NodeDetail = { generation, nodeId, truncated: false };
     if (result.input !== undefined) {
