@@ -20,23 +20,13 @@ import { test, type Page } from '@playwright/test';
 import { realistic100 } from '../workloads.ts';
 import { prepareControl, prepareEditor } from './pages.ts';
 import type { ProbeTarget } from './probes.ts';
+import { threadNames, topLevelTasks, type TraceEvent } from './traceEvents.ts';
 
 const VARIANTS = process.env.BENCH_LAYER_VARIANTS;
 const TARGET = process.env.BENCH_LAYER_TARGET ?? 'editor';
 const KEYS = process.env.BENCH_LAYER_KEYS ?? 'type';
 const EDITS = Number(process.env.BENCH_LAYER_EDITS ?? 30);
 const ROUNDS = Number(process.env.BENCH_LAYER_ROUNDS ?? 1);
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid?: number;
-  tid?: number;
-  args?: { name?: string; data?: { type?: string } };
-}
 
 async function press(page: Page, target: ProbeTarget, i: number): Promise<void> {
   if (KEYS === 'arrow' || KEYS === 'shift') {
@@ -88,19 +78,11 @@ function summary(name: string, trace: Buffer): string {
  * (those that paint) with their animation-frame callbacks and rendering steps.
  */
 function perKeystroke(events: TraceEvent[]): string {
-  const threads = new Map<string, string>();
-  for (const e of events)
-    if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const threadOf = threadNames(events);
   const main = events
-    .filter((e) => e.ph === 'X' && threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+    .filter((e) => e.ph === 'X' && threadOf(e) === 'CrRendererMain')
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-  // Top-level tasks, each with the events inside it.
-  const tasks: { task: TraceEvent; inside: TraceEvent[] }[] = [];
-  for (const e of main) {
-    const last = tasks[tasks.length - 1];
-    if (last && e.ts < last.task.ts + (last.task.dur ?? 0)) last.inside.push(e);
-    else if (e.name === 'RunTask') tasks.push({ task: e, inside: [] });
-  }
+  const tasks = topLevelTasks(main);
   const cost = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
   // A step's events not nested in another of the same name (Paint nests).
   const outermost = (inside: TraceEvent[], step: string) => {

@@ -10,17 +10,7 @@
 // Run: npx tsx bench/browser/trace-report.ts [trace.json ...]
 
 import { readFileSync } from 'node:fs';
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; data?: { type?: string; traceId?: string; functionName?: string } };
-}
+import { threadNames, topLevelTasks, type TraceEvent } from './traceEvents.ts';
 
 const FRAME_WORK = new Set(['Paint', 'PrePaint', 'Layerize', 'UpdateLayoutTree']);
 
@@ -36,10 +26,7 @@ function report(file: string): void {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as
     { traceEvents?: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(raw) ? raw : (raw.traceEvents ?? []);
-  const names = new Map<string, string>();
-  for (const e of events)
-    if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
-  const threadOf = (e: TraceEvent) => names.get(`${e.pid}:${e.tid}`) ?? '';
+  const threadOf = threadNames(events);
   const main = events.filter((e) => threadOf(e) === 'CrRendererMain').sort((a, b) => a.ts - b.ts);
   const worker = events.filter((e) => threadOf(e).startsWith('DedicatedWorker'));
   const handledOnWorker = new Map<string, TraceEvent>();
@@ -59,13 +46,7 @@ function report(file: string): void {
   }
   // Frame tasks: top-level main-thread tasks that run style, layout or paint.
   // Top-level tasks only (a RunTask may nest inside another).
-  const tasks: TraceEvent[] = [];
-  for (const e of main) {
-    if (e.name !== 'RunTask' || e.ph !== 'X') continue;
-    const last = tasks[tasks.length - 1];
-    if (last && e.ts < last.ts + (last.dur ?? 0)) continue;
-    tasks.push(e);
-  }
+  const tasks = topLevelTasks(main).map((t) => t.task);
   const work = main.filter((e) => FRAME_WORK.has(e.name) && e.ph === 'X');
   const frames: number[] = [];
   let w = 0;
