@@ -589,6 +589,13 @@ if (typeof scope.postMessage === 'function' && scope.document === undefined && s
   expose({
     ...service,
     /**
+     * Answers once this script has run, so the editor knows the worker has
+     * started: a preview's time limit counts from then.
+     */
+    ready(): boolean {
+      return true;
+    },
+    /**
      * Where `previewToChannel` posts its replies: a BroadcastChannel whose
      * name the editor made up for this worker alone. Chromium holds back a
      * page's posted-message tasks after a keystroke until the keystroke's

@@ -4,6 +4,7 @@ import { createPreviewService } from '../../engine/worker.ts';
 import {
   createPreviewClient,
   diffDefinitions,
+  STARTUP_TIMEOUT_MS,
   type PreviewWorkerHandle,
   type SummaryChanges,
 } from './client.ts';
@@ -138,6 +139,51 @@ describe('preview client', () => {
     await workers.spawned[1]?.release();
     await vi.advanceTimersByTimeAsync(0);
     expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['10']);
+    client.dispose();
+  });
+
+  it("counts a run's time from its worker's start: a slow start is waited for, a worker that never starts is cut off", async () => {
+    vi.useFakeTimers();
+    const workers = heldWorkers();
+    let startsAfterMs = 5000;
+    const spawn = (): PreviewWorkerHandle => {
+      const handle = workers.spawn();
+      const ms = startsAfterMs;
+      const ready = new Promise<void>((resolve) => {
+        if (Number.isFinite(ms)) setTimeout(resolve, ms);
+      });
+      return { ...handle, ready };
+    };
+    const timeouts: number[] = [];
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn,
+      timeoutMs: 3000,
+      events: { onReply: (r) => replies.push(r), onTimeout: (g) => timeouts.push(g) },
+    });
+
+    // Started after 5 s, answered 2.9 s later: not cut off.
+    client.request({ definition, input: 1, decisions: {} });
+    await vi.advanceTimersByTimeAsync(7900);
+    expect(timeouts).toEqual([]);
+    await workers.spawned[0]?.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(replies.map((r) => r.nodes['double']?.preview)).toEqual(['2']);
+
+    // Once started, a run that does not answer is cut off after its 3 s.
+    startsAfterMs = Number.POSITIVE_INFINITY;
+    const stuck = client.request({ definition, input: 2, decisions: {} });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(timeouts).toEqual([stuck]);
+    expect(workers.spawned).toHaveLength(2);
+
+    // The new worker never starts: its run is cut off once the start-up limit is spent too.
+    const never = client.request({ definition, input: 3, decisions: {} });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(timeouts).toEqual([stuck]);
+    await vi.advanceTimersByTimeAsync(STARTUP_TIMEOUT_MS);
+    expect(timeouts).toEqual([stuck, never]);
+    expect(workers.spawned[1]?.terminated).toBe(true);
     client.dispose();
   });
 

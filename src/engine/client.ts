@@ -54,6 +54,11 @@ export type EngineAnswer<T> = { ok: true; value: T } | { ok: false; reason: stri
 
 export interface PreviewWorkerHandle {
   api: PreviewWorkerApi | Remote<PreviewWorkerApi>;
+  /**
+   * Settles once the worker has started and answers calls; a handle without
+   * it counts as started at once.
+   */
+  ready?: Promise<unknown>;
   terminate(): void;
 }
 
@@ -133,6 +138,13 @@ export interface PreviewClientOptions {
 }
 
 export const PREVIEW_TIMEOUT_MS = 3000;
+/**
+ * How long a new worker may take to start (load and compile its script)
+ * before its first run counts as stuck. A run's own time limit counts from
+ * the moment the worker has started: on a busy machine the start alone can
+ * take seconds, and the first preview of a page must not be cut off for it.
+ */
+export const STARTUP_TIMEOUT_MS = 10_000;
 /** How long a one-off call (validate, export) may take before the worker is replaced. */
 export const CALL_TIMEOUT_MS = 10_000;
 
@@ -196,6 +208,7 @@ function spawnBrowserWorker(): PreviewWorkerHandle {
     PreviewWorkerApi & {
       setReplyChannel(name: string): void;
       setReplyMailbox(buffer: SharedArrayBuffer): void;
+      ready(): boolean;
       previewToChannel(request: PreviewRequest): PreviewReply | null;
     }
   >(worker);
@@ -265,6 +278,7 @@ function spawnBrowserWorker(): PreviewWorkerHandle {
   };
   return {
     api,
+    ready: remote.ready(),
     terminate() {
       waiting.clear();
       replies.close();
@@ -279,9 +293,22 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
   const { events, findWorkflow } = options;
   // One proxy for the client's life: each new worker is told where to look.
   const lookup = findWorkflow ? proxy(findWorkflow) : null;
+  // Until the current worker has started: settles then (see STARTUP_TIMEOUT_MS).
+  let starting: Promise<void> | null = null;
   const start = () => {
     const handle = spawn();
     if (lookup) void Promise.resolve(handle.api.setWorkspaceLookup(lookup)).catch(() => undefined);
+    starting = null;
+    if (handle.ready) {
+      const started: Promise<void> = handle.ready.then(
+        () => {
+          if (starting === started) starting = null;
+        },
+        // A worker that cannot start is cut off by the start-up limit.
+        () => new Promise<void>(() => undefined),
+      );
+      starting = started;
+    }
     return handle;
   };
   let worker = start();
@@ -407,13 +434,20 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       settle();
       pending ??= { generation, job };
     };
-    const timer = setTimeout(() => {
+    const cutOff = () => {
       if (settled || current !== worker) return;
       settle();
       replaceWorker();
       if (generation === latest) events.onTimeout(generation);
       pump();
-    }, timeoutMs);
+    };
+    // The run's limit counts from the worker's start, not from its launch.
+    let timer = setTimeout(cutOff, starting ? STARTUP_TIMEOUT_MS + timeoutMs : timeoutMs);
+    void starting?.then(() => {
+      if (settled || current !== worker) return;
+      clearTimeout(timer);
+      timer = setTimeout(cutOff, timeoutMs);
+    });
     Promise.resolve(current.api.preview(request)).then(
       (reply) => {
         if (settled || current !== worker) return;
