@@ -449,6 +449,35 @@ describe('compileWorkflow with previous: one edited node compiled alone', () => 
     expect(alone).toBeGreaterThan(10);
   });
 
+  it('reports an edited node of the wrong shape as a whole compile does, never taking it alone', () => {
+    const definition = basic();
+    const first = compileWorkflow(definition);
+    if (!first.ok) throw new Error('invalid');
+    const bad = [
+      { label: 5 },
+      { colour: 'red' },
+      { id: 'not an id' },
+      { id: '__proto__' },
+      { kind: 'teleport' },
+      { position: { x: 1 } },
+      { config: [] },
+    ];
+    for (const change of bad) {
+      const edited = {
+        ...definition,
+        nodes: definition.nodes.map((n, j) => (j === 1 ? { ...n, ...change } : n)),
+      } as WorkflowDefinition;
+      const alone = compileWorkflow(edited, { previous: first.workflow });
+      const whole = compileWorkflow(edited);
+      expect(alone.ok, JSON.stringify(change)).toBe(false);
+      expect(alone.errors, JSON.stringify(change)).toEqual(whole.errors);
+      expect(
+        alone.errors.some((e) => e.path.startsWith('/nodes/1')),
+        JSON.stringify(change),
+      ).toBe(true);
+    }
+  });
+
   it('compiles the whole definition when more than one node, an edge or the input changed', () => {
     const definition = basic();
     const first = compileWorkflow(definition);

@@ -2,7 +2,7 @@
 // the runner executes without parsing anything. Runs on every edit, in the
 // worker; it never throws.
 
-import { structuralSchema } from './definition/workflowSchema.ts';
+import { structuralNodeSchema, structuralSchema } from './definition/workflowSchema.ts';
 import type { CompiledExpression } from './expression/api.ts';
 import { compileExpression } from './expression/index.ts';
 import type { DirectRun, NodeModule, PrepareInput } from './nodes/kind.ts';
@@ -811,8 +811,10 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
   }
   if (edited < 0) return undefined;
 
-  // The whole document's shape (cheap next to the rest), then the node.
-  if (structuralSchema().validate(input).length > 0) return undefined;
+  // Everything but the edited node is the previous plan's, already checked:
+  // only that node's shape, not the whole document's (a pass over every node
+  // of a big workflow on each keystroke).
+  if (structuralNodeSchema().validate(afterNodes[edited]).length > 0) return undefined;
   const definition = input as unknown as WorkflowDefinition;
   const node = definition.nodes[edited] as WorkflowDefinition['nodes'][number];
   const { graph } = previous;

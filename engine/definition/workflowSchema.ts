@@ -9,6 +9,7 @@ import { compileTrustedSchema } from '../util/schema.ts';
 export const workflowSchema: JsonObject = published as JsonObject;
 
 let structural: CompiledSchema | undefined;
+let structuralNode: CompiledSchema | undefined;
 
 /**
  * The published schema without its per-kind `if/then` config rules: compile
@@ -25,4 +26,25 @@ export function structuralSchema(): CompiledSchema {
     structural = compileTrustedSchema(copy);
   }
   return structural;
+}
+
+/**
+ * The structural rules for one node alone (`$defs/node` of `structuralSchema`):
+ * what an edit of one node must pass when the rest of the definition is
+ * already known to be valid. Compiled on first use.
+ */
+export function structuralNodeSchema(): CompiledSchema {
+  if (!structuralNode) {
+    const copy = JSON.parse(JSON.stringify(published)) as {
+      $schema: string;
+      $defs: { node: { allOf?: unknown } };
+    };
+    delete copy.$defs.node.allOf;
+    structuralNode = compileTrustedSchema({
+      $schema: copy.$schema,
+      $defs: copy.$defs,
+      $ref: '#/$defs/node',
+    });
+  }
+  return structuralNode;
 }
