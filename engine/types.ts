@@ -312,9 +312,9 @@ export interface PreviewRequest {
   details?: string[];
   /**
    * The generation of the reply whose summaries the client holds (after
-   * applying it). The reply may then carry only the summaries that changed
-   * since that one; omitted, or a generation the worker no longer remembers,
-   * and the reply carries them all.
+   * applying it). When that is the worker's last reply, the reply carries
+   * only the summaries that changed since; omitted, or any other generation
+   * (the worker keeps its last reply's summaries only), and it carries them all.
    */
   base?: number;
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, NodeSummary, PreviewReply, WorkflowDefinition } from './index.ts';
+import type { DefinitionPatch } from './types.ts';
 import {
   applyPatch,
   createPreviewService,
   meaningKey,
+  patchChangesMeaning,
   previewText,
   sameSummary,
   truncateValue,
@@ -128,6 +130,20 @@ describe('patches', () => {
     expect(patched.edges).toEqual([{ source: 'double', target: 'out' }]);
     expect(patched.name).toBe('renamed');
     expect(applyPatch(base, { nodes: [] })).toEqual(base);
+  });
+
+  it('tells a patch that changes what runs from one that only moves nodes', () => {
+    const held = workflow('$ * 2');
+    const double = held.nodes.find((n) => n.id === 'double');
+    if (!double) throw new Error('no double node');
+    const changes = (patch: DefinitionPatch) => patchChangesMeaning(held, patch);
+    expect(changes({ nodes: [] })).toBe(false);
+    expect(changes({ nodes: [double] })).toBe(false);
+    expect(changes({ nodes: [{ ...double, position: { x: 9, y: 9 } }] })).toBe(false);
+    expect(changes({ nodes: [{ ...double, label: 'Double' }] })).toBe(true);
+    expect(changes({ nodes: [{ ...double, config: { expression: '$ * 3' } }] })).toBe(true);
+    expect(changes({ nodes: [double, { id: 'fresh', kind: 'output' }] })).toBe(true);
+    expect(changes({ nodes: [], edges: [] })).toBe(true);
   });
 
   it('runs a patched definition as if it had been sent whole', async () => {
@@ -563,19 +579,39 @@ describe('summary deltas', () => {
     });
     expect(two.nodes['check']?.port).toBe('true');
 
-    // Request 3 goes back to the first expression's output for `first` only
-    // in part: against reply 2 nothing on the chain but `first` would change,
-    // yet the client holds reply 1, and the delta must be against that.
+    // Request 3 changes `first` again: against reply 2 nothing on the chain
+    // but `first` would change, yet the client holds reply 1. The worker keeps
+    // only its last reply's summaries, so it sends them all.
     const three = await service.preview({
       generation: 3,
       patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 30' } }] },
       options: {},
       base: 1,
     });
-    expect(three.base).toBe(1);
+    expect(three.base).toBeUndefined();
     const now = applied(held, three);
     expect(shown(now)).toEqual(await fresh(chain('$ * 30'), 7));
     expect(now['check']?.port).toBe('true');
+  });
+
+  it('never changes a reply it has sent, though it updates its own summaries in place', async () => {
+    const service = createPreviewService();
+    const one = await service.preview({
+      generation: 1,
+      definition: chain('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    const shownFirst = shown(one.nodes);
+    const two = await service.preview({
+      generation: 2,
+      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 3' } }] },
+      options: {},
+      base: 1,
+    });
+    expect(two.nodes['first']?.preview).toBe('21');
+    expect(shown(one.nodes)).toEqual(shownFirst);
+    expect(one.nodes['first']?.preview).toBe('14');
   });
 
   it('sends every summary when the base is one it no longer remembers', async () => {

@@ -71,11 +71,18 @@ function nodeMeaningChanged(before: NodeDefinition, after: NodeDefinition): bool
  */
 export function patchChangesMeaning(held: WorkflowDefinition, patch: DefinitionPatch): boolean {
   if (patch.order || patch.edges || patch.rest) return true;
-  const index = new Map(held.nodes.map((n) => [n.id, n]));
-  return patch.nodes.some((node) => {
-    const before = index.get(node.id);
-    return before === undefined || nodeMeaningChanged(before, node);
-  });
+  if (patch.nodes.length === 0) return false;
+  // One pass that indexes the patch's few nodes, not the definition's many.
+  const carried = new Map(patch.nodes.map((n) => [n.id, n]));
+  let found = 0;
+  for (const before of held.nodes) {
+    const node = carried.get(before.id);
+    if (node === undefined) continue;
+    if (nodeMeaningChanged(before, node)) return true;
+    found++;
+  }
+  // A node the held definition lacks is new.
+  return found < carried.size;
 }
 
 /** Values nested deeper than this are cut in previews and details (results are capped at 100). */
@@ -180,8 +187,14 @@ export function sameSummary(a: NodeSummary, b: NodeSummary): boolean {
   );
 }
 
-/** The last run and the summaries made of it, which the next run's reused nodes keep. */
+/**
+ * The last run and the summaries made of it, as the client holds them once it
+ * has applied the reply. The next run updates `nodes` in place (see
+ * `summarise`): on a keystroke in a big workflow, copying every node's summary
+ * cost more than the run.
+ */
 interface SummarisedRun {
+  generation: number;
   result: RunResult;
   nodes: Record<string, NodeSummary>;
   /** How many summaries `nodes` holds. */
@@ -190,13 +203,17 @@ interface SummarisedRun {
   unmarked: readonly string[];
 }
 
-/** Summaries made of a run; `touched`: the only ids whose summary may differ from the previous run's, when known. */
+/**
+ * Summaries made of a run: either `previous.nodes` updated in place, with
+ * `changed` the summaries that differ from what it held (by `sameSummary`),
+ * or a new record (`changed` undefined).
+ */
 interface Summarised {
   run: RunResult;
   nodes: Record<string, NodeSummary>;
+  changed: Record<string, NodeSummary> | undefined;
   count: number;
   unmarked: string[];
-  touched: string[] | undefined;
 }
 
 function summaryOf(r: RunResult['nodes'][string]): NodeSummary {
@@ -213,8 +230,9 @@ function summaryOf(r: RunResult['nodes'][string]): NodeSummary {
  * (`reused`, the same output object) keeps the summary made of it then: its
  * preview is not written again, and the object stays the same, so the reply
  * leaves it out. When the run has the previous run's nodes and reused some,
- * only the others are looked at (`notReused`): after an edit, as far as its
- * change reached, not every node of a big workflow.
+ * only the others are looked at (`notReused`), as far as the edit's change
+ * reached, and `previous.nodes` is updated in place, not copied: the cost of
+ * a keystroke does not grow with the nodes it did not touch.
  */
 function summarise(result: RunResult, previous: SummarisedRun | null): Summarised {
   // Per-node results travel as `nodes` summaries only, not twice.
@@ -235,22 +253,26 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
     // The same nodes as last time (reused ones are among them by definition,
     // the others checked just above, and as many): each keeps its summary
     // unless it ran again, or was reused now and not then (it gets the mark).
-    const nodes = { ...previous.nodes };
-    const touched: string[] = [];
+    const nodes = previous.nodes;
+    const changed: Record<string, NodeSummary> = {};
     const ran = new Set<string>();
     for (const [id, r] of fresh.nodes) {
-      nodes[id] = summaryOf(r);
-      touched.push(id);
       ran.add(id);
+      const now = summaryOf(r);
+      const before = nodes[id];
+      if (before !== undefined && sameSummary(before, now)) continue;
+      nodes[id] = now;
+      changed[id] = now;
     }
     for (const id of previous.unmarked) {
       const before = nodes[id];
       if (ran.has(id) || before === undefined || before.reused) continue;
-      nodes[id] = { ...before, reused: true };
-      touched.push(id);
+      const marked = { ...before, reused: true };
+      nodes[id] = marked;
+      changed[id] = marked;
     }
     // What ran again is not reused: its summaries have no mark.
-    return { run, nodes, count: fresh.count, unmarked: [...ran], touched };
+    return { run, nodes, changed, count: fresh.count, unmarked: [...ran] };
   }
   const nodes: Record<string, NodeSummary> = {};
   const unmarked: string[] = [];
@@ -273,7 +295,7 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
     if (!summary.reused) unmarked.push(id);
     count++;
   }
-  return { run, nodes, count, unmarked, touched: undefined };
+  return { run, nodes, changed: undefined, count, unmarked };
 }
 
 /**
@@ -301,29 +323,6 @@ export function summaryDelta(
   for (const id in base) if (!(id in next)) removed.push(id);
   return { changed, removed, held };
 }
-
-/**
- * `summaryDelta` when `next` is a copy of `base` in which only the `touched`
- * ids may differ (see `summarise`): looks at those alone. `next` becomes the
- * held summaries (base's object wherever nothing changed).
- */
-function summaryDeltaOf(
-  base: Record<string, NodeSummary>,
-  next: Record<string, NodeSummary>,
-  touched: readonly string[],
-): { changed: Record<string, NodeSummary>; removed: string[]; held: Record<string, NodeSummary> } {
-  const changed: Record<string, NodeSummary> = {};
-  for (const id of touched) {
-    const now = next[id] as NodeSummary;
-    const before = base[id];
-    if (before !== undefined && sameSummary(before, now)) next[id] = before;
-    else changed[id] = now;
-  }
-  return { changed, removed: [], held: next };
-}
-
-/** How many replies' summaries the worker keeps as possible bases for a delta. */
-const SENT_KEPT = 4;
 
 /** The definition after a patch; nodes keep their order unless the patch gives a new one. */
 export function applyPatch(base: WorkflowDefinition, patch: DefinitionPatch): WorkflowDefinition {
@@ -376,13 +375,13 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
   // (the first request, a new worker, a change to most nodes at once).
   let cachedKey: string | null = null;
   let compiled: CompileResult | null = null;
-  let lastRun: ({ generation: number } & SummarisedRun) | null = null;
+  // The last run, with the summaries the client holds once it applies its
+  // reply: a request whose base is that reply's generation gets only what
+  // changed since; any other, all of them.
+  let lastRun: SummarisedRun | null = null;
   // The input of the last request that carried one (requests leave it out
   // while it is unchanged).
   let input: Json = null;
-  // The summaries of the last few replies, as the client holds them once it
-  // applies each: a request names the one it holds as its `base`.
-  const sent: Array<{ generation: number; nodes: Record<string, NodeSummary> }> = [];
   const subworkflows = new Map<string, WorkflowDefinition | undefined>();
   let lookup: WorkspaceLookup | null = null;
   // The workspace's copy of each sub-workflow last seen, by id: an unchanged
@@ -464,7 +463,6 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
                 message: 'The preview worker has no workflow to run.',
               },
             ];
-        remember(request.generation, {});
         return {
           generation: request.generation,
           ok: false,
@@ -485,32 +483,35 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
         resolveWorkflow,
       });
       const previous = lastRun;
-      const { run, nodes, count, unmarked, touched } = summarise(result, previous);
+      const summarised = summarise(result, previous);
+      const { run, count, unmarked } = summarised;
+      let { nodes } = summarised;
       const reply: PreviewReply = {
         generation: request.generation,
         ok: true,
         diagnostics: compiled.warnings,
         run,
-        nodes,
+        // A copy: the worker goes on updating its own record in place.
+        nodes: {},
         recompiled,
       };
-      // Against the summaries the client says it holds, only what changed;
-      // without them (a new client or worker, a base long gone) all of them.
-      const base =
-        request.base === undefined ? undefined : sent.find((s) => s.generation === request.base);
-      let kept = nodes;
-      if (base) {
-        const delta =
-          touched && base.nodes === previous?.nodes
-            ? summaryDeltaOf(base.nodes, nodes, touched)
-            : summaryDelta(base.nodes, nodes);
-        kept = delta.held;
-        reply.nodes = delta.changed;
-        reply.base = base.generation;
-        if (delta.removed.length > 0) reply.removed = delta.removed;
+      // Against the summaries the client says it holds (the last reply's),
+      // only what changed; otherwise (a new client or worker, a reply the
+      // client did not apply) all of them.
+      if (previous && request.base === previous.generation) {
+        reply.base = previous.generation;
+        if (summarised.changed) {
+          reply.nodes = summarised.changed;
+        } else {
+          const delta = summaryDelta(previous.nodes, nodes);
+          nodes = delta.held;
+          reply.nodes = delta.changed;
+          if (delta.removed.length > 0) reply.removed = delta.removed;
+        }
+      } else {
+        reply.nodes = { ...nodes };
       }
-      remember(request.generation, kept);
-      lastRun = { generation: request.generation, result, nodes: kept, count, unmarked };
+      lastRun = { generation: request.generation, result, nodes, count, unmarked };
       if (request.details && request.details.length > 0) {
         reply.details = request.details.flatMap((id) => {
           const detail = detailOf(request.generation, id);
@@ -543,11 +544,6 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       return detailOf(generation, nodeId);
     },
   };
-
-  function remember(generation: number, nodes: Record<string, NodeSummary>): void {
-    sent.push({ generation, nodes });
-    if (sent.length > SENT_KEPT) sent.shift();
-  }
 
   function detailOf(generation: number, nodeId: string): NodeDetail | null {
     if (!lastRun || lastRun.generation !== generation) return null;
