@@ -227,7 +227,7 @@ function createFlowEdgeBuilder() {
   return (
     definitions: readonly EdgeDefinition[],
     selectedIds: readonly string[],
-    summaries: Readonly<Record<string, NodeSummary>>,
+    summaries: ReadonlyMap<string, NodeSummary>,
     showTaken: boolean,
   ): Edge[] => {
     if (
@@ -261,7 +261,7 @@ function createFlowEdgeBuilder() {
         for (const i of bySource.get(id) ?? []) {
           const definition = definitions[i] as EdgeDefinition;
           const hit = cache.get(definition);
-          const entry = look(definition, hit?.selected ?? false, summaries[id], showTaken, hit);
+          const entry = look(definition, hit?.selected ?? false, summaries.get(id), showTaken, hit);
           if (entry !== hit) cache.set(definition, entry);
           if (entry.edge !== previous[i]) {
             next ??= previous.slice();
@@ -283,7 +283,7 @@ function createFlowEdgeBuilder() {
       const entry = look(
         definition,
         selected.has(id),
-        summaries[definition.source],
+        summaries.get(definition.source),
         showTaken,
         hit,
       );
@@ -479,7 +479,7 @@ function CanvasInner() {
 
 type Statuses = Readonly<Record<string, NodeSummary['status']>>;
 
-let statusesOf: Readonly<Record<string, NodeSummary>> | null = null;
+let statusesOf: ReadonlyMap<string, NodeSummary> | null = null;
 let lastStatuses: Statuses = {};
 
 /**
@@ -489,14 +489,14 @@ let lastStatuses: Statuses = {};
  * a big canvas) only then. A reply's new summaries are looked at by the ids it
  * changed (summaryDelta), not by a walk over every node.
  */
-function selectStatuses(state: { nodeSummaries: Readonly<Record<string, NodeSummary>> }): Statuses {
+function selectStatuses(state: { nodeSummaries: ReadonlyMap<string, NodeSummary> }): Statuses {
   const summaries = state.nodeSummaries;
   if (summaries === statusesOf) return lastStatuses;
   const delta = summaryDelta(summaries);
   if (delta && delta.from === statusesOf) {
     let next: Record<string, NodeSummary['status']> | null = null;
     for (const id of delta.ids) {
-      const status = summaries[id]?.status;
+      const status = summaries.get(id)?.status;
       if (status === lastStatuses[id]) continue;
       next ??= { ...lastStatuses };
       if (status === undefined) delete next[id];
@@ -506,14 +506,11 @@ function selectStatuses(state: { nodeSummaries: Readonly<Record<string, NodeSumm
   } else {
     const next: Record<string, NodeSummary['status']> = {};
     let same = true;
-    let count = 0;
-    for (const id in summaries) {
-      const status = (summaries[id] as NodeSummary).status;
-      next[id] = status;
-      count += 1;
-      if (lastStatuses[id] !== status) same = false;
+    for (const [id, summary] of summaries) {
+      next[id] = summary.status;
+      if (lastStatuses[id] !== summary.status) same = false;
     }
-    if (!same || count !== Object.keys(lastStatuses).length) lastStatuses = next;
+    if (!same || summaries.size !== Object.keys(lastStatuses).length) lastStatuses = next;
   }
   statusesOf = summaries;
   return lastStatuses;

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PreviewReply, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
+import type {
+  NodeDefinition,
+  PreviewReply,
+  PreviewRequest,
+  WorkflowDefinition,
+} from '../../engine/index.ts';
 import { createPreviewService } from '../../engine/worker.ts';
 import {
   createPreviewClient,
@@ -403,5 +408,28 @@ describe('definition diffs', () => {
     expect(patch?.edges).toBe(added.edges);
     expect(patch?.rest?.name).toBe('renamed');
     expect(diffDefinitions(definition, { ...definition })).toEqual({ nodes: [] });
+  });
+
+  it('names an edited node alone, and the order whenever the ids at some position differ', () => {
+    const three: WorkflowDefinition = {
+      ...definition,
+      nodes: [...definition.nodes, { id: 'out', kind: 'output' }],
+    };
+    const [start, double, out] = three.nodes as [NodeDefinition, NodeDefinition, NodeDefinition];
+    const edited = { ...double, config: { expression: '$ * 3' } };
+    expect(diffDefinitions(three, { ...three, nodes: [start, edited, out] })).toEqual({
+      nodes: [edited],
+    });
+    // Two nodes swapped: nothing in them changed, but the order did.
+    expect(diffDefinitions(three, { ...three, nodes: [start, out, double] })).toEqual({
+      nodes: [],
+      order: ['start', 'out', 'double'],
+    });
+    // One node gone and another in its place: as many nodes, another order.
+    const other = { id: 'other', kind: 'output' as const };
+    expect(diffDefinitions(three, { ...three, nodes: [start, double, other] })).toEqual({
+      nodes: [other],
+      order: ['start', 'double', 'other'],
+    });
   });
 });

@@ -9,6 +9,7 @@ import type {
   AslExportResult,
   Diagnostic,
   Json,
+  NodeDefinition,
   NodeDetail,
   NodeKindInfo,
   NodeKindName,
@@ -77,7 +78,7 @@ export interface PreviewJob {
  * that changed instead of walking all of them on every keystroke.
  */
 export interface SummaryChanges {
-  /** The `nodes` of the reply handed on before this one. */
+  /** The `nodes` of the reply handed on before this one (the same record, updated in place, while the worker is). */
   since: Record<string, NodeSummary>;
   /** Ids whose summary is new, added or removed since then. */
   ids: readonly string[];
@@ -87,9 +88,11 @@ export interface PreviewEvents {
   /**
    * A reply for the latest request (stale ones never get here), with every
    * node's summary in `nodes`: the client applies the worker's deltas, and an
-   * unchanged summary is the same object as in the reply before. `changes`
-   * names the summaries that may differ from the last reply handed on; absent
-   * when the client cannot tell (the first reply of a worker).
+   * unchanged summary is the same object as in the reply before. `nodes` is
+   * the client's own record, which later replies of the same worker update in
+   * place: read it here, do not keep it. `changes` names the summaries that
+   * may differ from the last reply handed on; absent when the client cannot
+   * tell (the first reply of a worker).
    */
   onReply(reply: PreviewReply, roundTripMs: number, changes?: SummaryChanges): void;
   /** The latest request ran past the backstop; the worker was replaced. */
@@ -157,13 +160,30 @@ export function diffDefinitions(
   before: WorkflowDefinition,
   after: WorkflowDefinition,
 ): DefinitionPatch | null {
-  const old = new Map(before.nodes.map((n) => [n.id, n]));
-  const nodes = after.nodes.filter((n) => old.get(n.id) !== n);
+  // Usually the same nodes in the same order, one of them edited: compared
+  // position by position, without indexing a big canvas's nodes by id.
+  let nodes: NodeDefinition[] | null = [];
+  if (before.nodes.length === after.nodes.length) {
+    for (let i = 0; i < after.nodes.length; i++) {
+      const now = after.nodes[i] as NodeDefinition;
+      const was = before.nodes[i] as NodeDefinition;
+      if (now === was) continue;
+      if (now.id !== was.id) {
+        nodes = null;
+        break;
+      }
+      nodes.push(now);
+    }
+  } else {
+    nodes = null;
+  }
+  const reordered = nodes === null;
+  if (nodes === null) {
+    const old = new Map(before.nodes.map((n) => [n.id, n]));
+    nodes = after.nodes.filter((n) => old.get(n.id) !== n);
+  }
   if (nodes.length > after.nodes.length / 2) return null;
   const patch: DefinitionPatch = { nodes };
-  const reordered =
-    before.nodes.length !== after.nodes.length ||
-    after.nodes.some((n, i) => before.nodes[i]?.id !== n.id);
   if (reordered) patch.order = after.nodes.map((n) => n.id);
   if (before.edges !== after.edges) patch.edges = after.edges;
   const { nodes: _a, edges: _b, ...restBefore } = before;
@@ -350,16 +370,17 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       return reply.nodes;
     }
     if (!held || held.generation !== reply.base) return null;
-    const removed = reply.removed ?? [];
-    let changed = removed.length > 0;
+    // In place: a copy of every node's summary cost a big canvas about a
+    // millisecond of the keystroke's frame, for the few the edit changed.
+    const nodes = held.nodes;
     for (const id in reply.nodes) {
-      changed = true;
+      nodes[id] = reply.nodes[id] as NodeSummary;
       changedSince?.add(id);
     }
-    if (!changed) return held.nodes;
-    for (const id of removed) changedSince?.add(id);
-    const nodes = { ...held.nodes, ...reply.nodes };
-    for (const id of removed) delete nodes[id];
+    for (const id of reply.removed ?? []) {
+      delete nodes[id];
+      changedSince?.add(id);
+    }
     return nodes;
   }
 

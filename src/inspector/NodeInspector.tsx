@@ -43,7 +43,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const edges = useEditor((s) => s.document.edges);
   const diagnostics = useEditor((s) => s.diagnostics);
   const previewState = useEditor((s) => s.previewState);
-  const summary = useEditor((s) => s.nodeSummaries[nodeId]);
+  const summary = useEditor((s) => s.nodeSummaries.get(nodeId));
   const detail = useEditor((s) => s.nodeDetails[nodeId]);
   const updateNodeLabel = useEditor((s) => s.updateNodeLabel);
   const updateNodeConfig = useEditor((s) => s.updateNodeConfig);

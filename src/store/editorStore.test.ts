@@ -308,30 +308,33 @@ describe('auto layout', () => {
 
 describe('preview results', () => {
   it('keeps the summary object of a node whose result did not visibly change', () => {
-    const before = {
-      a: { status: 'succeeded' as const, port: 'out', preview: '1', durationMs: 0.4 },
-      b: { status: 'succeeded' as const, port: 'out', preview: '2', durationMs: 0.4 },
-    };
+    const a = { status: 'succeeded' as const, port: 'out', preview: '1', durationMs: 0.4 };
+    const b = { status: 'succeeded' as const, port: 'out', preview: '2', durationMs: 0.4 };
+    const before = new Map(Object.entries({ a, b }));
     const after = stableSummaries(before, {
       a: { status: 'succeeded', port: 'out', preview: '1', durationMs: 0.5 },
       b: { status: 'succeeded', port: 'out', preview: '3', durationMs: 0.4 },
     });
-    expect(after['a']).toBe(before.a);
-    expect(after['b']).not.toBe(before.b);
-    expect(after['b']?.preview).toBe('3');
+    expect(after.get('a')).toBe(a);
+    expect(after.get('b')).not.toBe(b);
+    expect(after.get('b')?.preview).toBe('3');
   });
 
   it('given the ids a reply changed, looks at those only and says which changed', () => {
-    const before = {
-      a: { status: 'succeeded' as const, port: 'out', preview: '1', durationMs: 0.4 },
-      b: { status: 'succeeded' as const, port: 'out', preview: '2', durationMs: 0.4 },
-      c: { status: 'succeeded' as const, port: 'out', preview: '3', durationMs: 0.4 },
-    };
+    const a = { status: 'succeeded' as const, port: 'out', preview: '1', durationMs: 0.4 };
+    const before = new Map(
+      Object.entries({
+        a,
+        b: { status: 'succeeded' as const, port: 'out', preview: '2', durationMs: 0.4 },
+        c: { status: 'succeeded' as const, port: 'out', preview: '3', durationMs: 0.4 },
+      }),
+    );
     const b = { status: 'failed' as const, durationMs: 0.1, error: { code: 'X', message: 'x' } };
     const d = { status: 'succeeded' as const, port: 'out', preview: '4', durationMs: 0.4 };
-    const next = { a: { ...before.a, durationMs: 0.45 }, b, d };
+    const next = { a: { ...a, durationMs: 0.45 }, b, d };
     const after = stableSummaries(before, next, ['a', 'b', 'c', 'd']);
-    expect(after).toEqual({ a: before.a, b, d });
+    expect(Object.fromEntries(after)).toEqual({ a, b, d });
+    expect(after.get('a')).toBe(a);
     expect(summaryDelta(after)).toEqual({ from: before, ids: ['b', 'c', 'd'] });
     // The same answer as a walk over every node.
     expect(stableSummaries(before, next)).toEqual(after);
@@ -341,7 +344,10 @@ describe('preview results', () => {
       'd',
     ]);
     // Nothing visible changed: the same record, so nothing re-renders.
-    expect(stableSummaries(before, { ...before, a: { ...before.a } }, ['a'])).toBe(before);
+    expect(stableSummaries(before, { ...Object.fromEntries(before), a: { ...a } }, ['a'])).toBe(
+      before,
+    );
+    expect(stableSummaries(before, { ...Object.fromEntries(before), a: { ...a } })).toBe(before);
   });
 
   it('applies a reply by its changed ids only when they count from the summaries it shows', () => {
@@ -361,12 +367,12 @@ describe('preview results', () => {
       total: { status: 'succeeded' as const, preview: '2', durationMs: 1 },
     };
     store.getState().previewFinished(reply(second, 2), 1, { since: first, ids: ['total'] });
-    expect(Object.keys(store.getState().nodeSummaries).sort()).toEqual(['big', 'total']);
+    expect([...store.getState().nodeSummaries.keys()].sort()).toEqual(['big', 'total']);
     // A new document empties the results: changes counted from older ones do not apply.
     store.getState().loadDocument(purchaseOrder());
     const third = { ...second, big: { status: 'skipped' as const, durationMs: 0 } };
     store.getState().previewFinished(reply(third, 3), 1, { since: second, ids: ['big'] });
-    expect(store.getState().nodeSummaries).toEqual(third);
+    expect(Object.fromEntries(store.getState().nodeSummaries)).toEqual(third);
   });
 
   it("shares the unchanged parts of a node's new input and output with its last detail", () => {

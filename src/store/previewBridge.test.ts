@@ -72,7 +72,7 @@ describe('preview bridge', () => {
     await settled();
     expect(jobs).toHaveLength(1);
     expect(store.getState().previewState).toBe('done');
-    expect(store.getState().nodeSummaries['big']?.port).toBe('false');
+    expect(store.getState().nodeSummaries.get('big')?.port).toBe('false');
 
     store.getState().moveNodes([{ id: 'big', position: { x: 50, y: 50 } }]);
     store.getState().commitMove();
@@ -83,12 +83,12 @@ describe('preview bridge', () => {
     await settled();
     expect(jobs).toHaveLength(2);
     expect(jobs[1]?.input).toEqual({ amount: 5000 });
-    expect(store.getState().nodeSummaries['big']?.port).toBe('true');
+    expect(store.getState().nodeSummaries.get('big')?.port).toBe('true');
 
     store.getState().updateNodeConfig('big', { expression: 'amount > 10000' });
     await settled();
     expect(jobs).toHaveLength(3);
-    expect(store.getState().nodeSummaries['big']?.port).toBe('false');
+    expect(store.getState().nodeSummaries.get('big')?.port).toBe('false');
     disconnect();
   });
 

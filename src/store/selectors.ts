@@ -29,7 +29,8 @@ export const selectNode =
   (state: EditorState): NodeDefinition | undefined =>
     nodeById(state.document, id);
 
-export const selectNodeSummary = (id: string) => (state: EditorState) => state.nodeSummaries[id];
+export const selectNodeSummary = (id: string) => (state: EditorState) =>
+  state.nodeSummaries.get(id);
 
 export const selectNodeDetail = (id: string) => (state: EditorState) => state.nodeDetails[id];
 

@@ -74,7 +74,7 @@ export interface PreviewSlice {
   /** Generation of the run shown (tags every request to the worker). */
   generation: number;
   /** Per-node summaries of the run shown, for the canvas (status, port, one-line preview, time, error). */
-  nodeSummaries: Record<string, NodeSummary>;
+  nodeSummaries: ReadonlyMap<string, NodeSummary>;
   /** Full (large arrays truncated) input/output of selected nodes for the run shown, by node id. */
   nodeDetails: Record<string, NodeDetail>;
 }
