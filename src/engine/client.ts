@@ -370,8 +370,8 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       return reply.nodes;
     }
     if (!held || held.generation !== reply.base) return null;
-    // In place: a copy of every node's summary cost a big canvas about a
-    // millisecond of the keystroke's frame, for the few the edit changed.
+    // In place: not a copy of every node's summary for the few an edit
+    // changed (on a big canvas, a copy per keystroke; bench/RESULTS.md).
     const nodes = held.nodes;
     for (const id in reply.nodes) {
       nodes[id] = reply.nodes[id] as NodeSummary;

@@ -102,8 +102,8 @@ export function summaryDelta(
  * record `previous` was made from) only those are looked at; without, every
  * node is (after a worker restart, whose first reply is all new objects).
  * A Map, not an object: a keystroke's new record is a copy of the last, and
- * copying an object of 1,000 keys cost a big canvas's frame about 0.5 ms,
- * ten times a Map's.
+ * in V8 copying an object of 1,000 keys costs about ten times copying a Map
+ * of them (bench/RESULTS.md).
  */
 export function stableSummaries(
   previous: ReadonlyMap<string, NodeSummary>,

@@ -1,0 +1,88 @@
+// Replays the editor's keystrokes through the page's side of a preview, in
+// Node: the preview client (src/engine/client.ts) with the real preview
+// service in-process behind it (requests and replies structured-cloned, as a
+// worker's are), handing each reply to the editor store (previewFinished).
+// No React, no browser: what the page's own JS does per keystroke besides
+// rendering, plus the worker's run. Run: npx tsx bench/browser/page-replay.ts
+// (EDITS=<n> keystrokes, ONLY=realistic or ONLY=big for one workload). For
+// instruction counts, bundle it with esbuild and run it under valgrind at two
+// EDITS and take the difference, as bench/RESULTS.md describes. The figures
+// compare builds on one machine; they are not budgets.
+
+import { performance } from 'node:perf_hooks';
+import type { PreviewReply, WorkflowDefinition } from '../../engine/index.ts';
+import { createPreviewService } from '../../engine/worker.ts';
+import { createPreviewClient, type PreviewWorkerHandle } from '../../src/engine/client.ts';
+import { createEditorStore } from '../../src/store/editorStore.ts';
+import { big1000, realistic100, type Workload } from '../workloads.ts';
+
+const EDITS = Number(process.env.EDITS ?? 200);
+
+/** The node the browser benchmark types into (big-1000: its first stage's totals). */
+function editedNode(workload: Workload): string {
+  return workload.definition.nodes.length > 300 ? 's0_totals' : workload.edit.node;
+}
+
+async function replay(workload: Workload) {
+  const store = createEditorStore(workload.definition);
+  const service = createPreviewService();
+  const spawn = (): PreviewWorkerHandle => ({
+    api: {
+      preview: async (request) => structuredClone(await service.preview(structuredClone(request))),
+      nodeDetail: async () => null,
+      validate: async () => [],
+      exportAsl: async () => ({ ok: false, problems: [] }) as never,
+      setWorkspaceLookup: () => undefined,
+    },
+    terminate: () => undefined,
+  });
+  let answered: ((reply: PreviewReply) => void) | null = null;
+  const client = createPreviewClient({
+    spawn,
+    events: {
+      onReply(reply, roundTripMs, changes) {
+        store.getState().previewFinished(reply, roundTripMs, changes);
+        answered?.(reply);
+      },
+      onTimeout: () => undefined,
+    },
+  });
+  const ask = (definition: WorkflowDefinition) =>
+    new Promise<PreviewReply>((resolve) => {
+      answered = resolve;
+      client.request({ definition, input: workload.input, decisions: {} });
+    });
+
+  let definition = workload.definition;
+  const id = editedNode(workload);
+  const node = definition.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`no node ${id}`);
+  await ask(definition);
+  // The browser benchmark's edit: `+ 1` typed after the first total, then a
+  // digit added and removed in turn.
+  const base = String(node.config?.['expression']);
+  const at = base.indexOf('$sum(order.items.price)') + '$sum(order.items.price)'.length;
+  const times: number[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    const typed = i % 2 === 0 ? String((i / 2) % 9) : '';
+    const expression = `${base.slice(0, at)} + 1${typed}${base.slice(at)}`;
+    const changed = { ...node, config: { ...node.config, expression } };
+    definition = { ...definition, nodes: definition.nodes.map((n) => (n.id === id ? changed : n)) };
+    const t = performance.now();
+    await ask(definition);
+    times.push(performance.now() - t);
+  }
+  client.dispose();
+  times.sort((a, b) => a - b);
+  const at50 = times[Math.floor(times.length / 2)] ?? NaN;
+  return {
+    workload: workload.name,
+    keystrokeMs: Math.round(at50 * 1000) / 1000,
+    summaries: store.getState().nodeSummaries.size,
+  };
+}
+
+const rows = [];
+const only = { realistic: [realistic100], big: [big1000] }[process.env.ONLY ?? ''];
+for (const make of only ?? [realistic100, big1000]) rows.push(await replay(make()));
+console.table(rows);
