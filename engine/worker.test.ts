@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Json, NodeSummary, PreviewReply, WorkflowDefinition } from './index.ts';
+import type {
+  Json,
+  NodeSummary,
+  PreviewReply,
+  PreviewRequest,
+  WorkflowDefinition,
+} from './index.ts';
 import type { DefinitionPatch } from './types.ts';
 import {
   applyPatch,
@@ -459,6 +465,16 @@ describe('summary deltas', () => {
     };
   }
 
+  /** A request that edits `first`'s expression, against the reply `base`. */
+  function editFirst(generation: number, expression: string, base: number): PreviewRequest {
+    return {
+      generation,
+      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression } }] },
+      options: {},
+      base,
+    };
+  }
+
   /** What a client holds after applying `reply` to the summaries of its base. */
   function applied(
     held: Map<number, Record<string, NodeSummary>>,
@@ -571,23 +587,13 @@ describe('summary deltas', () => {
 
     // Reply 2 changes every node on the chain; the client has a newer request
     // queued by then, so it drops reply 2 unapplied and still holds reply 1.
-    const two = await service.preview({
-      generation: 2,
-      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 20' } }] },
-      options: {},
-      base: 1,
-    });
+    const two = await service.preview(editFirst(2, '$ * 20', 1));
     expect(two.nodes['check']?.port).toBe('true');
 
     // Request 3 changes `first` again: against reply 2 nothing on the chain
     // but `first` would change, yet the client holds reply 1. The worker keeps
     // only its last reply's summaries, so it sends them all.
-    const three = await service.preview({
-      generation: 3,
-      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 30' } }] },
-      options: {},
-      base: 1,
-    });
+    const three = await service.preview(editFirst(3, '$ * 30', 1));
     expect(three.base).toBeUndefined();
     const now = applied(held, three);
     expect(shown(now)).toEqual(await fresh(chain('$ * 30'), 7));
@@ -603,12 +609,7 @@ describe('summary deltas', () => {
       options: {},
     });
     const shownFirst = shown(one.nodes);
-    const two = await service.preview({
-      generation: 2,
-      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 3' } }] },
-      options: {},
-      base: 1,
-    });
+    const two = await service.preview(editFirst(2, '$ * 3', 1));
     expect(two.nodes['first']?.preview).toBe('21');
     expect(shown(one.nodes)).toEqual(shownFirst);
     expect(one.nodes['first']?.preview).toBe('14');
@@ -617,20 +618,8 @@ describe('summary deltas', () => {
   it('sends every summary when the base is one it no longer remembers', async () => {
     const service = createPreviewService();
     await service.preview({ generation: 1, definition: chain('$ * 2'), input: 7, options: {} });
-    for (let g = 2; g <= 8; g++) {
-      await service.preview({
-        generation: g,
-        patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: `$ * ${g}` } }] },
-        options: {},
-        base: g - 1,
-      });
-    }
-    const reply = await service.preview({
-      generation: 9,
-      patch: { nodes: [{ id: 'first', kind: 'transform', config: { expression: '$ * 9' } }] },
-      options: {},
-      base: 1,
-    });
+    for (let g = 2; g <= 8; g++) await service.preview(editFirst(g, `$ * ${g}`, g - 1));
+    const reply = await service.preview(editFirst(9, '$ * 9', 1));
     expect(reply.base).toBeUndefined();
     expect(shown(reply.nodes)).toEqual(await fresh(chain('$ * 9'), 7));
   });
