@@ -11,6 +11,16 @@ export const workflowSchema: JsonObject = published as JsonObject;
 let structural: CompiledSchema | undefined;
 let structuralNode: CompiledSchema | undefined;
 
+/** A copy of the published schema without its per-kind `if/then` config rules. */
+function withoutConfigRules(): { $schema: string; $defs: { node: { allOf?: unknown } } } {
+  const copy = JSON.parse(JSON.stringify(published)) as {
+    $schema: string;
+    $defs: { node: { allOf?: unknown } };
+  };
+  delete copy.$defs.node.allOf;
+  return copy;
+}
+
 /**
  * The published schema without its per-kind `if/then` config rules: compile
  * checks each config against its kind's own schema instead, so that a bad
@@ -18,13 +28,7 @@ let structuralNode: CompiledSchema | undefined;
  * generic SCHEMA_INVALID. Compiled on first use.
  */
 export function structuralSchema(): CompiledSchema {
-  if (!structural) {
-    const copy = JSON.parse(JSON.stringify(published)) as {
-      $defs: { node: { allOf?: unknown } };
-    };
-    delete copy.$defs.node.allOf;
-    structural = compileTrustedSchema(copy);
-  }
+  structural ??= compileTrustedSchema(withoutConfigRules());
   return structural;
 }
 
@@ -35,16 +39,8 @@ export function structuralSchema(): CompiledSchema {
  */
 export function structuralNodeSchema(): CompiledSchema {
   if (!structuralNode) {
-    const copy = JSON.parse(JSON.stringify(published)) as {
-      $schema: string;
-      $defs: { node: { allOf?: unknown } };
-    };
-    delete copy.$defs.node.allOf;
-    structuralNode = compileTrustedSchema({
-      $schema: copy.$schema,
-      $defs: copy.$defs,
-      $ref: '#/$defs/node',
-    });
+    const { $schema, $defs } = withoutConfigRules();
+    structuralNode = compileTrustedSchema({ $schema, $defs, $ref: '#/$defs/node' });
   }
   return structuralNode;
 }
