@@ -7,29 +7,28 @@
 
 import { compileWorkflow, runWorkflow } from '../engine/index.ts';
 import type { WorkflowDefinition } from '../engine/index.ts';
-import { big1000, realistic100, type Workload } from './workloads.ts';
-
-const MARKER = '$sum(order.items.price)';
+import { big1000, editedNode, realistic100, typedAtMarker, type Workload } from './workloads.ts';
 
 function typed(workload: Workload, id: string, text: string): WorkflowDefinition {
   return {
     ...workload.definition,
-    nodes: workload.definition.nodes.map((n) => {
-      if (n.id !== id) return n;
-      const source = String(n.config?.['expression']);
-      const at = source.indexOf(MARKER) + MARKER.length;
-      return {
-        ...n,
-        config: { ...n.config, expression: source.slice(0, at) + text + source.slice(at) },
-      };
-    }),
+    nodes: workload.definition.nodes.map((n) =>
+      n.id === id
+        ? {
+            ...n,
+            config: {
+              ...n.config,
+              expression: typedAtMarker(String(n.config?.['expression']), text),
+            },
+          }
+        : n,
+    ),
   };
 }
 
 const rows = [];
 for (const workload of [realistic100(), big1000()]) {
-  // The node the browser benchmark types into (bench/browser/pages.ts, editedNode).
-  const id = workload.definition.nodes.length > 300 ? 's0_totals' : workload.edit.node;
+  const id = editedNode(workload);
   const [first, second] = [' + 1', ' + 12'].map((text) => {
     const compiled = compileWorkflow(typed(workload, id, text));
     if (!compiled.ok) throw new Error(`${workload.name} does not compile`);

@@ -321,3 +321,36 @@ export function withEdit(workload: Workload): WorkflowDefinition {
     nodes: workload.definition.nodes.map((n) => (n.id === node ? { ...n, config } : n)),
   };
 }
+
+/** Above this many nodes the editor draws only the cards in view (src/canvas/Canvas.tsx). */
+export const BIG_CANVAS = 300;
+
+/**
+ * The transform whose expression the browser benchmark types into. On a canvas
+ * small enough to draw every card it is the workload's own edit node
+ * (mid-graph); a big canvas opens on the trigger and draws only the cards in
+ * view, so there it is the first stage's `totals`, which a user sees without
+ * panning: its edit invalidates everything downstream, the whole graph.
+ */
+export function editedNode(workload: Workload): string {
+  return workload.definition.nodes.length > BIG_CANVAS ? 's0_totals' : workload.edit.node;
+}
+
+/** Where the browser benchmark types into the edited node's expression: right after this. */
+export const TYPING_MARKER = '$sum(order.items.price)';
+
+/** `source` with `text` typed right after TYPING_MARKER. */
+export function typedAtMarker(source: string, text: string): string {
+  const at = source.indexOf(TYPING_MARKER) + TYPING_MARKER.length;
+  return source.slice(0, at) + text + source.slice(at);
+}
+
+/**
+ * The edited expression after the browser benchmark's keystroke `i` as the
+ * replays type it: ` + 1` after TYPING_MARKER, then a digit typed and deleted
+ * in turn.
+ */
+export function replayedExpression(source: string, i: number): string {
+  const typed = i % 2 === 0 ? String((i / 2) % 9) : '';
+  return typedAtMarker(source, ` + 1${typed}`);
+}

@@ -7,10 +7,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
-import { big1000, realistic100, type Workload } from '../workloads.ts';
+import { big1000, editedNode, realistic100, type Workload } from '../workloads.ts';
 import {
   CONTROLS,
-  editedNode,
   importWorkload,
   prepareControl,
   prepareEditor,

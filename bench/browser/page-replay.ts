@@ -14,14 +14,15 @@ import type { PreviewReply, WorkflowDefinition } from '../../engine/index.ts';
 import { createPreviewService } from '../../engine/worker.ts';
 import { createPreviewClient, type PreviewWorkerHandle } from '../../src/engine/client.ts';
 import { createEditorStore } from '../../src/store/editorStore.ts';
-import { big1000, realistic100, type Workload } from '../workloads.ts';
+import {
+  big1000,
+  editedNode,
+  realistic100,
+  replayedExpression,
+  type Workload,
+} from '../workloads.ts';
 
 const EDITS = Number(process.env.EDITS ?? 200);
-
-/** The node the browser benchmark types into (big-1000: its first stage's totals). */
-function editedNode(workload: Workload): string {
-  return workload.definition.nodes.length > 300 ? 's0_totals' : workload.edit.node;
-}
 
 async function replay(workload: Workload) {
   const store = createEditorStore(workload.definition);
@@ -58,14 +59,10 @@ async function replay(workload: Workload) {
   const node = definition.nodes.find((n) => n.id === id);
   if (!node) throw new Error(`no node ${id}`);
   await ask(definition);
-  // The browser benchmark's edit: `+ 1` typed after the first total, then a
-  // digit added and removed in turn.
   const base = String(node.config?.['expression']);
-  const at = base.indexOf('$sum(order.items.price)') + '$sum(order.items.price)'.length;
   const times: number[] = [];
   for (let i = 0; i < EDITS; i++) {
-    const typed = i % 2 === 0 ? String((i / 2) % 9) : '';
-    const expression = `${base.slice(0, at)} + 1${typed}${base.slice(at)}`;
+    const expression = replayedExpression(base, i);
     const changed = { ...node, config: { ...node.config, expression } };
     definition = { ...definition, nodes: definition.nodes.map((n) => (n.id === id ? changed : n)) };
     const t = performance.now();

@@ -6,11 +6,14 @@
 import { fileURLToPath } from 'node:url';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { build } from 'vite';
-import { realistic100, type Workload } from '../workloads.ts';
+import {
+  editedNode,
+  realistic100,
+  TYPING_MARKER as MARKER,
+  typedAtMarker,
+  type Workload,
+} from '../workloads.ts';
 import { cardPreview, type ProbeTarget } from './probes.ts';
-
-/** Above this many nodes the canvas draws only the cards in view (src/canvas/Canvas.tsx). */
-const BIG_CANVAS = 300;
 
 /** The workload as a file a user would import: its input becomes the preview sample. */
 function importableFile(workload: Workload): string {
@@ -43,17 +46,6 @@ export async function importWorkload(page: Page, workload: Workload): Promise<vo
   );
 }
 
-/**
- * The transform whose expression the benchmark types into. On a canvas small
- * enough to draw every card it is the workload's own edit node (mid-graph); a
- * big canvas opens on the trigger and draws only the cards in view, so there it
- * is the first stage's `totals`, which a user sees without panning: its edit
- * invalidates everything downstream, the whole graph.
- */
-export function editedNode(workload: Workload): string {
-  return workload.definition.nodes.length > BIG_CANVAS ? 's0_totals' : workload.edit.node;
-}
-
 /** Brings a node into view (React Flow pans to a focused node) and selects it with a click. */
 export async function selectOnCanvas(page: Page, id: string): Promise<Locator> {
   const wrapper = page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -67,9 +59,6 @@ export async function selectOnCanvas(page: Page, id: string): Promise<Locator> {
   }).toPass({ timeout: 60_000 });
   return card;
 }
-
-/** The expression typed into, and where: right after `$sum(order.items.price)`. */
-export const MARKER = '$sum(order.items.price)';
 
 /**
  * Opens the editor on the workload, selects the edited node, and puts the
@@ -168,7 +157,7 @@ export async function prepareControl(page: Page, field: ControlField): Promise<P
   const at = expression.indexOf(MARKER);
   if (at < 0) throw new Error(`expression of ${workload.edit.node} does not contain ${MARKER}`);
   const caret = at + MARKER.length + ' + 1'.length;
-  const text = `${expression.slice(0, at + MARKER.length)} + 1${expression.slice(at + MARKER.length)}`;
+  const text = typedAtMarker(expression, ' + 1');
   const url = await serveControlPage(page);
   await page.goto(`${url}?${new URLSearchParams({ field, text }).toString()}`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');

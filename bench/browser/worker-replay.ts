@@ -10,13 +10,15 @@
 import { performance } from 'node:perf_hooks';
 import { createPreviewService } from '../../engine/worker.ts';
 import type { PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
-import { big1000, realistic100, type Workload } from '../workloads.ts';
+import {
+  big1000,
+  editedNode,
+  realistic100,
+  replayedExpression,
+  type Workload,
+} from '../workloads.ts';
 
 const EDITS = Number(process.env.EDITS ?? 200);
-
-function editedNode(workload: Workload): string {
-  return workload.definition.nodes.length > 300 ? 's0_totals' : workload.edit.node;
-}
 
 async function replay(workload: Workload) {
   const service = createPreviewService();
@@ -28,12 +30,10 @@ async function replay(workload: Workload) {
   );
   const node = definition.nodes.find((n) => n.id === id)!;
   const base = String(node.config?.['expression']);
-  const at = base.indexOf('$sum(order.items.price)') + '$sum(order.items.price)'.length;
   const times = { cloneIn: 0, preview: 0, cloneOut: 0 };
   let sent = 0;
   for (let i = 0; i < EDITS; i++) {
-    const typed = i % 2 === 0 ? String((i / 2) % 9) : '';
-    const expression = `${base.slice(0, at)} + 1${typed}${base.slice(at)}`;
+    const expression = replayedExpression(base, i);
     const changed = { ...node, config: { ...node.config, expression } };
     definition = { ...definition, nodes: definition.nodes.map((n) => (n.id === id ? changed : n)) };
     generation += 1;
