@@ -38,15 +38,15 @@ const OUT_DIR = 'test-results/bench-browser';
  * first, as a person's keys fall anywhere in a frame: a cheap page then often
  * gets its frame at once and sometimes waits most of one, which pacing hides.
  */
-const KEY_PHASE: KeyPhase = process.env.BENCH_KEY_PHASE === 'random' ? 'random' : 'paced';
 type KeyPhase = 'paced' | 'random';
+const KEY_PHASE: KeyPhase = process.env.BENCH_KEY_PHASE === 'random' ? 'random' : 'paced';
 const FRAME_MS = 1000 / 60;
 
 /**
  * A diagnostic: CSS added to the editor's page before its edits are typed, e.g.
  * BENCH_CSS='.react-flow{display:none}' to time the keystroke without the
- * canvas (the probe still sees the card's text change). Never in the figures
- * the budgets are judged by.
+ * canvas (the probe still sees the card's text change). Its rows are marked
+ * `(BENCH_CSS)`; never in the figures the budgets are judged by.
  */
 const EXTRA_CSS = process.env.BENCH_CSS;
 
@@ -301,7 +301,8 @@ for (const make of [realistic100, big1000]) {
     const target = await prepareEditor(page, workload);
     if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
     const nodes = workload.definition.nodes.length;
-    await record({ typing: [await typeEdits(page, target, workload.name, nodes, frameMode())] });
+    const name = EXTRA_CSS ? `${workload.name} (BENCH_CSS)` : workload.name;
+    await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
   });
 }
 
