@@ -37,6 +37,27 @@ describe('compileSchema on hostile schemas', () => {
     ]);
   });
 
+  it('gives each pattern its own verdicts, the same when texts come again and past its memo', () => {
+    // Two patterns that often disagree: a verdict remembered for one must
+    // never answer for the other, nor for another text.
+    const sku = compiled({ type: 'string', pattern: '^SKU-[0-9]+$' });
+    const notSku = compiled({ type: 'string', pattern: '^(?:[^S]|S[^K]|SK[^U]|SKU[^-])' });
+    const texts = Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 0 ? `SKU-${i}` : i % 3 === 1 ? `sku-${i}` : `SKU-${i}x`,
+    );
+    // Three passes: the first fills the memos, the next read them, and 300
+    // texts are more than a memo holds, so it also starts over on the way.
+    for (let pass = 0; pass < 3; pass++) {
+      for (const text of [...texts, 'x'.repeat(100) + 'SKU-1', 'SKU-' + '1'.repeat(100)]) {
+        const matches = /^SKU-[0-9]+$/.test(text);
+        expect(sku.validate(text).length === 0, `${text} against ^SKU-[0-9]+$`).toBe(matches);
+        expect(notSku.validate(text).length === 0, `${text} against the other`).toBe(
+          /^(?:[^S]|S[^K]|SK[^U]|SKU[^-])/.test(text),
+        );
+      }
+    }
+  });
+
   it('refuses a pattern RE2 cannot run, naming it', () => {
     expect(refusal({ type: 'string', pattern: '(?=a)a' })).toMatch(/\/\(\?=a\)a\/.*RE2/);
   });

@@ -44,6 +44,15 @@ export const SCHEMA_LIMITS = {
 } as const;
 
 /**
+ * Each pattern remembers its verdicts on the last texts it was tested with:
+ * a preview re-validates the same sample on every keystroke, and a check on
+ * RE2 costs thousands of instructions (13% of a realistic-100 run, measured
+ * with valgrind), a lookup a few dozen. Bounded, as patterns live as long as
+ * the worker: short texts only, and the memo starts over when full.
+ */
+const PATTERN_MEMO = { entries: 64, textLength: 64 } as const;
+
+/**
  * ajv's pluggable regex engine: `(pattern, flags) => { test }`. ajv calls it
  * while compiling (so a pattern RE2 cannot run is a compile error) and keys
  * compiled patterns by `toString()`. Matching is unanchored, as JSON Schema's
@@ -60,8 +69,20 @@ function re2Pattern(pattern: string): RegExpLike {
       { cause: err },
     );
   }
+  const verdicts = new Map<string, boolean>();
   return {
-    test: (text: string) => re.matcher(text).find(),
+    test: (text: string) => {
+      const known = verdicts.get(text);
+      if (known !== undefined) return known;
+      // `test` finds a match anywhere without building a Matcher or capture
+      // groups, on RE2's DFA where it can: about twice as fast as `find`.
+      const found = re.test(text);
+      if (text.length <= PATTERN_MEMO.textLength) {
+        if (verdicts.size >= PATTERN_MEMO.entries) verdicts.clear();
+        verdicts.set(text, found);
+      }
+      return found;
+    },
     toString: () => `/${pattern}/re2`,
   } as RegExpLike;
 }
