@@ -46,9 +46,10 @@ export const SCHEMA_LIMITS = {
 /**
  * Each pattern remembers its verdicts on the last texts it was tested with:
  * a preview re-validates the same sample on every keystroke, and a check on
- * RE2 costs thousands of instructions (13% of a realistic-100 run, measured
- * with valgrind), a lookup a few dozen. Bounded, as patterns live as long as
- * the worker: short texts only, and the memo starts over when full.
+ * RE2 costs thousands of instructions, a lookup a few dozen (with `test`
+ * below, 13% fewer instructions per realistic-100 run, bench/RESULTS.md).
+ * Bounded, as patterns live as long as the worker: short texts only, and the
+ * memo starts over when full.
  */
 const PATTERN_MEMO = { entries: 64, textLength: 64 } as const;
 
