@@ -86,6 +86,19 @@ describe('assertFastResult', () => {
     expect(() => assertFastResult(outer as never)).toThrow(/deeper/);
   });
 
+  it('remembers an order-sized value it found clean by identity alone: a look-alike is checked', () => {
+    // About the size of a preview sample (10 items of 4 fields), which a
+    // `$input` transform returns as it is on every run.
+    const order = (total: number) => ({
+      id: 'PO-1',
+      items: Array.from({ length: 10 }, (_, i) => ({ sku: `SKU-${i}`, price: i, qty: 1, total })),
+    });
+    const clean = order(1);
+    expect(assertFastResult(clean)).toBe(clean);
+    expect(assertFastResult(clean)).toBe(clean);
+    expect(() => assertFastResult(order(Number.NaN))).toThrow(/NaN/);
+  });
+
   it('refuses non-finite numbers anywhere', () => {
     expect(() => assertFastResult(Number.POSITIVE_INFINITY)).toThrow(NotJson);
     expect(() => assertFastResult({ a: [Number.NaN] })).toThrow(/NaN/);

@@ -135,7 +135,12 @@ const FLAT: readonly Shape[] = Array.from({ length: FLAT_MAX + 1 }, (_, n) => ({
 // cheap (a 10,000-item list costs about a millisecond to walk). Sound because
 // the engine never mutates values once produced, and neither does jsonata.
 const cleanShapes = new WeakMap<object, Shape>();
-const MEMO_MIN_SIZE = 256;
+// From 32 values: a sample the size of realistic-100's (about 70 values,
+// returned as it is by each `$input` transform) is walked once, not on every
+// run. 256 left it walked every time: 3.66 M → 3.46 M instructions per
+// realistic-100 run with 32, 3.57 M with 64 (bench/run-loop.ts). Smaller
+// objects are cheaper to walk again than to look up.
+const MEMO_MIN_SIZE = 32;
 
 /** jsonata's marks on the arrays it builds; structured clone would carry them. */
 const SEQUENCE_MARKS = ['sequence', 'keepSingleton', 'outerWrapper', 'tupleStream', 'cons'];
