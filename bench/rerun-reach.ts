@@ -7,23 +7,19 @@
 
 import { compileWorkflow, runWorkflow } from '../engine/index.ts';
 import type { WorkflowDefinition } from '../engine/index.ts';
-import { big1000, editedNode, realistic100, typedAtMarker, type Workload } from './workloads.ts';
+import {
+  big1000,
+  editedNode,
+  realistic100,
+  typedAtMarker,
+  withExpression,
+  type Workload,
+} from './workloads.ts';
 
 function typed(workload: Workload, id: string, text: string): WorkflowDefinition {
-  return {
-    ...workload.definition,
-    nodes: workload.definition.nodes.map((n) =>
-      n.id === id
-        ? {
-            ...n,
-            config: {
-              ...n.config,
-              expression: typedAtMarker(String(n.config?.['expression']), text),
-            },
-          }
-        : n,
-    ),
-  };
+  const node = workload.definition.nodes.find((n) => n.id === id);
+  const source = String(node?.config?.['expression']);
+  return withExpression(workload.definition, id, typedAtMarker(source, text)).definition;
 }
 
 const rows = [];

@@ -322,6 +322,30 @@ export function withEdit(workload: Workload): WorkflowDefinition {
   };
 }
 
+/**
+ * A copy of the definition with node `id`'s expression replaced (a keystroke
+ * in its Expression field), and the changed node.
+ */
+export function withExpression(
+  definition: WorkflowDefinition,
+  id: string,
+  expression: string,
+): { definition: WorkflowDefinition; node: NodeDefinition } {
+  const before = definition.nodes.find((n) => n.id === id);
+  if (!before) throw new Error(`no node ${id}`);
+  const node = { ...before, config: { ...before.config, expression } };
+  return {
+    definition: { ...definition, nodes: definition.nodes.map((n) => (n === before ? node : n)) },
+    node,
+  };
+}
+
+/** The workloads a replay runs: ONLY=realistic or ONLY=big for one, else both. */
+export function replayedWorkloads(): Array<() => Workload> {
+  const only = { realistic: [realistic100], big: [big1000] }[process.env.ONLY ?? ''];
+  return only ?? [realistic100, big1000];
+}
+
 /** Above this many nodes the editor draws only the cards in view (src/canvas/Canvas.tsx). */
 export const BIG_CANVAS = 300;
 

@@ -15,10 +15,10 @@ import { createPreviewService } from '../../engine/worker.ts';
 import { createPreviewClient, type PreviewWorkerHandle } from '../../src/engine/client.ts';
 import { createEditorStore } from '../../src/store/editorStore.ts';
 import {
-  big1000,
   editedNode,
-  realistic100,
   replayedExpression,
+  replayedWorkloads,
+  withExpression,
   type Workload,
 } from '../workloads.ts';
 
@@ -62,9 +62,7 @@ async function replay(workload: Workload) {
   const base = String(node.config?.['expression']);
   const times: number[] = [];
   for (let i = 0; i < EDITS; i++) {
-    const expression = replayedExpression(base, i);
-    const changed = { ...node, config: { ...node.config, expression } };
-    definition = { ...definition, nodes: definition.nodes.map((n) => (n.id === id ? changed : n)) };
+    definition = withExpression(definition, id, replayedExpression(base, i)).definition;
     const t = performance.now();
     await ask(definition);
     times.push(performance.now() - t);
@@ -80,6 +78,5 @@ async function replay(workload: Workload) {
 }
 
 const rows = [];
-const only = { realistic: [realistic100], big: [big1000] }[process.env.ONLY ?? ''];
-for (const make of only ?? [realistic100, big1000]) rows.push(await replay(make()));
+for (const make of replayedWorkloads()) rows.push(await replay(make()));
 console.table(rows);

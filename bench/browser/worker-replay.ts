@@ -11,10 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { createPreviewService } from '../../engine/worker.ts';
 import type { PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
 import {
-  big1000,
   editedNode,
-  realistic100,
   replayedExpression,
+  replayedWorkloads,
+  withExpression,
   type Workload,
 } from '../workloads.ts';
 
@@ -33,9 +33,9 @@ async function replay(workload: Workload) {
   const times = { cloneIn: 0, preview: 0, cloneOut: 0 };
   let sent = 0;
   for (let i = 0; i < EDITS; i++) {
-    const expression = replayedExpression(base, i);
-    const changed = { ...node, config: { ...node.config, expression } };
-    definition = { ...definition, nodes: definition.nodes.map((n) => (n.id === id ? changed : n)) };
+    const edit = withExpression(definition, id, replayedExpression(base, i));
+    const changed = edit.node;
+    definition = edit.definition;
     generation += 1;
     const request: PreviewRequest = {
       generation,
@@ -67,6 +67,5 @@ async function replay(workload: Workload) {
 }
 
 const rows = [];
-const only = { realistic: [realistic100], big: [big1000] }[process.env.ONLY ?? ''];
-for (const make of only ?? [realistic100, big1000]) rows.push(await replay(make()));
+for (const make of replayedWorkloads()) rows.push(await replay(make()));
 console.table(rows);
