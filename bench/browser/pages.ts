@@ -38,7 +38,10 @@ export async function importWorkload(page: Page, workload: Workload): Promise<vo
     buffer: Buffer.from(importableFile(workload)),
   });
   await expect(page.getByRole('textbox', { name: 'Workflow name' })).toHaveValue(workload.name);
-  // Big canvases draw only the cards in view, so the trigger card stands for the graph.
+  // The workloads come without positions: wait until they are laid out (the
+  // canvas says so meanwhile). Big canvases draw only the cards in view, so
+  // the trigger card stands for the graph.
+  await expect(page.locator('.canvas-notice')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.locator('.react-flow [data-node-id="start"]')).toBeVisible();
   await expect(page.getByRole('status', { name: 'Run status' })).toHaveAttribute(
     'data-preview-state',

@@ -25,6 +25,7 @@ import { NODE_KINDS } from '../engine/client.ts';
 import { edgeKey, editorStore, summaryDelta, useEditor } from '../store/editorStore.ts';
 import { NODE_WIDTH } from '../store/layout.ts';
 import { registerCanvasApi } from './canvasApi.ts';
+import { estimatedCard } from './cardGeometry.ts';
 import { KIND_MIME } from './kindMime.ts';
 import { statusColour } from './nodeVisuals.ts';
 import { RefusalBanner } from './RefusalBanner.tsx';
@@ -45,6 +46,7 @@ const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
  */
 const BIG_GRAPH = 300;
 const BIG_GRAPH_ZOOM = 0.6;
+const UNPLACED_COLUMNS = 8;
 
 type Measured = { width: number; height: number };
 
@@ -55,21 +57,54 @@ interface CachedNode {
   node: Node;
 }
 
+/**
+ * Where a node without a position is drawn until it is laid out (a definition
+ * written by hand or generated opens without them): the `index`th place of a
+ * grid, so that only the cards in view are drawn, not all of them in one pile.
+ */
+function unplacedPosition(index: number): { x: number; y: number } {
+  return {
+    x: (index % UNPLACED_COLUMNS) * (NODE_WIDTH + 60),
+    y: Math.floor(index / UNPLACED_COLUMNS) * 160,
+  };
+}
+
+let countedNodes: readonly NodeDefinition[] | null = null;
+let lastUnplaced = 0;
+
+/** How many nodes have no position yet: looked at once per node list, not per store change. */
+function unplacedCount(nodes: readonly NodeDefinition[]): number {
+  if (nodes !== countedNodes) {
+    countedNodes = nodes;
+    lastUnplaced = nodes.reduce((count, n) => (n.position ? count : count + 1), 0);
+  }
+  return lastUnplaced;
+}
+
 /** A React Flow node for a definition, with what the builder's cache compares. */
 function cachedNode(
   definition: NodeDefinition,
+  index: number,
   selected: boolean,
   measured: Measured | undefined,
 ): CachedNode {
   const node: Node = {
     id: definition.id,
     type: 'weft',
-    position: definition.position ?? { x: 0, y: 0 },
+    position: definition.position ?? unplacedPosition(index),
     data: {},
     selected,
     width: NODE_WIDTH,
-    ...(measured ? { measured } : {}),
   };
+  if (measured) {
+    node.measured = measured;
+  } else {
+    // Not drawn yet: where its handles will be, so that React Flow need not
+    // draw it to find out, and on a big canvas draws only the cards in view.
+    const estimate = estimatedCard(definition);
+    node.initialHeight = estimate.height;
+    node.handles = estimate.handles;
+  }
   return { position: definition.position, selected, measured, node };
 }
 
@@ -116,7 +151,7 @@ function createFlowNodeBuilder() {
           continue;
         }
         const isSelected = hit?.selected ?? selectedIds.includes(definition.id);
-        const entry = cachedNode(definition, isSelected, measured.get(definition.id));
+        const entry = cachedNode(definition, i, isSelected, measured.get(definition.id));
         cache.set(definition.id, entry);
         flow ??= previous.slice();
         flow[i] = entry.node;
@@ -146,7 +181,7 @@ function createFlowNodeBuilder() {
         return hit.node;
       }
       changed = true;
-      const entry = cachedNode(definition, isSelected, size);
+      const entry = cachedNode(definition, i, isSelected, size);
       next.set(definition.id, entry);
       return entry.node;
     });
@@ -317,6 +352,10 @@ function CanvasInner() {
     ),
   );
   const loadedId = useEditor((s) => s.document.id);
+  // While an opened workflow without positions is laid out (seconds for a big
+  // one), its cards wait in a grid and a notice says why; if elk fails, they stay there.
+  const unplaced = useEditor((s) => unplacedCount(s.document.nodes));
+  const [layoutFailed, setLayoutFailed] = useState<string | null>(null);
 
   useEffect(
     () =>
@@ -340,21 +379,26 @@ function CanvasInner() {
 
   // A newly opened workflow is framed once its nodes have been measured; one
   // that comes without positions (hand-written, generated) is laid out first.
+  // A big one is framed at once: it opens on its trigger, which needs only
+  // positions, and its cards out of view are not drawn, so not measured.
+  const big = nodes.length > BIG_GRAPH;
   const framed = useRef<string | null>(null);
   useEffect(() => {
     if (framed.current === loadedId || nodes.length === 0) return;
-    if (!nodes.every((n) => measured.has(n.id))) return;
+    if (!big && !nodes.every((n) => measured.has(n.id))) return;
     framed.current = loadedId;
     const store = editorStore.getState();
     const frame = () => {
       // A big workflow fitted whole is unreadable (and every card is drawn):
-      // open it at a readable zoom on its trigger instead.
-      const trigger = editorStore.getState().document.nodes.find((n) => n.kind === 'trigger');
-      if (nodes.length > BIG_GRAPH && trigger?.position) {
+      // open it at a readable zoom on its trigger (or first node) instead.
+      const { nodes: placed } = editorStore.getState().document;
+      const start = placed.find((n) => n.kind === 'trigger') ?? placed[0];
+      if (big && start) {
+        const at = start.position ?? unplacedPosition(placed.indexOf(start));
         const box = wrapper.current?.getBoundingClientRect();
         void flow.setViewport({
-          x: -trigger.position.x * BIG_GRAPH_ZOOM + 40,
-          y: -trigger.position.y * BIG_GRAPH_ZOOM + (box ? box.height / 2 : 200),
+          x: -at.x * BIG_GRAPH_ZOOM + 40,
+          y: -at.y * BIG_GRAPH_ZOOM + (box ? box.height / 2 : 200),
           zoom: BIG_GRAPH_ZOOM,
         });
       } else {
@@ -362,11 +406,17 @@ function CanvasInner() {
       }
     };
     if (store.document.nodes.some((n) => !n.position)) {
-      void store.autoLayout({ record: false }).then(() => requestAnimationFrame(frame));
+      void store.autoLayout({ record: false }).then(
+        () => requestAnimationFrame(frame),
+        () => {
+          setLayoutFailed(loadedId);
+          requestAnimationFrame(frame);
+        },
+      );
     } else {
       frame();
     }
-  }, [flow, loadedId, nodes, measured]);
+  }, [flow, loadedId, nodes, measured, big]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const state = editorStore.getState();
@@ -462,9 +512,9 @@ function CanvasInner() {
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         minZoom={0.1}
         maxZoom={2}
-        fitView
+        fitView={!big}
         fitViewOptions={FIT_VIEW}
-        onlyRenderVisibleElements={nodes.length > BIG_GRAPH}
+        onlyRenderVisibleElements={big}
         proOptions={PRO_OPTIONS}
         aria-label="Workflow canvas"
       >
@@ -473,6 +523,11 @@ function CanvasInner() {
         <StatusMiniMap />
       </ReactFlow>
       <RefusalBanner />
+      {unplaced > 0 && layoutFailed !== loadedId && (
+        <div className="canvas-notice" role="status">
+          Laying out {unplaced} {unplaced === 1 ? 'node' : 'nodes'}…
+        </div>
+      )}
     </div>
   );
 }

@@ -1,0 +1,69 @@
+// Where a card's handles are before the browser has laid the card out. React
+// Flow draws every node it has not measured, wherever it is, to find its
+// handles; on a big canvas that is a thousand cards drawn at once when a
+// workflow opens, most of them out of view (seconds of a frozen page; see
+// bench/RESULTS.md). Given these estimates instead, it draws only the cards in
+// view, and measures each one as it first comes into view, which replaces the
+// estimate. An estimate is used only for what is not drawn: the far end of an
+// edge to a card out of view, the minimap, and which cards are in view.
+
+import { Position, type NodeHandle } from '@xyflow/react';
+import { nodeKindInfo, outPortsOf, type NodeDefinition } from '../engine/client.ts';
+import { NODE_WIDTH } from '../store/layout.ts';
+
+// App.css (.weft-node and its handles), in the card's own pixels, measured on
+// rendered cards: the head with the top border is 40 px; under it the out-port
+// column is at least 41 px, one 18 px row per port spaced evenly; then 6 px of
+// padding and the bottom border.
+const HEAD = 40;
+const PORT_ROW = 18;
+const PORT_COLUMN_MIN = 41;
+const BELOW_PORTS = 7;
+const HANDLE = 11;
+const IN_X = -10;
+const OUT_X = NODE_WIDTH + 1;
+const ERROR_X = 182;
+const ERROR_FROM_BOTTOM = 5;
+
+export interface CardEstimate {
+  height: number;
+  handles: NodeHandle[];
+}
+
+/** A card's height and handles as the canvas will draw it, with one line of preview. */
+export function estimatedCard(node: NodeDefinition): CardEstimate {
+  const ports = outPortsOf(node).filter((port) => port !== 'error');
+  const column = Math.max(PORT_COLUMN_MIN, PORT_ROW * ports.length);
+  const height = HEAD + column + BELOW_PORTS;
+  const gap = (column - PORT_ROW * ports.length) / (ports.length + 1);
+  const handles: NodeHandle[] = ports.map((id, i) => ({
+    id,
+    type: 'source',
+    position: Position.Right,
+    x: OUT_X,
+    y: HEAD + gap * (i + 1) + PORT_ROW * i + (PORT_ROW - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  }));
+  handles.push({
+    id: 'error',
+    type: 'source',
+    position: Position.Bottom,
+    x: ERROR_X,
+    y: height - ERROR_FROM_BOTTOM,
+    width: HANDLE,
+    height: HANDLE,
+  });
+  if (nodeKindInfo(node.kind)?.hasInput !== false) {
+    handles.push({
+      id: 'in',
+      type: 'target',
+      position: Position.Left,
+      x: IN_X,
+      y: (height - HANDLE) / 2,
+      width: HANDLE,
+      height: HANDLE,
+    });
+  }
+  return { height, handles };
+}
