@@ -1,6 +1,6 @@
 // The browser benchmark (issue 5): keystroke-to-painted-preview latency, long
-// tasks while typing, and frames dropped while dragging a node, measured in
-// the built app in real Chromium. Run with `npm run bench:browser`; the figures
+// tasks while typing, frames dropped while dragging a node, and the page while
+// big-1000 opens from a file, measured in the built app in real Chromium. Run with `npm run bench:browser`; the figures
 // are printed as a table and written to test-results/bench-browser/*.json.
 // Nothing here asserts a time: the budgets are judged in bench/RESULTS.md.
 
@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { big1000, editedNode, realistic100, type Workload } from '../workloads.ts';
 import {
   CONTROLS,
+  importableFile,
   importWorkload,
   prepareControl,
   prepareEditor,
@@ -131,6 +132,21 @@ interface DragFigures {
   dropped: number;
   longestFrameMs: number;
   durationMs: number;
+}
+
+interface OpenFigures {
+  workload: string;
+  nodes: number;
+  /** Whether the file gave positions, or the editor laid the nodes out on opening. */
+  positions: 'given' | 'laid out';
+  /** From choosing the file to the trigger's card shown on the canvas. */
+  shownMs: number;
+  /** Main-thread long tasks from choosing the file until the page settled. */
+  longTasks: number;
+  longTasksMs: number;
+  longestTaskMs: number;
+  /** The most cards on the page at any moment: those in view, not the whole graph. */
+  cardsDrawnAtMost: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -267,9 +283,61 @@ async function measureDrag(page: Page, workload: Workload): Promise<DragFigures>
   };
 }
 
+/**
+ * Opens the workload from a file, as a user imports one, on the editor showing
+ * its first sample, and times the page while it opens: when the trigger's card
+ * is shown, the long tasks until the preview ran and the layout (if any) is done
+ * and a second passed, and the most cards ever on the page.
+ */
+async function measureOpen(page: Page, workload: Workload, placed: boolean): Promise<OpenFigures> {
+  await page.goto('/');
+  const status = page.getByRole('status', { name: 'Run status' });
+  await expect(status).toHaveAttribute('data-preview-state', 'done');
+  await page.evaluate(() => {
+    const seen = { long: [] as number[], cards: 0 };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.long.push(entry.duration);
+    }).observe({ type: 'longtask' });
+    const count = () => document.querySelectorAll('.react-flow__node').length;
+    new MutationObserver(() => (seen.cards = Math.max(seen.cards, count()))).observe(
+      document.body,
+      { childList: true, subtree: true },
+    );
+    (window as unknown as { __weftOpen: typeof seen }).__weftOpen = seen;
+  });
+  const started = Date.now();
+  await page.getByLabel('Import a workflow file').setInputFiles({
+    name: `${workload.name}.json`,
+    mimeType: 'application/json',
+    buffer: Buffer.from(importableFile(workload, placed)),
+  });
+  await expect(page.getByRole('textbox', { name: 'Workflow name' })).toHaveValue(workload.name, {
+    timeout: 60_000,
+  });
+  await expect(page.locator('.react-flow [data-node-id="start"]')).toBeVisible({ timeout: 60_000 });
+  const shownMs = Date.now() - started;
+  await expect(page.locator('.canvas-notice')).toHaveCount(0, { timeout: 60_000 });
+  await expect(status).toHaveAttribute('data-preview-state', 'done', { timeout: 60_000 });
+  await page.waitForTimeout(1000);
+  const seen = await page.evaluate(
+    () => (window as unknown as { __weftOpen: { long: number[]; cards: number } }).__weftOpen,
+  );
+  return {
+    workload: workload.name,
+    nodes: workload.definition.nodes.length,
+    positions: placed ? 'given' : 'laid out',
+    shownMs,
+    longTasks: seen.long.length,
+    longTasksMs: round(seen.long.reduce((sum, ms) => sum + ms, 0)),
+    longestTaskMs: round(Math.max(0, ...seen.long)),
+    cardsDrawnAtMost: seen.cards,
+  };
+}
+
 interface Results {
   typing: TypingFigures[];
   drag: DragFigures[];
+  open: OpenFigures[];
 }
 
 const RESULTS = `${OUT_DIR}/results.json`;
@@ -280,7 +348,7 @@ const RESULTS = `${OUT_DIR}/results.json`;
  * empties OUT_DIR when a run starts).
  */
 async function record(add: Partial<Results>): Promise<Results> {
-  let results: Results = { typing: [], drag: [] };
+  let results: Results = { typing: [], drag: [], open: [] };
   try {
     results = JSON.parse(await readFile(RESULTS, 'utf8')) as Results;
   } catch {
@@ -288,6 +356,7 @@ async function record(add: Partial<Results>): Promise<Results> {
   }
   results.typing.push(...(add.typing ?? []));
   results.drag.push(...(add.drag ?? []));
+  results.open = [...(results.open ?? []), ...(add.open ?? [])];
   await mkdir(OUT_DIR, { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   return results;
@@ -319,6 +388,15 @@ test(`dragging a node across big-1000 in ${DRAG_STEPS} steps`, async ({ page }) 
   await record({ drag: [await measureDrag(page, big1000())] });
 });
 
+for (const placed of [true, false]) {
+  test(`opening big-1000 from a file, ${placed ? 'with' : 'without'} positions`, async ({
+    page,
+  }) => {
+    test.skip(frameMode() === 'unthrottled', 'opening is measured at 60 Hz only');
+    await record({ open: [await measureOpen(page, big1000(), placed)] });
+  });
+}
+
 test.afterAll(async ({ browser }) => {
   const machine = {
     date: new Date().toISOString(),
@@ -334,5 +412,6 @@ test.afterAll(async ({ browser }) => {
   console.log(JSON.stringify(machine));
   console.table(results.typing);
   console.table(results.drag);
+  console.table(results.open);
   await writeFile(RESULTS, `${JSON.stringify({ machine, ...results }, null, 2)}\n`);
 });

@@ -15,10 +15,21 @@ import {
 } from '../workloads.ts';
 import { cardPreview, type ProbeTarget } from './probes.ts';
 
-/** The workload as a file a user would import: its input becomes the preview sample. */
-function importableFile(workload: Workload): string {
+/**
+ * The workload as a file a user would import: its input becomes the preview
+ * sample. The workloads come without positions (the editor lays them out on
+ * opening); `placed` gives each node one, in a grid of ten rows.
+ */
+export function importableFile(workload: Workload, placed = false): string {
+  const nodes = placed
+    ? workload.definition.nodes.map((node, i) => ({
+        ...node,
+        position: { x: Math.floor(i / 10) * 300, y: (i % 10) * 140 },
+      }))
+    : workload.definition.nodes;
   const definition = {
     ...workload.definition,
+    nodes,
     input: { samples: [{ name: 'order', data: workload.input }] },
   };
   return JSON.stringify(definition, null, 2);
