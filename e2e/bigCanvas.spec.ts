@@ -109,6 +109,11 @@ test('a 1,000-node workflow opens on its trigger with only the cards in view dra
     expect(Math.abs(end.x - handle.x)).toBeLessThan(1.5);
     expect(Math.abs(end.y - (handle.y + handle.height / 2))).toBeLessThan(1.5);
   }).toPass({ timeout: 5_000 });
+
+  // Fit view zooms out over the graph (as far as the canvas zooms out), the
+  // cards never drawn before included: many more cards come into view.
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await expect.poll(async () => (await cards()).now).toBeGreaterThan(150);
 });
 
 test('a 1,000-node workflow without positions is laid out without drawing every card', async ({

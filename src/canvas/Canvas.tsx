@@ -87,6 +87,7 @@ function cachedNode(
   index: number,
   selected: boolean,
   measured: Measured | undefined,
+  big: boolean,
 ): CachedNode {
   const node: Node = {
     id: definition.id,
@@ -98,11 +99,14 @@ function cachedNode(
   };
   if (measured) {
     node.measured = measured;
-  } else {
-    // Not drawn yet: where its handles will be, so that React Flow need not
-    // draw it to find out, and on a big canvas draws only the cards in view.
+  } else if (big) {
+    // Not drawn yet on a canvas that draws only the cards in view: its size
+    // and handles as estimated, so that React Flow need not draw it to find
+    // them, and can fit the view to it. The height is off by half a pixel,
+    // which no drawn card measures (sizes are read in whole pixels), so its
+    // first drawing is always measured and replaces the estimate.
     const estimate = estimatedCard(definition);
-    node.initialHeight = estimate.height;
+    node.measured = { width: NODE_WIDTH, height: estimate.height + 0.5 };
     node.handles = estimate.handles;
   }
   return { position: definition.position, selected, measured, node };
@@ -151,7 +155,13 @@ function createFlowNodeBuilder() {
           continue;
         }
         const isSelected = hit?.selected ?? selectedIds.includes(definition.id);
-        const entry = cachedNode(definition, i, isSelected, measured.get(definition.id));
+        const entry = cachedNode(
+          definition,
+          i,
+          isSelected,
+          measured.get(definition.id),
+          definitions.length > BIG_GRAPH,
+        );
         cache.set(definition.id, entry);
         flow ??= previous.slice();
         flow[i] = entry.node;
@@ -181,7 +191,7 @@ function createFlowNodeBuilder() {
         return hit.node;
       }
       changed = true;
-      const entry = cachedNode(definition, i, isSelected, size);
+      const entry = cachedNode(definition, i, isSelected, size, definitions.length > BIG_GRAPH);
       next.set(definition.id, entry);
       return entry.node;
     });

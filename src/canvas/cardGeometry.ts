@@ -1,11 +1,12 @@
-// Where a card's handles are before the browser has laid the card out. React
+// A card's size and handles before the browser has laid the card out. React
 // Flow draws every node it has not measured, wherever it is, to find its
-// handles; on a big canvas that is a thousand cards drawn at once when a
-// workflow opens, most of them out of view (seconds of a frozen page; see
-// bench/RESULTS.md). Given these estimates instead, it draws only the cards in
-// view, and measures each one as it first comes into view, which replaces the
-// estimate. An estimate is used only for what is not drawn: the far end of an
-// edge to a card out of view, the minimap, and which cards are in view.
+// handles; on a big canvas (past 300 nodes, where only the cards in view are
+// drawn) that was a thousand cards drawn at once when a workflow opened
+// (seconds of a frozen page; see bench/RESULTS.md). Given these estimates
+// instead, it draws only the cards in view, and measures each one as it first
+// comes into view, which replaces the estimate (Canvas.tsx). An estimate is
+// used only for what is not drawn: the far end of an edge to a card out of
+// view, the minimap, fitting the view, and which cards are in view.
 
 import { Position, type NodeHandle } from '@xyflow/react';
 import { nodeKindInfo, outPortsOf, type NodeDefinition } from '../engine/client.ts';
