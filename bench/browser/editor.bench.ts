@@ -1,6 +1,7 @@
-// The browser benchmark (issue 5): keystroke-to-painted-preview latency, long
-// tasks while typing, frames dropped while dragging a node, and the page while
-// big-1000 opens from a file, measured in the built app in real Chromium. Run with `npm run bench:browser`; the figures
+// The browser benchmark (issue 5): keystroke-to-painted-preview latency (in a
+// node's expression, and in the input sample), long tasks while typing, frames
+// dropped while dragging a node, and the page while big-1000 opens from a
+// file, measured in the built app in real Chromium. Run with `npm run bench:browser`; the figures
 // are printed as a table and written to test-results/bench-browser/*.json.
 // Nothing here asserts a time: the budgets are judged in bench/RESULTS.md.
 
@@ -14,6 +15,7 @@ import {
   importWorkload,
   prepareControl,
   prepareEditor,
+  prepareSampleEditor,
   selectOnCanvas,
 } from './pages.ts';
 import {
@@ -372,6 +374,19 @@ for (const make of [realistic100, big1000]) {
     const nodes = workload.definition.nodes.length;
     const name = EXTRA_CSS ? `${workload.name} (BENCH_CSS)` : workload.name;
     await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
+  });
+}
+
+// Typing into the input sample re-runs every node, and every card whose
+// result changes is drawn again: a second measure beside the expression's.
+for (const make of [realistic100, big1000]) {
+  const workload = make();
+  test(`typing ${EDITS} edits into the input sample of ${workload.name}`, async ({ page }) => {
+    const target = await prepareSampleEditor(page, workload);
+    const nodes = workload.definition.nodes.length;
+    await record({
+      typing: [await typeEdits(page, target, `${workload.name}: sample`, nodes, frameMode())],
+    });
   });
 }
 

@@ -105,6 +105,28 @@ export async function prepareEditor(page: Page, workload: Workload): Promise<Pro
 }
 
 /**
+ * Opens the editor on the workload with no node selected, so the inspector
+ * shows the workflow's settings, and puts the caret in the input sample's
+ * Data field right after the first item's price (whose edits change the
+ * subtotal on the first stage's `totals` card, the probe's target).
+ */
+export async function prepareSampleEditor(page: Page, workload: Workload): Promise<ProbeTarget> {
+  await importWorkload(page, workload);
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  const data = page.getByRole('textbox', { name: 'Data', exact: true });
+  await expect(data).toBeVisible();
+  const price = '"price": ';
+  const at = (await data.inputValue()).indexOf(price);
+  if (at < 0) throw new Error(`the sample of ${workload.name} has no ${price}`);
+  await data.focus();
+  await data.evaluate(
+    (field: HTMLTextAreaElement, caret) => field.setSelectionRange(caret, caret),
+    at + price.length + 1,
+  );
+  return cardPreview('s0_totals');
+}
+
+/**
  * The control fields (bench/browser/control): a bare <input> and the
  * inspector's CodeMirror setup, each alone on a page with a line that shows
  * its text, written synchronously on every edit. Not the editor: they show
