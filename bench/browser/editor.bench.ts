@@ -1,9 +1,10 @@
 // The browser benchmark (issue 5): keystroke-to-painted-preview latency (in a
 // node's expression, and in the input sample), long tasks while typing, frames
 // dropped while dragging a node, and the page while big-1000 opens from a
-// file, measured in the built app in real Chromium. Run with `npm run bench:browser`; the figures
-// are printed as a table and written to test-results/bench-browser/*.json.
-// Nothing here asserts a time: the budgets are judged in bench/RESULTS.md.
+// file, measured in the built app in real Chromium. Run with `npm run
+// bench:browser`; the figures are printed as tables and written to
+// test-results/bench-browser/*.json. Nothing here asserts a time: the budgets
+// are judged in bench/RESULTS.md.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -286,10 +287,10 @@ async function measureDrag(page: Page, workload: Workload): Promise<DragFigures>
 }
 
 /**
- * Opens the workload from a file, as a user imports one, on the editor showing
- * its first sample, and times the page while it opens: when the trigger's card
- * is shown, the long tasks until the preview ran and the layout (if any) is done
- * and a second passed, and the most cards ever on the page.
+ * Opens the workload from a file, as a user imports one into the editor, and
+ * times the page while it opens: when the trigger's card is shown, the long
+ * tasks until the preview ran, the layout (if any) was done and a second
+ * passed, and the most cards ever on the page.
  */
 async function measureOpen(page: Page, workload: Workload, placed: boolean): Promise<OpenFigures> {
   await page.goto('/');
@@ -358,7 +359,7 @@ async function record(add: Partial<Results>): Promise<Results> {
   }
   results.typing.push(...(add.typing ?? []));
   results.drag.push(...(add.drag ?? []));
-  results.open = [...(results.open ?? []), ...(add.open ?? [])];
+  results.open.push(...(add.open ?? []));
   await mkdir(OUT_DIR, { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   return results;
