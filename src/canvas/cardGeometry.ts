@@ -10,16 +10,18 @@
 
 import { Position, type NodeHandle } from '@xyflow/react';
 import { nodeKindInfo, outPortsOf, type NodeDefinition } from '../engine/client.ts';
-import { NODE_WIDTH } from '../store/layout.ts';
+import {
+  CARD_HEAD,
+  CARD_PORT_ROW,
+  estimatedNodeHeight,
+  NODE_WIDTH,
+  portColumnHeight,
+} from '../store/layout.ts';
 
-// App.css (.weft-node and its handles), in the card's own pixels, measured on
-// rendered cards: the head with the top border is 40 px; under it the out-port
-// column is at least 41 px, one 18 px row per port spaced evenly; then 6 px of
-// padding and the bottom border.
-const HEAD = 40;
-const PORT_ROW = 18;
-const PORT_COLUMN_MIN = 41;
-const BELOW_PORTS = 7;
+// The handles (App.css), in the card's own pixels, measured on drawn cards:
+// 11 px squares; the input half out of the left edge, the out ports just past
+// the right edge, each level with its row (the rows spaced evenly down the
+// out-port column), and `error` on the bottom edge.
 const HANDLE = 11;
 const IN_X = -10;
 const OUT_X = NODE_WIDTH + 1;
@@ -34,15 +36,14 @@ export interface CardEstimate {
 /** A card's height and handles as the canvas will draw it, with one line of preview. */
 export function estimatedCard(node: NodeDefinition): CardEstimate {
   const ports = outPortsOf(node).filter((port) => port !== 'error');
-  const column = Math.max(PORT_COLUMN_MIN, PORT_ROW * ports.length);
-  const height = HEAD + column + BELOW_PORTS;
-  const gap = (column - PORT_ROW * ports.length) / (ports.length + 1);
+  const height = estimatedNodeHeight(ports.length);
+  const gap = (portColumnHeight(ports.length) - CARD_PORT_ROW * ports.length) / (ports.length + 1);
   const handles: NodeHandle[] = ports.map((id, i) => ({
     id,
     type: 'source',
     position: Position.Right,
     x: OUT_X,
-    y: HEAD + gap * (i + 1) + PORT_ROW * i + (PORT_ROW - HANDLE) / 2,
+    y: CARD_HEAD + gap * (i + 1) + CARD_PORT_ROW * i + (CARD_PORT_ROW - HANDLE) / 2,
     width: HANDLE,
     height: HANDLE,
   }));

@@ -7,11 +7,27 @@ import type { ELK, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { Position, WorkflowDefinition } from '../engine/client.ts';
 import { outPortsOf } from '../engine/client.ts';
 
-/** The canvas draws nodes this wide; heights grow with the number of out ports. */
+/** The canvas draws nodes this wide (App.css: .weft-node). */
 export const NODE_WIDTH = 220;
 
+// A card's height (App.css: .weft-node and its out-port column), as measured
+// on drawn cards: the head with the top border is 40 px; under it the column
+// of out ports (not `error`, which sits on the bottom edge), at least 41 px
+// and 18 px per port; then 6 px of padding and the bottom border. A card with
+// a two-line error or problem is taller.
+export const CARD_HEAD = 40;
+export const CARD_PORT_ROW = 18;
+const CARD_PORT_COLUMN_MIN = 41;
+const CARD_BELOW_PORTS = 7;
+
+/** The height of a card's out-port column, for its out ports other than `error`. */
+export function portColumnHeight(ports: number): number {
+  return Math.max(CARD_PORT_COLUMN_MIN, CARD_PORT_ROW * ports);
+}
+
+/** A card's height, for its out ports other than `error`. */
 export function estimatedNodeHeight(ports: number): number {
-  return Math.max(92, 16 + ports * 18);
+  return CARD_HEAD + portColumnHeight(ports) + CARD_BELOW_PORTS;
 }
 
 type LayoutEngineFactory = () => Promise<Pick<ELK, 'layout'>>;
@@ -50,7 +66,7 @@ export async function layoutDocument(document: WorkflowDefinition): Promise<Map<
     children: document.nodes.map((node) => ({
       id: node.id,
       width: NODE_WIDTH,
-      height: estimatedNodeHeight(outPortsOf(node).length),
+      height: estimatedNodeHeight(outPortsOf(node).filter((port) => port !== 'error').length),
     })),
     edges: document.edges
       .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
