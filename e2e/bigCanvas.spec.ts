@@ -68,6 +68,7 @@ async function importBig(page: Page, placed: boolean): Promise<void> {
 test('a 1,000-node workflow opens on its trigger with only the cards in view drawn', async ({
   page,
 }) => {
+  test.slow(); // a thousand nodes, and a dozen drags: half a minute on a busy machine
   const editor = new EditorPage(page);
   await editor.open();
   const cards = await watchCards(page);
