@@ -574,6 +574,26 @@ describe('summary deltas', () => {
     }
   });
 
+  it('on an input edit (every node runs again) sends only what changed, and leaves the client right', async () => {
+    // At 60, `check` takes its other port: a change the reply must carry.
+    const definition = chain('$ * 2');
+    const service = createPreviewService();
+    const held = new Map<number, Record<string, NodeSummary>>();
+    for (const [i, input] of [7, 8, 8, 60, 7].entries()) {
+      const generation = i + 1;
+      const reply = await service.preview({
+        generation,
+        ...(generation === 1 ? { definition } : { base: generation - 1 }),
+        input,
+        options: {},
+      });
+      const nodes = applied(held, reply);
+      held.set(generation, nodes);
+      expect(shown(nodes)).toEqual(await fresh(definition, input));
+      if (generation === 4) expect(Object.keys(reply.nodes)).toContain('check');
+    }
+  });
+
   it('cannot leave the client with wrong summaries when it drops a stale reply', async () => {
     const service = createPreviewService();
     const held = new Map<number, Record<string, NodeSummary>>();

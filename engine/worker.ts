@@ -204,14 +204,16 @@ interface SummarisedRun {
 }
 
 /**
- * Summaries made of a run: either `previous.nodes` updated in place, with
- * `changed` the summaries that differ from what it held (by `sameSummary`),
- * or a new record (`changed` undefined).
+ * Summaries made of a run: `previous.nodes` updated in place or a new record,
+ * with, when there was a previous run, `changed` the summaries that differ
+ * from what it held (by `sameSummary`) and `removed` the ids it held that
+ * this run has not. An unchanged summary is the previous one's object.
  */
 interface Summarised {
   run: RunResult;
   nodes: Record<string, NodeSummary>;
   changed: Record<string, NodeSummary> | undefined;
+  removed: string[];
   count: number;
   unmarked: string[];
 }
@@ -272,56 +274,38 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
       changed[id] = marked;
     }
     // What ran again is not reused: its summaries have no mark.
-    return { run, nodes, changed, count: fresh.count, unmarked: [...ran] };
+    return { run, nodes, changed, removed: [], count: fresh.count, unmarked: [...ran] };
   }
+  // A new record (another set of nodes, or nothing reused: an input edit runs
+  // them all), each summary compared with the previous one's as it is made.
   const nodes: Record<string, NodeSummary> = {};
+  const changed: Record<string, NodeSummary> | undefined = previous ? {} : undefined;
   const unmarked: string[] = [];
   let count = 0;
   for (const id in result.nodes) {
     const r = result.nodes[id] as RunResult['nodes'][string];
-    const before = r.reused && previous ? previous.nodes[id] : undefined;
+    const held = previous?.nodes[id];
     let summary: NodeSummary;
     if (
-      before !== undefined &&
-      before.status === r.status &&
-      before.port === r.port &&
+      r.reused &&
+      held !== undefined &&
+      held.status === r.status &&
+      held.port === r.port &&
       previous?.result.nodes[id]?.output === r.output
     ) {
-      summary = before.reused ? before : { ...before, reused: true };
+      summary = held.reused ? held : { ...held, reused: true };
     } else {
       summary = summaryOf(r);
     }
+    if (held !== undefined && sameSummary(held, summary)) summary = held;
+    else if (changed) changed[id] = summary;
     nodes[id] = summary;
     if (!summary.reused) unmarked.push(id);
     count++;
   }
-  return { run, nodes, changed: undefined, count, unmarked };
-}
-
-/**
- * The summaries to send against `base` (what the client holds): only those
- * that changed, plus the ids `base` has and `next` has not. `held` is what the
- * client holds once it applies them: `base`'s object wherever nothing changed.
- */
-export function summaryDelta(
-  base: Record<string, NodeSummary>,
-  next: Record<string, NodeSummary>,
-): { changed: Record<string, NodeSummary>; removed: string[]; held: Record<string, NodeSummary> } {
-  const changed: Record<string, NodeSummary> = {};
-  const held: Record<string, NodeSummary> = {};
-  for (const id in next) {
-    const now = next[id] as NodeSummary;
-    const before = base[id];
-    if (before !== undefined && sameSummary(before, now)) {
-      held[id] = before;
-    } else {
-      held[id] = now;
-      changed[id] = now;
-    }
-  }
   const removed: string[] = [];
-  for (const id in base) if (!(id in next)) removed.push(id);
-  return { changed, removed, held };
+  if (previous) for (const id in previous.nodes) if (!(id in nodes)) removed.push(id);
+  return { run, nodes, changed, removed, count, unmarked };
 }
 
 /** The definition after a patch; nodes keep their order unless the patch gives a new one. */
@@ -484,8 +468,7 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       });
       const previous = lastRun;
       const summarised = summarise(result, previous);
-      const { run, count, unmarked } = summarised;
-      let { nodes } = summarised;
+      const { run, nodes, count, unmarked } = summarised;
       const reply: PreviewReply = {
         generation: request.generation,
         ok: true,
@@ -498,16 +481,10 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       // Against the summaries the client says it holds (the last reply's),
       // only what changed; otherwise (a new client or worker, a reply the
       // client did not apply) all of them.
-      if (previous && request.base === previous.generation) {
+      if (previous && summarised.changed && request.base === previous.generation) {
         reply.base = previous.generation;
-        if (summarised.changed) {
-          reply.nodes = summarised.changed;
-        } else {
-          const delta = summaryDelta(previous.nodes, nodes);
-          nodes = delta.held;
-          reply.nodes = delta.changed;
-          if (delta.removed.length > 0) reply.removed = delta.removed;
-        }
+        reply.nodes = summarised.changed;
+        if (summarised.removed.length > 0) reply.removed = summarised.removed;
       } else {
         reply.nodes = { ...nodes };
       }

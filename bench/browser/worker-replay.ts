@@ -3,13 +3,15 @@
 // clone (what postMessage pays on both sides), the preview itself, and the
 // reply's clone. Run: npx tsx bench/browser/worker-replay.ts
 // (EDITS=<n> for more keystrokes, ONLY=realistic or ONLY=big for one workload, e.g.
-// under node --cpu-prof). The figures compare builds on one machine; they are
-// not budgets. Each request names the previous reply as its base, as the
-// editor's client does, so the reply's clone is of the delta.
+// under node --cpu-prof; EDIT=sample types into the input sample, the first
+// item's price, instead of the edited node's expression: every node runs
+// again). The figures compare builds on one machine; they are not budgets.
+// Each request names the previous reply as its base, as the editor's client
+// does, so the reply's clone is of the delta.
 
 import { performance } from 'node:perf_hooks';
 import { createPreviewService } from '../../engine/worker.ts';
-import type { PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
+import type { Json, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
 import {
   editedNode,
   replayedExpression,
@@ -19,6 +21,16 @@ import {
 } from '../workloads.ts';
 
 const EDITS = Number(process.env.EDITS ?? 200);
+const SAMPLE = process.env.EDIT === 'sample';
+
+/** The workload's input with the first item's price typed as the sample edit's `i`th keystroke. */
+function typedInput(workload: Workload, i: number): Json {
+  const input = structuredClone(workload.input) as { order: { items: { price: number }[] } };
+  const item = input.order.items[0];
+  if (!item) throw new Error(`${workload.name}'s input has no first item`);
+  item.price = i % 2 === 0 ? Number(`${item.price}${(i / 2) % 9}`) : item.price;
+  return input as unknown as Json;
+}
 
 async function replay(workload: Workload) {
   const service = createPreviewService();
@@ -33,17 +45,21 @@ async function replay(workload: Workload) {
   const times = { cloneIn: 0, preview: 0, cloneOut: 0 };
   let sent = 0;
   for (let i = 0; i < EDITS; i++) {
-    const edit = withExpression(definition, id, replayedExpression(base, i));
-    const changed = edit.node;
-    definition = edit.definition;
     generation += 1;
-    const request: PreviewRequest = {
-      generation,
-      patch: { nodes: [changed] },
-      options: { decisions: {} },
-      details: [id],
-      base: generation - 1,
-    };
+    let request: PreviewRequest;
+    if (SAMPLE) {
+      request = { generation, input: typedInput(workload, i), options: {}, base: generation - 1 };
+    } else {
+      const edit = withExpression(definition, id, replayedExpression(base, i));
+      definition = edit.definition;
+      request = {
+        generation,
+        patch: { nodes: [edit.node] },
+        options: { decisions: {} },
+        details: [id],
+        base: generation - 1,
+      };
+    }
     let t = performance.now();
     const received = structuredClone(request);
     times.cloneIn += performance.now() - t;
