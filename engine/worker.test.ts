@@ -574,7 +574,7 @@ describe('summary deltas', () => {
     }
   });
 
-  it('on an input edit (every node runs again) sends only what changed, and leaves the client right', async () => {
+  it('on input edits (every node runs again) leaves the client holding what a fresh worker shows', async () => {
     // At 60, `check` takes its other port: a change the reply must carry.
     const definition = chain('$ * 2');
     const service = createPreviewService();
