@@ -415,7 +415,7 @@ function CanvasInner() {
         void flow.fitView(FIT_VIEW);
       }
     };
-    if (store.document.nodes.some((n) => !n.position)) {
+    if (unplacedCount(store.document.nodes) > 0) {
       void store.autoLayout({ record: false }).then(
         () => requestAnimationFrame(frame),
         () => {
