@@ -3,6 +3,7 @@ import { compileExpression, compileWorkflow, runWorkflow } from './index.ts';
 import type { Json, RunOptions, RunResult, WorkflowDefinition } from './index.ts';
 import type { NodeShorthand } from './util/define.ts';
 import { defineWorkflow } from './util/define.ts';
+import { nodeEntries } from './run.ts';
 
 async function run(
   definition: WorkflowDefinition,
@@ -1246,6 +1247,33 @@ describe('runWorkflow: what a run builds only when read', () => {
       expect(again.output).toEqual(result.output);
       expect(Object.values(again.nodes).some((n) => n.reused)).toBe(false);
     }
+  });
+
+  it('nodeEntries lists what result.nodes holds, in the same order, before or after it is read', async () => {
+    // Defined out of run order, with a node that fails and one skipped behind it.
+    const definition = flow(
+      [
+        ['late', 'transform', { expression: '$nodes.early * 2' }],
+        ['early', 'transform', { expression: 'x + 1' }],
+        ['broken', 'transform', { expression: '$error("no")' }],
+        ['after', 'transform', { expression: '$' }],
+      ],
+      ['early -> late', 'start -> early', 'start -> broken', 'broken -> after'],
+    );
+    const unread = await run(definition, { x: 2 });
+    const entries = nodeEntries(unread);
+    const read = await run(definition, { x: 2 });
+    expect(entries?.map(([id]) => id)).toEqual(['start', 'late', 'early', 'broken', 'after']);
+    expect(entries?.find(([id]) => id === 'late')?.[1].output).toBe(6);
+    expect(entries?.find(([id]) => id === 'broken')?.[1].status).toBe('failed');
+    expect(entries?.find(([id]) => id === 'after')?.[1].status).toBe('skipped');
+    expect(asFresh({ ...unread, nodes: Object.fromEntries(entries ?? []) })).toEqual(
+      asFresh(read),
+    );
+    // Once `nodes` is read, the same records.
+    expect(nodeEntries(read)?.every(([id, r]) => read.nodes[id] === r)).toBe(true);
+    // A copy holds no run.
+    expect(nodeEntries(structuredClone(read))).toBeUndefined();
   });
 
   it('shares a group of light nodes\u2019 time by the work each did', async () => {

@@ -1260,14 +1260,34 @@ export function notReused(
   const record = RecordSlot.of(result);
   const reused = record?.outcome.reused;
   if (!record || reused === undefined) return undefined;
+  return { count: record.outcome.plan.nodes.length, nodes: entriesOf(record, reused) };
+}
+
+/**
+ * Every node of a run with its record, in definition order: what iterating
+ * `result.nodes` gives, without building that record first (a keyed object
+ * of every node, which a caller that walks them all once does not need).
+ * Undefined when `result` is not a run's result.
+ */
+export function nodeEntries(result: RunResult): [id: string, result: NodeResult][] | undefined {
+  const record = RecordSlot.of(result);
+  return record ? entriesOf(record, undefined) : undefined;
+}
+
+/** A run's nodes with their records in definition order, less those `skip` marks. */
+function entriesOf(
+  record: RunRecord,
+  skip: Uint8Array | undefined,
+): [id: string, result: NodeResult][] {
   const { outcome } = record;
   const { plan } = outcome;
+  const built = record.nodes;
   const nodes: [string, NodeResult][] = [];
   for (let d = 0; d < plan.byDefinition.length; d++) {
     const k = plan.byDefinition[d] as number;
-    if (reused[k] === 1) continue;
+    if (skip?.[k] === 1) continue;
     const id = (plan.nodes[k] as PlanNode).id;
-    nodes.push([id, record.nodes?.[id] ?? outcome.nodeResult(k)]);
+    nodes.push([id, built?.[id] ?? outcome.nodeResult(k)]);
   }
-  return { count: plan.nodes.length, nodes };
+  return nodes;
 }

@@ -25,7 +25,7 @@ import type {
   WorkflowDefinition,
 } from './index.ts';
 import { replyMailbox, type ReplyMailbox } from './replyMailbox.ts';
-import { nodeResultOf, notReused } from './run.ts';
+import { nodeEntries, nodeResultOf, notReused } from './run.ts';
 import { setMember } from './util/jsonMember.ts';
 import type { DefinitionPatch } from './types.ts';
 
@@ -282,29 +282,38 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
   const changed: Record<string, NodeSummary> | undefined = previous ? {} : undefined;
   const unmarked: string[] = [];
   let count = 0;
-  for (const id in result.nodes) {
-    const r = result.nodes[id] as RunResult['nodes'][string];
-    const held = previous?.nodes[id];
+  let held = 0;
+  // The run's nodes in order, without building `result.nodes` (a keyed
+  // record of every node) only to walk it once.
+  for (const [id, r] of nodeEntries(result) ?? Object.entries(result.nodes)) {
+    const before = previous?.nodes[id];
     let summary: NodeSummary;
     if (
       r.reused &&
-      held !== undefined &&
-      held.status === r.status &&
-      held.port === r.port &&
-      previous?.result.nodes[id]?.output === r.output
+      before !== undefined &&
+      before.status === r.status &&
+      before.port === r.port &&
+      previous !== null &&
+      nodeResultOf(previous.result, id)?.output === r.output
     ) {
-      summary = held.reused ? held : { ...held, reused: true };
+      summary = before.reused ? before : { ...before, reused: true };
     } else {
       summary = summaryOf(r);
     }
-    if (held !== undefined && sameSummary(held, summary)) summary = held;
+    if (before !== undefined) held++;
+    if (before !== undefined && sameSummary(before, summary)) summary = before;
     else if (changed) changed[id] = summary;
     nodes[id] = summary;
     if (!summary.reused) unmarked.push(id);
     count++;
   }
+  // Ids the previous run had and this one has not; when this run has every
+  // one of them, none (a walk of the previous record cost as much as the
+  // rest of this loop on a big graph).
   const removed: string[] = [];
-  if (previous) for (const id in previous.nodes) if (!(id in nodes)) removed.push(id);
+  if (previous && held < previous.count) {
+    for (const id in previous.nodes) if (!(id in nodes)) removed.push(id);
+  }
   return { run, nodes, changed, removed, count, unmarked };
 }
 
