@@ -8,6 +8,7 @@
 // Results are cached by source text, so an edit recompiles only the
 // expressions whose text changed.
 
+import type jsonata from 'jsonata';
 import type { Json } from '../types.ts';
 import {
   ExpressionFailure,
@@ -221,11 +222,13 @@ export function compileExpression(source: string): CompileExpressionResult {
   return result;
 }
 
+const PARSE_OPTIONS: jsonata.JsonataOptions = {
+  RegexEngine: Re2RegexEngine as unknown as RegExpConstructor,
+  sequence: LIMITS.sequenceLength,
+};
+
 function compileUncached(source: string): CompileExpressionResult {
-  const parsedResult = parseExpression(source, {
-    RegexEngine: Re2RegexEngine as unknown as RegExpConstructor,
-    sequence: LIMITS.sequenceLength,
-  });
+  const parsedResult = parseExpression(source, PARSE_OPTIONS);
   if (!parsedResult.ok) return parsedResult;
   const { parsed } = parsedResult;
   const ast = parsed.ast();
@@ -235,6 +238,21 @@ function compileUncached(source: string): CompileExpressionResult {
   const nodeRefSites = Object.freeze(analysis.nodeRefSites);
 
   installHooks(parsed);
+  const fast = fastPathIsBounded(ast) ? fastForShape(ast, nodeRefs) : undefined;
+  // The fast path needs jsonata only where it falls back (an error, mostly):
+  // it parses the text again then, and keeps nothing of this parse. A parsed
+  // expression holds about 15 KiB, most of it the parser's own symbol table
+  // that every node of its AST inherits from.
+  let interpreter: jsonata.Expression | undefined = fast === undefined ? parsed : undefined;
+  const interpreterOf = (): jsonata.Expression => {
+    if (interpreter === undefined) {
+      const again = parseExpression(source, PARSE_OPTIONS);
+      if (!again.ok) throw new Error(`"${source}" parsed once but not twice`);
+      interpreter = again.parsed;
+      installHooks(interpreter);
+    }
+    return interpreter;
+  };
   const interpret = async (
     input: Json,
     scope: EvalScope,
@@ -248,13 +266,12 @@ function compileUncached(source: string): CompileExpressionResult {
       // constructor runs over it: the caller's input, a node's output. A copy
       // of the top level keeps them as they were.
       const context = Array.isArray(input) ? input.slice() : input;
-      return toJson(await parsed.evaluate(context, bindings));
+      return toJson(await interpreterOf().evaluate(context, bindings));
     } catch (err) {
       throw toFailure(source, err);
     }
   };
 
-  const fast = fastPathIsBounded(ast) ? fastForShape(ast, nodeRefs) : undefined;
   if (fast === undefined) {
     const evaluateWith: EvaluateWith = (slots) => (input, scope) => interpret(input, scope, slots);
     return {
