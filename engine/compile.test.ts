@@ -385,6 +385,124 @@ describe('nodeKinds and outPortsOf', () => {
   });
 });
 
+describe('compileWorkflow with previous: the input samples, name or description edited', () => {
+  // Typing into the input sample changes the definition on every keystroke;
+  // the plan does not depend on it, and the result must be a whole compile's.
+  const purchaseOrder = JSON.parse(
+    readFileSync(new URL('../public/samples/purchase-order.json', import.meta.url), 'utf8'),
+  ) as WorkflowDefinition;
+  // With a node the trigger cannot reach: its warning comes after the samples'.
+  const definition: WorkflowDefinition = {
+    ...purchaseOrder,
+    nodes: [
+      ...purchaseOrder.nodes,
+      { id: 'island', kind: 'transform', config: { expression: '1' } },
+    ],
+  };
+  const samples = definition.input?.samples ?? [];
+  const withSamples = (next: unknown[]): WorkflowDefinition =>
+    ({ ...definition, input: { ...definition.input, samples: next } }) as WorkflowDefinition;
+
+  const outcome = async (result: CompileResult, edited: WorkflowDefinition) => {
+    if (!result.ok) return { errors: result.errors, warnings: result.warnings };
+    const runs = [];
+    for (const sample of edited.input?.samples ?? []) {
+      const run = await runWorkflow(result.workflow, sample.data);
+      runs.push(JSON.parse(JSON.stringify(run, (k, v: unknown) => (k === 'durationMs' ? 0 : v))));
+    }
+    return { warnings: result.warnings, runs };
+  };
+
+  it('keeps the plan and reports what a whole compile reports', async () => {
+    const first = compileWorkflow(definition);
+    if (!first.ok) throw new Error('sample does not compile');
+    const previous = first.workflow as WorkflowPlan;
+    const firstData = samples[0]?.data as JsonObject;
+    const kept = [
+      // A price typed into the first sample.
+      withSamples([
+        { ...samples[0], data: { ...firstData, vendor: 'Contoso Furniture' } },
+        ...samples.slice(1),
+      ]),
+      // A sample the input schema refuses, then one more.
+      withSamples([{ name: 'empty', data: {} }, ...samples]),
+      withSamples([...samples, { name: 'no items', data: { ...firstData, items: [] } }]),
+      withSamples([]),
+      { ...definition, name: 'Purchase orders, renamed' },
+      { ...definition, description: 'Another description' },
+      // The same input schema in another object, as the worker gets it from a message.
+      { ...definition, input: structuredClone(definition.input) },
+    ] as WorkflowDefinition[];
+    for (const edited of kept) {
+      const incremental = compileWorkflow(edited, { previous });
+      const label = JSON.stringify(edited).slice(0, 80);
+      expect(await outcome(incremental, edited), label).toEqual(
+        await outcome(compileWorkflow(edited), edited),
+      );
+      expect(incremental.ok && (incremental.workflow as WorkflowPlan).nodes, label).toBe(
+        previous.nodes,
+      );
+    }
+    const refused = await outcome(
+      compileWorkflow(kept[1] as WorkflowDefinition, { previous }),
+      kept[1] as WorkflowDefinition,
+    );
+    expect(refused.warnings?.map((w) => `${w.code} ${w.path}`)).toEqual([
+      'SAMPLE_INVALID /input/samples/0/data',
+      'UNREACHABLE /nodes/10',
+    ]);
+    // Without an input schema, as the samples of a workflow often come.
+    const bare = { ...definition, input: { samples } } as WorkflowDefinition;
+    const bareFirst = compileWorkflow(bare);
+    if (!bareFirst.ok) throw new Error('invalid');
+    const typed = { ...bare, input: { samples: [{ name: 'x', data: 5 }] } } as WorkflowDefinition;
+    const bareTyped = compileWorkflow(typed, { previous: bareFirst.workflow });
+    expect(bareTyped.ok && (bareTyped.workflow as WorkflowPlan).nodes).toBe(
+      (bareFirst.workflow as WorkflowPlan).nodes,
+    );
+    expect(await outcome(bareTyped, typed)).toEqual(await outcome(compileWorkflow(typed), typed));
+    // And back: the plan of an edited sample serves the next edit.
+    const edited = compileWorkflow(kept[1] as WorkflowDefinition, { previous });
+    if (!edited.ok) throw new Error('invalid');
+    const back = compileWorkflow(definition, { previous: edited.workflow });
+    expect(back.warnings).toEqual(first.warnings);
+  });
+
+  it('compiles the whole definition when a sample is malformed or the schema, id or format changed', async () => {
+    const first = compileWorkflow(definition);
+    if (!first.ok) throw new Error('sample does not compile');
+    const previous = first.workflow as WorkflowPlan;
+    const whole = [
+      withSamples([{ data: {} }]),
+      withSamples([{ name: '', data: {} }]),
+      withSamples([{ name: 'x', data: {}, colour: 'red' }]),
+      withSamples('not a list' as unknown as unknown[]),
+      {
+        ...definition,
+        input: { ...definition.input, schema: { type: 'object', required: ['vendor'] } },
+      },
+      { ...definition, input: { samples } },
+      { ...definition, id: 'purchase-order-2' },
+      { ...definition, name: 5 },
+      { ...definition, colour: 'red' },
+    ] as unknown as WorkflowDefinition[];
+    for (const edited of whole) {
+      const label = JSON.stringify(edited).slice(0, 120);
+      const result = compileWorkflow(edited, { previous });
+      expect(await outcome(result, edited), label).toEqual(
+        await outcome(compileWorkflow(edited), edited),
+      );
+      if (result.ok) {
+        const nodes = (result.workflow as WorkflowPlan).nodes;
+        expect(
+          nodes.some((n) => previous.nodes.includes(n)),
+          label,
+        ).toBe(false);
+      }
+    }
+  });
+});
+
 describe('compileWorkflow with previous: one edited node compiled alone', () => {
   // The editor's worker compiles on every keystroke with the last plan as
   // `previous`. Whatever path it takes, the result must be a whole compile's.

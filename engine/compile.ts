@@ -2,7 +2,11 @@
 // the runner executes without parsing anything. Runs on every edit, in the
 // worker; it never throws.
 
-import { structuralNodeSchema, structuralSchema } from './definition/workflowSchema.ts';
+import {
+  structuralNodeSchema,
+  structuralSchema,
+  structuralTopSchema,
+} from './definition/workflowSchema.ts';
 import type { CompiledExpression } from './expression/api.ts';
 import { compileExpression } from './expression/index.ts';
 import type { DirectRun, NodeModule, PrepareInput } from './nodes/kind.ts';
@@ -639,19 +643,7 @@ function compileUnsafe(input: unknown): CompileResult {
       );
     }
   }
-  if (inputSchema) {
-    definition.input?.samples?.forEach((sample, i) => {
-      const problems = inputSchema.validate(sample.data);
-      if (problems.length > 0) {
-        warnings.push({
-          code: 'SAMPLE_INVALID',
-          severity: 'warning',
-          path: pointer('input', 'samples', i, 'data'),
-          message: `Sample "${sample.name}" does not match the input schema: ${formatErrors(problems)}`,
-        });
-      }
-    });
-  }
+  if (inputSchema) warnings.push(...sampleWarnings(definition, inputSchema));
 
   // 7. Each kind prepares what it runs with (and may report more, like a
   // validate schema). Expressions come bound to the run positions of the
@@ -764,6 +756,90 @@ function compileUnsafe(input: unknown): CompileResult {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** SAMPLE_INVALID for each input sample the input schema refuses, in sample order. */
+function sampleWarnings(definition: WorkflowDefinition, inputSchema: CompiledSchema): Diagnostic[] {
+  const warnings: Diagnostic[] = [];
+  definition.input?.samples?.forEach((sample, i) => {
+    const problems = inputSchema.validate(sample.data);
+    if (problems.length > 0) {
+      warnings.push({
+        code: 'SAMPLE_INVALID',
+        severity: 'warning',
+        path: pointer('input', 'samples', i, 'data'),
+        message: `Sample "${sample.name}" does not match the input schema: ${formatErrors(problems)}`,
+      });
+    }
+  });
+  return warnings;
+}
+
+/** Top-level members whose change leaves the plan as it is (their checks aside). */
+const PLAN_FREE = new Set(['name', 'description']);
+
+/**
+ * The JSON text of an `input` member's schema: '' when it has none (no JSON
+ * text is empty), undefined when it cannot be written (too deep).
+ */
+function schemaText(input: JsonObject): string | undefined {
+  if (input['schema'] === undefined) return '';
+  try {
+    return JSON.stringify(input['schema']);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compiles `input` from `previous` when the two differ only in what the plan
+ * does not depend on: the name, the description, the input samples (the
+ * editor types into a sample on every keystroke; a big workflow took a whole
+ * compile each time). Nodes and edges must be the very objects of the
+ * previous definition, every other member equal in JSON, the input schema
+ * included. The new top level is checked, and the samples checked against
+ * the input schema again, as a whole compile would. Otherwise undefined.
+ */
+function recompileTopLevel(previous: WorkflowPlan, input: unknown): CompileResult | undefined {
+  if (!isObject(input)) return undefined;
+  const before = previous.definition as unknown as JsonObject;
+  const after = input;
+  if (!sameItems(before['nodes'], after['nodes']) || !sameItems(before['edges'], after['edges'])) {
+    return undefined;
+  }
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key === 'nodes' || key === 'edges' || before[key] === after[key]) continue;
+    if (PLAN_FREE.has(key)) continue;
+    if (key !== 'input') return undefined;
+    const was = before[key];
+    const now = after[key];
+    if (!isObject(was) || !isObject(now)) return undefined;
+    const schemaWas = schemaText(was);
+    if (schemaWas === undefined || schemaWas !== schemaText(now)) return undefined;
+  }
+  if (structuralTopSchema().validate(after).length > 0) return undefined;
+  const definition = input as unknown as WorkflowDefinition;
+  const { graph } = previous;
+  // A whole compile lists the samples' warnings first, then the others.
+  const warnings = [
+    ...(graph.inputSchema ? sampleWarnings(definition, graph.inputSchema) : []),
+    ...graph.warnings.filter((w) => w.code !== 'SAMPLE_INVALID'),
+  ];
+  const plan = new WorkflowPlan(definition, previous.order, previous.nodes, {
+    ...graph,
+    warnings,
+  });
+  return { ok: true, workflow: plan, errors: [], warnings: [...warnings] };
+}
+
+/** Whether two values are arrays of the very same items. */
+function sameItems(a: unknown, b: unknown): boolean {
+  return (
+    Array.isArray(a) &&
+    Array.isArray(b) &&
+    a.length === b.length &&
+    a.every((item, i) => item === b[i])
+  );
 }
 
 /**
@@ -879,7 +955,7 @@ export function compileWorkflow(definition: unknown, options: CompileOptions = {
   try {
     const { previous } = options;
     if (previous instanceof WorkflowPlan) {
-      const edited = recompileOne(previous, definition);
+      const edited = recompileOne(previous, definition) ?? recompileTopLevel(previous, definition);
       if (edited) return edited;
     }
     return compileUnsafe(definition);

@@ -5,9 +5,10 @@
 // (EDITS=<n> for more keystrokes, ONLY=realistic or ONLY=big for one workload, e.g.
 // under node --cpu-prof; EDIT=sample types into the input sample, the first
 // item's price, instead of the edited node's expression: every node runs
-// again). The figures compare builds on one machine; they are not budgets.
-// Each request names the previous reply as its base, as the editor's client
-// does, so the reply's clone is of the delta.
+// again, and each request carries the definition's new top level, where the
+// sample lives, as the editor's does). The figures compare builds on one
+// machine; they are not budgets. Each request names the previous reply as
+// its base, as the editor's client does, so the reply's clone is of the delta.
 
 import { performance } from 'node:perf_hooks';
 import { createPreviewService } from '../../engine/worker.ts';
@@ -37,6 +38,9 @@ async function replay(workload: Workload) {
   let definition: WorkflowDefinition = workload.definition;
   const id = editedNode(workload);
   let generation = 1;
+  if (SAMPLE) {
+    definition = { ...definition, input: { samples: [{ name: 'order', data: workload.input }] } };
+  }
   await service.preview(
     structuredClone({ generation, definition, input: workload.input, options: {} }),
   );
@@ -48,7 +52,20 @@ async function replay(workload: Workload) {
     generation += 1;
     let request: PreviewRequest;
     if (SAMPLE) {
-      request = { generation, input: typedInput(workload, i), options: {}, base: generation - 1 };
+      // As the editor's client sends it: the sample lives in the definition,
+      // so its top level comes along (a patch's `rest`), with the new input.
+      const input = typedInput(workload, i);
+      const { nodes: _nodes, edges: _edges, ...rest } = definition;
+      request = {
+        generation,
+        patch: {
+          nodes: [],
+          rest: { ...rest, input: { samples: [{ name: 'order', data: input }] } },
+        },
+        input,
+        options: {},
+        base: generation - 1,
+      };
     } else {
       const edit = withExpression(definition, id, replayedExpression(base, i));
       definition = edit.definition;

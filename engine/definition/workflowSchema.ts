@@ -10,6 +10,7 @@ export const workflowSchema: JsonObject = published as JsonObject;
 
 let structural: CompiledSchema | undefined;
 let structuralNode: CompiledSchema | undefined;
+let structuralTop: CompiledSchema | undefined;
 
 /** A copy of the published schema without its per-kind `if/then` config rules. */
 function withoutConfigRules(): { $schema: string; $defs: { node: { allOf?: unknown } } } {
@@ -43,4 +44,25 @@ export function structuralNodeSchema(): CompiledSchema {
     structuralNode = compileTrustedSchema({ $schema, $defs, $ref: '#/$defs/node' });
   }
   return structuralNode;
+}
+
+/**
+ * The structural rules for the document's top level alone: `nodes` and
+ * `edges` need only be arrays. What an edit of the name, the description or
+ * the input samples must pass when the nodes and edges are the very ones of a
+ * definition already known to be valid. Compiled on first use.
+ */
+export function structuralTopSchema(): CompiledSchema {
+  if (!structuralTop) {
+    const copy = withoutConfigRules() as unknown as {
+      $id?: string;
+      properties: Record<string, unknown>;
+    };
+    // ajv holds the whole schema under this id already.
+    delete copy.$id;
+    copy.properties['nodes'] = { type: 'array' };
+    copy.properties['edges'] = { type: 'array' };
+    structuralTop = compileTrustedSchema(copy);
+  }
+  return structuralTop;
 }
