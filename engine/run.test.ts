@@ -1267,9 +1267,7 @@ describe('runWorkflow: what a run builds only when read', () => {
     expect(entries?.find(([id]) => id === 'late')?.[1].output).toBe(6);
     expect(entries?.find(([id]) => id === 'broken')?.[1].status).toBe('failed');
     expect(entries?.find(([id]) => id === 'after')?.[1].status).toBe('skipped');
-    expect(asFresh({ ...unread, nodes: Object.fromEntries(entries ?? []) })).toEqual(
-      asFresh(read),
-    );
+    expect(asFresh({ ...unread, nodes: Object.fromEntries(entries ?? []) })).toEqual(asFresh(read));
     // Once `nodes` is read, the same records.
     expect(nodeEntries(read)?.every(([id, r]) => read.nodes[id] === r)).toBe(true);
     // A copy holds no run.
