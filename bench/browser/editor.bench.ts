@@ -384,10 +384,10 @@ for (const make of [realistic100, big1000]) {
   const workload = make();
   test(`typing ${EDITS} edits into the input sample of ${workload.name}`, async ({ page }) => {
     const target = await prepareSampleEditor(page, workload);
+    if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
     const nodes = workload.definition.nodes.length;
-    await record({
-      typing: [await typeEdits(page, target, `${workload.name}: sample`, nodes, frameMode())],
-    });
+    const name = `${workload.name}: sample${EXTRA_CSS ? ' (BENCH_CSS)' : ''}`;
+    await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
   });
 }
 
