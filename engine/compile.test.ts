@@ -385,7 +385,7 @@ describe('nodeKinds and outPortsOf', () => {
   });
 });
 
-describe('compileWorkflow with previous: the input samples, name or description edited', () => {
+describe('compileWorkflow with previous: the top level edited (samples, name, description, input schema)', () => {
   // Typing into the input sample changes the definition on every keystroke;
   // the plan does not depend on it, and the result must be a whole compile's.
   const purchaseOrder = JSON.parse(
@@ -468,7 +468,49 @@ describe('compileWorkflow with previous: the input samples, name or description 
     expect(back.warnings).toEqual(first.warnings);
   });
 
-  it('compiles the whole definition when a sample is malformed or the schema, id or format changed', async () => {
+  it('compiles a new input schema for the trigger alone, keeping every other node', async () => {
+    const first = compileWorkflow(definition);
+    if (!first.ok) throw new Error('sample does not compile');
+    const previous = first.workflow as WorkflowPlan;
+    const schemas = [
+      // Stricter: no sample has a budget code, so every trigger fails.
+      {
+        ...(definition.input?.schema as JsonObject),
+        required: ['requester', 'vendor', 'items', 'budgetCode'],
+      },
+      // Looser, and gone.
+      { type: 'object' },
+      undefined,
+    ];
+    for (const schema of schemas) {
+      const edited = {
+        ...definition,
+        input: schema === undefined ? { samples } : { ...definition.input, schema },
+      } as WorkflowDefinition;
+      const label = JSON.stringify(schema);
+      const result = compileWorkflow(edited, { previous });
+      expect(await outcome(result, edited), label).toEqual(
+        await outcome(compileWorkflow(edited), edited),
+      );
+      if (!result.ok) throw new Error(label);
+      const nodes = (result.workflow as WorkflowPlan).nodes;
+      expect(
+        nodes.filter((n) => !previous.nodes.includes(n)).map((n) => n.id),
+        label,
+      ).toEqual(['start']);
+      // The next run re-runs the trigger; where it comes out the same, the
+      // rest is reused.
+      const sample = samples[1]?.data ?? null;
+      const before = await runWorkflow(previous, sample);
+      const again = await runWorkflow(result.workflow, sample, { previous: before });
+      expect(again.nodes['start']?.reused, label).toBeUndefined();
+      const passes = again.nodes['start']?.status === 'succeeded';
+      expect(passes, label).toBe(schema !== schemas[0]);
+      expect(again.nodes['total']?.reused, label).toBe(passes ? true : undefined);
+    }
+  });
+
+  it('compiles the whole definition when a sample is malformed, the schema does not compile, or the id or format changed', async () => {
     const first = compileWorkflow(definition);
     if (!first.ok) throw new Error('sample does not compile');
     const previous = first.workflow as WorkflowPlan;
@@ -477,11 +519,8 @@ describe('compileWorkflow with previous: the input samples, name or description 
       withSamples([{ name: '', data: {} }]),
       withSamples([{ name: 'x', data: {}, colour: 'red' }]),
       withSamples('not a list' as unknown as unknown[]),
-      {
-        ...definition,
-        input: { ...definition.input, schema: { type: 'object', required: ['vendor'] } },
-      },
-      { ...definition, input: { samples } },
+      { ...definition, input: { ...definition.input, schema: { type: 'nope' } } },
+      { ...definition, input: { ...definition.input, schema: { $ref: '#/nowhere' } } },
       { ...definition, id: 'purchase-order-2' },
       { ...definition, name: 5 },
       { ...definition, colour: 'red' },

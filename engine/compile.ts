@@ -792,13 +792,15 @@ function schemaText(input: JsonObject): string | undefined {
 }
 
 /**
- * Compiles `input` from `previous` when the two differ only in what the plan
- * does not depend on: the name, the description, the input samples (the
- * editor types into a sample on every keystroke; a big workflow took a whole
- * compile each time). Nodes and edges must be the very objects of the
- * previous definition, every other member equal in JSON, the input schema
- * included. The new top level is checked, and the samples checked against
- * the input schema again, as a whole compile would. Otherwise undefined.
+ * Compiles `input` from `previous` when the two differ only in their top
+ * level: the name, the description, the input samples (the editor types into
+ * a sample on every keystroke; a big workflow took a whole compile each time)
+ * or the input schema. Nodes and edges must be the very objects of the
+ * previous definition, and every other member equal. The new top level is
+ * checked, the samples against the input schema again, and a new input schema
+ * is compiled and given to the trigger, the one node that reads it, as a
+ * whole compile would. Otherwise (a schema that does not compile included)
+ * undefined.
  */
 function recompileTopLevel(previous: WorkflowPlan, input: unknown): CompileResult | undefined {
   if (!isObject(input)) return undefined;
@@ -807,6 +809,7 @@ function recompileTopLevel(previous: WorkflowPlan, input: unknown): CompileResul
   if (!sameItems(before['nodes'], after['nodes']) || !sameItems(before['edges'], after['edges'])) {
     return undefined;
   }
+  let schemaChanged = false;
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (key === 'nodes' || key === 'edges' || before[key] === after[key]) continue;
     if (PLAN_FREE.has(key)) continue;
@@ -815,18 +818,41 @@ function recompileTopLevel(previous: WorkflowPlan, input: unknown): CompileResul
     const now = after[key];
     if (!isObject(was) || !isObject(now)) return undefined;
     const schemaWas = schemaText(was);
-    if (schemaWas === undefined || schemaWas !== schemaText(now)) return undefined;
+    const schemaNow = schemaText(now);
+    if (schemaWas === undefined || schemaNow === undefined) return undefined;
+    schemaChanged = schemaWas !== schemaNow;
   }
   if (structuralTopSchema().validate(after).length > 0) return undefined;
   const definition = input as unknown as WorkflowDefinition;
   const { graph } = previous;
+  let nodes: readonly PlanNode[] = previous.nodes;
+  let inputSchema = graph.inputSchema;
+  if (schemaChanged) {
+    const source = definition.input?.schema;
+    const compiled = source === undefined ? undefined : compileSchema(source);
+    if (compiled && !compiled.ok) return undefined;
+    inputSchema = compiled?.schema;
+    const k = nodes.findIndex((n) => n.isTrigger);
+    const trigger = nodes[k];
+    if (!trigger) return undefined;
+    const config = definition.nodes[trigger.definitionIndex]?.config ?? {};
+    const replaced = nodes.slice();
+    replaced[k] = {
+      ...trigger,
+      data: inputSchema,
+      signature: signatureOf('trigger', config, trigger.wiring, source, trigger.handlesErrors),
+      ...runTraits('trigger', trigger.module, inputSchema),
+    };
+    nodes = replaced;
+  }
   // A whole compile lists the samples' warnings first, then the others.
   const warnings = [
-    ...(graph.inputSchema ? sampleWarnings(definition, graph.inputSchema) : []),
+    ...(inputSchema ? sampleWarnings(definition, inputSchema) : []),
     ...graph.warnings.filter((w) => w.code !== 'SAMPLE_INVALID'),
   ];
-  const plan = new WorkflowPlan(definition, previous.order, previous.nodes, {
+  const plan = new WorkflowPlan(definition, previous.order, nodes, {
     ...graph,
+    inputSchema,
     warnings,
   });
   return { ok: true, workflow: plan, errors: [], warnings: [...warnings] };
