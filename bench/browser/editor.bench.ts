@@ -308,6 +308,7 @@ async function measureOpen(page: Page, workload: Workload, placed: boolean): Pro
     );
     (window as unknown as { __weftOpen: typeof seen }).__weftOpen = seen;
   });
+  const profiler = PROFILE ? await startProfile(page) : undefined;
   const started = Date.now();
   await page.getByLabel('Import a workflow file').setInputFiles({
     name: `${workload.name}.json`,
@@ -322,6 +323,7 @@ async function measureOpen(page: Page, workload: Workload, placed: boolean): Pro
   await expect(page.locator('.canvas-notice')).toHaveCount(0, { timeout: 60_000 });
   await expect(status).toHaveAttribute('data-preview-state', 'done', { timeout: 60_000 });
   await page.waitForTimeout(1000);
+  if (profiler) await profiler.stop(`open-${workload.name}-${placed ? 'placed' : 'laid-out'}`);
   const seen = await page.evaluate(
     () => (window as unknown as { __weftOpen: { long: number[]; cards: number } }).__weftOpen,
   );
