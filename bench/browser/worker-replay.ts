@@ -6,13 +6,14 @@
 // under node --cpu-prof; EDIT=sample types into the input sample, the first
 // item's price, instead of the edited node's expression: every node runs
 // again, and each request carries the definition's new top level, where the
-// sample lives, as the editor's does). The figures compare builds on one
-// machine; they are not budgets. Each request names the previous reply as
-// its base, as the editor's client does, so the reply's clone is of the delta.
+// sample lives, as the editor's does; EDIT=schema types into the input
+// schema instead). The figures compare builds on one machine; they are not
+// budgets. Each request names the previous reply as its base, as the
+// editor's client does, so the reply's clone is of the delta.
 
 import { performance } from 'node:perf_hooks';
 import { createPreviewService } from '../../engine/worker.ts';
-import type { Json, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
+import type { Json, JsonObject, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
 import {
   editedNode,
   replayedExpression,
@@ -23,6 +24,17 @@ import {
 
 const EDITS = Number(process.env.EDITS ?? 200);
 const SAMPLE = process.env.EDIT === 'sample';
+const SCHEMA = process.env.EDIT === 'schema';
+
+/** An input schema for the workloads' orders, its description typed as the `i`th keystroke. */
+function typedSchema(i: number): JsonObject {
+  const order = {
+    type: 'object',
+    required: ['id', 'items'],
+    description: `order${'s'.repeat(i % 2)}`,
+  };
+  return { type: 'object', required: ['order'], properties: { order } };
+}
 
 /** The workload's input with the first item's price typed as the sample edit's `i`th keystroke. */
 function typedInput(workload: Workload, i: number): Json {
@@ -38,8 +50,14 @@ async function replay(workload: Workload) {
   let definition: WorkflowDefinition = workload.definition;
   const id = editedNode(workload);
   let generation = 1;
-  if (SAMPLE) {
-    definition = { ...definition, input: { samples: [{ name: 'order', data: workload.input }] } };
+  if (SAMPLE || SCHEMA) {
+    definition = {
+      ...definition,
+      input: {
+        ...(SCHEMA ? { schema: typedSchema(1) } : {}),
+        samples: [{ name: 'order', data: workload.input }],
+      },
+    };
   }
   await service.preview(
     structuredClone({ generation, definition, input: workload.input, options: {} }),
@@ -63,6 +81,15 @@ async function replay(workload: Workload) {
           rest: { ...rest, input: { samples: [{ name: 'order', data: input }] } },
         },
         input,
+        options: {},
+        base: generation - 1,
+      };
+    } else if (SCHEMA) {
+      // The input schema's text typed into: the input itself stays.
+      const { nodes: _nodes, edges: _edges, ...rest } = definition;
+      request = {
+        generation,
+        patch: { nodes: [], rest: { ...rest, input: { ...rest.input, schema: typedSchema(i) } } },
         options: {},
         base: generation - 1,
       };
