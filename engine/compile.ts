@@ -795,7 +795,7 @@ function schemaText(input: JsonObject): string | undefined {
  * Compiles `input` from `previous` when the two differ only in their top
  * level: the name, the description, the input samples (the editor types into
  * a sample on every keystroke; a big workflow took a whole compile each time)
- * or the input schema. Nodes and edges must be the very objects of the
+ * or the input schema. Each node and edge must be the very object of the
  * previous definition, and every other member equal. The new top level is
  * checked, the samples against the input schema again, and a new input schema
  * is compiled and given to the trigger, the one node that reads it, as a

@@ -308,8 +308,8 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
     count++;
   }
   // Ids the previous run had and this one has not; when this run has every
-  // one of them, none (a walk of the previous record cost as much as the
-  // rest of this loop on a big graph).
+  // one of them, none, and the previous record (every node's, on an input
+  // edit) is not walked for them.
   const removed: string[] = [];
   if (previous && held < previous.count) {
     for (const id in previous.nodes) if (!(id in nodes)) removed.push(id);

@@ -49,8 +49,9 @@ export function structuralNodeSchema(): CompiledSchema {
 /**
  * The structural rules for the document's top level alone: `nodes` and
  * `edges` need only be arrays. What an edit of the name, the description or
- * the input samples must pass when the nodes and edges are the very ones of a
- * definition already known to be valid. Compiled on first use.
+ * the input (its samples, its schema) must pass when the nodes and edges are
+ * the very ones of a definition already known to be valid. Compiled on first
+ * use.
  */
 export function structuralTopSchema(): CompiledSchema {
   if (!structuralTop) {
