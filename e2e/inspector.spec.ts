@@ -127,9 +127,16 @@ test('a sample with invalid JSON shows the error and keeps the text; one that br
   await expect(node(page, 'start')).toHaveAttribute('data-status', 'failed');
   await page.screenshot({ path: 'test-results/inspector-settings.png' });
 
-  // The input schema is compiled as it is typed, too.
+  // The input schema is compiled as it is typed, too: one that accepts the
+  // sample clears its flag, and the trigger runs again.
   const schema = panel.getByLabel('Input schema');
   const schemaField = panel.locator('.field').filter({ has: page.getByLabel('Input schema') });
+  await schema.fill('{ "type": "object", "required": ["requester", "department"] }');
+  await expect(sample.locator('.field-error')).toHaveCount(0);
+  await expect(node(page, 'start')).toHaveAttribute('data-status', 'succeeded');
+  await schema.fill('{ "type": "object", "required": ["vendor"] }');
+  await expect(sample.locator('.field-error')).toContainText('does not match the input schema');
+  await expect(node(page, 'start')).toHaveAttribute('data-status', 'failed');
   await schema.fill('{ "type": "objekt" }');
   await expect(schemaField.locator('.field-error')).toContainText('does not compile');
   await schema.fill('[1, 2]');
