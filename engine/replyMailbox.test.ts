@@ -58,9 +58,10 @@ describe('reply mailbox', () => {
     const buffer = new SharedArrayBuffer(64);
     const worker = replyMailbox(buffer);
     const page = replyMailbox(buffer);
-    worker.post(5, { generation: 5, error: 'x'.repeat(100) });
+    // The worker learns which: it sends the reply by message only when it did not fit.
+    expect(worker.post(5, { generation: 5, error: 'x'.repeat(100) })).toBe(false);
     expect(page.take(5)).toBeUndefined();
-    worker.post(6, { generation: 6, error: 'short' });
+    expect(worker.post(6, { generation: 6, error: 'short' })).toBe(true);
     expect(page.take(6)).toEqual({ generation: 6, error: 'short' });
   });
 });

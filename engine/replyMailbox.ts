@@ -1,9 +1,12 @@
 // A preview reply handed from the worker to the page through shared memory,
-// beside the message that also carries it. A message reaches the page only
+// beside the message that tells the page it is there. A message reaches the page only
 // after the keystroke's frame is drawn (Chromium runs that frame ahead of
 // waiting tasks), so its preview lands a frame after the typed text; the page
 // reads the mailbox at the start of that frame instead (requestAnimationFrame)
 // and, when the worker has answered by then, paints both in one frame.
+//
+// When the reply is in the mailbox, the message says only that (see
+// `previewToChannel` in worker.ts), so the reply is not copied twice.
 //
 // The layout: two 32-bit words, then the reply as UTF-8 JSON. Word 0 is the
 // generation whose reply is in the mailbox, stored last (an atomic store, so a
@@ -25,8 +28,11 @@ declare const TextEncoder: new () => { encode(source: string): Uint8Array };
 declare const TextDecoder: new () => { decode(input: Uint8Array): string };
 
 export interface ReplyMailbox {
-  /** Puts `message` (a reply of `generation`) in the mailbox, replacing what was there. */
-  post(generation: number, message: unknown): void;
+  /**
+   * Puts `message` (a reply of `generation`) in the mailbox, replacing what
+   * was there; false when it did not fit (the mailbox is then empty).
+   */
+  post(generation: number, message: unknown): boolean;
   /** The message posted for `generation`, or undefined when the mailbox holds another one or none. */
   take(generation: number): unknown;
 }
@@ -44,9 +50,11 @@ export function replyMailbox(buffer: SharedArrayBuffer): ReplyMailbox {
       Atomics.store(header, 0, 0);
       // Encoded apart and copied: Chromium's encodeInto does not write shared memory.
       const encoded = encoder.encode(JSON.stringify(message));
-      if (encoded.length <= bytes.length) bytes.set(encoded);
-      Atomics.store(header, 1, encoded.length <= bytes.length ? encoded.length : -1);
+      const fits = encoded.length <= bytes.length;
+      if (fits) bytes.set(encoded);
+      Atomics.store(header, 1, fits ? encoded.length : -1);
       Atomics.store(header, 0, generation);
+      return fits;
     },
     take(generation) {
       if (generation === 0 || Atomics.load(header, 0) !== generation) return undefined;

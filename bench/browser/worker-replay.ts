@@ -1,7 +1,10 @@
 // Replays the editor's keystrokes against the preview worker's service in
 // Node, to split the worker's time per keystroke: the request's structured
 // clone (what postMessage pays on both sides), the preview itself, and the
-// reply's clone. Run: npx tsx bench/browser/worker-replay.ts
+// reply's clone (what the message costs when the page is not cross-origin
+// isolated) or its write into the reply mailbox (what it costs when it is:
+// the message then only says where the reply is). Run: npx tsx
+// bench/browser/worker-replay.ts
 // (EDITS=<n> for more keystrokes, ONLY=realistic or ONLY=big for one workload, e.g.
 // under node --cpu-prof; EDIT=sample types into the input sample, the first
 // item's price, instead of the edited node's expression: every node runs
@@ -12,6 +15,7 @@
 // editor's client does, so the reply's clone is of the delta.
 
 import { performance } from 'node:perf_hooks';
+import { MAILBOX_BYTES, replyMailbox } from '../../engine/replyMailbox.ts';
 import { createPreviewService } from '../../engine/worker.ts';
 import type { Json, JsonObject, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
 import {
@@ -64,7 +68,8 @@ async function replay(workload: Workload) {
   );
   const node = definition.nodes.find((n) => n.id === id)!;
   const base = String(node.config?.['expression']);
-  const times = { cloneIn: 0, preview: 0, cloneOut: 0 };
+  const times = { cloneIn: 0, preview: 0, cloneOut: 0, mailboxOut: 0 };
+  const mailbox = replyMailbox(new SharedArrayBuffer(MAILBOX_BYTES));
   let sent = 0;
   for (let i = 0; i < EDITS; i++) {
     generation += 1;
@@ -114,6 +119,9 @@ async function replay(workload: Workload) {
     t = performance.now();
     structuredClone(reply);
     times.cloneOut += performance.now() - t;
+    t = performance.now();
+    mailbox.post(generation, { generation, reply });
+    times.mailboxOut += performance.now() - t;
   }
   const per = (ms: number) => Math.round((ms / EDITS) * 1000) / 1000;
   return {
@@ -121,6 +129,7 @@ async function replay(workload: Workload) {
     cloneInMs: per(times.cloneIn),
     previewMs: per(times.preview),
     cloneOutMs: per(times.cloneOut),
+    mailboxOutMs: per(times.mailboxOut),
     summariesSent: Math.round(sent / EDITS),
     nodes: definition.nodes.length,
   };

@@ -250,6 +250,17 @@ function spawnBrowserWorker(): PreviewWorkerHandle {
   const settle = (message: ChannelReply) => {
     const waiter = waiting.get(message.generation);
     if (!waiter) return;
+    if ('inMailbox' in message) {
+      // Unless a frame took it first (and settled it), the reply is there:
+      // one request is in flight at a time, so nothing newer replaced it.
+      const taken = mailbox?.reader.take(message.generation) as ChannelReply | undefined;
+      settle(
+        taken && !('inMailbox' in taken)
+          ? taken
+          : { generation: message.generation, error: 'the reply was not in the mailbox' },
+      );
+      return;
+    }
     waiting.delete(message.generation);
     if ('reply' in message) waiter.resolve(message.reply);
     else waiter.reject(new Error(message.error));
