@@ -1,9 +1,10 @@
 // A preview reply handed from the worker to the page through shared memory,
-// beside the message that tells the page it is there. A message reaches the page only
-// after the keystroke's frame is drawn (Chromium runs that frame ahead of
-// waiting tasks), so its preview lands a frame after the typed text; the page
-// reads the mailbox at the start of that frame instead (requestAnimationFrame)
-// and, when the worker has answered by then, paints both in one frame.
+// beside the message that tells the page it is there. A message reaches the
+// page only after the keystroke's frame is drawn (Chromium runs that frame
+// ahead of waiting tasks), so its preview lands a frame after the typed text;
+// the page reads the mailbox at the start of that frame instead
+// (requestAnimationFrame) and, when the worker has answered by then, paints
+// both in one frame.
 //
 // When the reply is in the mailbox, the message says only that (see
 // `previewToChannel` in worker.ts), so the reply is not copied twice.
