@@ -229,7 +229,21 @@ async function runTwice(definition: unknown, input: Json, options: RunOptions): 
   const second = await runWorkflow(compiled.workflow, input, { ...options, resolveWorkflow });
   expect(['succeeded', 'failed', 'waiting']).toContain(first.status);
   expect(withoutDurations(second)).toEqual(withoutDurations(first));
-  expect(JSON.parse(JSON.stringify(first.output))).toEqual(first.output);
+  // The output is JSON: it survives a round trip, but for -0, which JSON
+  // writes as 0 (an input of -0 passed through, as JSON.parse('-0') gives).
+  expect(JSON.parse(JSON.stringify(first.output))).toEqual(withoutNegativeZero(first.output));
+}
+
+/** `value` with every -0 written as 0. */
+function withoutNegativeZero(value: unknown): unknown {
+  if (Object.is(value, -0)) return 0;
+  if (Array.isArray(value)) return value.map(withoutNegativeZero);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, member]) => [key, withoutNegativeZero(member)]),
+    );
+  }
+  return value;
 }
 
 describe('random acyclic graphs', () => {
