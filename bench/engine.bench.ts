@@ -127,9 +127,11 @@ async function measureWorkload(workload: Workload): Promise<Row> {
   // Heap held by one compiled workflow, expressions and schemas compiled
   // cold: HELD_COPIES copies, the caches emptied before each (so no copy
   // shares another's compiled expressions or validators), all held at once,
-  // and the heap's growth divided among them. One copy's growth alone is
-  // within the collector's noise for the small workloads (it read −176 to
-  // 183 KiB for the same one).
+  // and the heap's growth divided among them. `held` is replaced before the
+  // first collection: measured one copy at a time, the copy of the round
+  // before was still referenced when the heap was first read and freed by
+  // the second reading, and the later rounds read about nothing (dag-500:
+  // 2.9 MiB, then 138 and 158 KiB).
   const heaps: number[] = [];
   for (let i = 0; i < 3; i++) {
     const held: CompiledWorkflow[] = [];
