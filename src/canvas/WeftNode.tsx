@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { nodeKindInfo, outPortsOf } from '../engine/client.ts';
+import { nodeKindInfo } from '../engine/client.ts';
 import { useEditor } from '../store/editorStore.ts';
+import { cardOutPorts } from '../store/layout.ts';
 import { nodeDiagnostics, selectNode, selectNodeSummary } from '../store/selectors.ts';
 import {
   formatDuration,
@@ -50,7 +51,7 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
   const problem = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
   // `error` sits on the bottom edge, styled apart; the others on the right.
   // A lone `out` needs no label; every other port is named beside its handle.
-  const outPorts = outPortsOf(node).filter((p) => p !== 'error');
+  const outPorts = cardOutPorts(node);
   const labelled = !(outPorts.length === 1 && outPorts[0] === 'out');
   const errorLine = summary?.error?.message;
   const label = node.label ?? info?.label ?? node.kind;

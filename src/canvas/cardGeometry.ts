@@ -9,9 +9,10 @@
 // view, the minimap, fitting the view, and which cards are in view.
 
 import { Position, type NodeHandle } from '@xyflow/react';
-import { nodeKindInfo, outPortsOf, type NodeDefinition } from '../engine/client.ts';
+import { nodeKindInfo, type NodeDefinition } from '../engine/client.ts';
 import {
   CARD_HEAD,
+  cardOutPorts,
   CARD_PORT_ROW,
   estimatedNodeHeight,
   NODE_WIDTH,
@@ -35,7 +36,7 @@ export interface CardEstimate {
 
 /** A card's height and handles as the canvas will draw it, with one line of preview. */
 export function estimatedCard(node: NodeDefinition): CardEstimate {
-  const ports = outPortsOf(node).filter((port) => port !== 'error');
+  const ports = cardOutPorts(node);
   const height = estimatedNodeHeight(ports.length);
   const gap = (portColumnHeight(ports.length) - CARD_PORT_ROW * ports.length) / (ports.length + 1);
   const handles: NodeHandle[] = ports.map((id, i) => ({

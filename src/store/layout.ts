@@ -4,7 +4,7 @@
 // the page stays responsive while it works. Tests use the in-process bundle.
 
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api.js';
-import type { Position, WorkflowDefinition } from '../engine/client.ts';
+import type { NodeDefinition, Position, WorkflowDefinition } from '../engine/client.ts';
 import { outPortsOf } from '../engine/client.ts';
 
 /** The canvas draws nodes this wide (App.css: .weft-node). */
@@ -19,6 +19,11 @@ export const CARD_HEAD = 40;
 export const CARD_PORT_ROW = 18;
 const CARD_PORT_COLUMN_MIN = 41;
 const CARD_BELOW_PORTS = 7;
+
+/** The out ports a card draws down its right edge: all but `error`, which sits on its bottom edge. */
+export function cardOutPorts(node: NodeDefinition): string[] {
+  return outPortsOf(node).filter((port) => port !== 'error');
+}
 
 /** The height of a card's out-port column, for its out ports other than `error`. */
 export function portColumnHeight(ports: number): number {
@@ -66,7 +71,7 @@ export async function layoutDocument(document: WorkflowDefinition): Promise<Map<
     children: document.nodes.map((node) => ({
       id: node.id,
       width: NODE_WIDTH,
-      height: estimatedNodeHeight(outPortsOf(node).filter((port) => port !== 'error').length),
+      height: estimatedNodeHeight(cardOutPorts(node).length),
     })),
     edges: document.edges
       .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
