@@ -886,16 +886,7 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (key !== 'nodes' && key !== 'edges' && before[key] !== after[key]) return undefined;
   }
-  const beforeEdges = before['edges'];
-  const afterEdges = after['edges'];
-  if (
-    !Array.isArray(beforeEdges) ||
-    !Array.isArray(afterEdges) ||
-    beforeEdges.length !== afterEdges.length ||
-    beforeEdges.some((edge, i) => edge !== afterEdges[i])
-  ) {
-    return undefined;
-  }
+  if (!sameItems(before['edges'], after['edges'])) return undefined;
   const beforeNodes = before['nodes'];
   const afterNodes = after['nodes'];
   if (
