@@ -8,6 +8,7 @@ import { setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/l
 import { EditorState, Transaction } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import type { Diagnostic } from '../engine/client.ts';
+import { holdRenders } from '../store/editorStore.ts';
 import { editFirst, expressionEditorExtensions, fromOutside } from './expressionEditor.ts';
 
 interface ExpressionFieldProps {
@@ -77,7 +78,9 @@ export function ExpressionField({
     const initial = initialRef.current;
     const view = new EditorView({
       parent: host,
-      dispatchTransactions: editFirst((text) => onChangeRef.current(text)),
+      // The store hears of the edit now (the preview's request leaves), the
+      // page renders it with the preview's reply, in one commit.
+      dispatchTransactions: editFirst((text) => holdRenders(() => onChangeRef.current(text))),
       state: EditorState.create({
         doc: initial.value,
         extensions: expressionEditorExtensions({

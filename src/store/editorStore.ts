@@ -4,8 +4,8 @@
 // step when it ends (`commitMove`), and consecutive edits of one field within a
 // second merge into one step so undo does not replay every keystroke.
 
+import { useCallback, useSyncExternalStore } from 'react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { useStore } from 'zustand';
 import {
   PREVIEW_TIMEOUT_MS,
   nodeKindInfo,
@@ -25,6 +25,7 @@ import {
   reaches,
 } from './documentOps.ts';
 import { layoutDocument } from './layout.ts';
+import { createRenderHold } from './renderHold.ts';
 import { shareStructure } from './shareStructure.ts';
 import type { ClipboardPayload, EditorState } from './types.ts';
 
@@ -641,7 +642,18 @@ function createEditorStoreApi(
 /** The app-wide editor. */
 export const editorStore: EditorStore = createEditorStore();
 
+const renders = createRenderHold(editorStore);
+
+/**
+ * Makes a change to the app-wide editor whose renders wait for the next frame
+ * (renderHold.ts): for a field that owns its text, so a keystroke renders the
+ * page once, with its preview, rather than also in the key's own task.
+ */
+export const holdRenders = renders.hold;
+
 /** Reads from the app-wide editor; pass `useShallow(...)` for object or array picks. */
 export function useEditor<T>(selector: (state: EditorState) => T): T {
-  return useStore(editorStore, selector);
+  // zustand's useStore, subscribed through the render hold.
+  const read = useCallback(() => selector(editorStore.getState()), [selector]);
+  return useSyncExternalStore(renders.subscribe, read, read);
 }
