@@ -147,6 +147,34 @@ describe('preview client', () => {
     client.dispose();
   });
 
+  it('gives every run its whole limit, however many answered before it', async () => {
+    vi.useFakeTimers();
+    const workers = heldWorkers();
+    const timeouts: number[] = [];
+    const replies: PreviewReply[] = [];
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      timeoutMs: 3000,
+      events: { onReply: (r) => replies.push(r), onTimeout: (g) => timeouts.push(g) },
+    });
+    // Keystrokes 0.5 s apart, each answered, then one that hangs at 2.5 s.
+    for (let input = 1; input <= 5; input++) {
+      client.request({ definition, input, decisions: {} });
+      await workers.spawned[0]?.release();
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(replies).toHaveLength(5);
+    const stuck = client.request({ definition, input: 6, decisions: {} });
+    // 3 s after the first request: the stuck run has had 0.5 s of its 3.
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(timeouts).toEqual([]);
+    expect(workers.spawned).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(timeouts).toEqual([stuck]);
+    expect(workers.spawned[0]?.terminated).toBe(true);
+    client.dispose();
+  });
+
   it("counts a run's time from its worker's start: a slow start is waited for, a worker that never starts is cut off", async () => {
     vi.useFakeTimers();
     const workers = heldWorkers();
