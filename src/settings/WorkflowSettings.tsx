@@ -2,10 +2,12 @@
 // description, the input schema and the named input samples. JSON fields keep
 // whatever the user typed, even while it does not parse; the store only gets
 // values that do, and the preview's diagnostics say whether the schema
-// compiles and whether each sample matches it.
+// compiles and whether each sample matches it. The JSON fields keep their
+// text themselves, so the page renders what a keystroke changed in the store
+// with the preview's reply (`holdRenders`), not also in the key's own task.
 import { useId } from 'react';
 import type { Diagnostic, InputSample, Json } from '../engine/client.ts';
-import { useEditor } from '../store/editorStore.ts';
+import { holdRenders, useEditor } from '../store/editorStore.ts';
 import { JsonField } from '../ui/JsonField.tsx';
 import { isJsonSchema, schemaShapeProblem } from '../ui/schemaShape.ts';
 import { SamplePicker } from './SamplePicker.tsx';
@@ -72,7 +74,9 @@ function SampleEditor({
         value={sample.data}
         rows={5}
         error={messagesAt(diagnostics, `/input/samples/${index}`)}
-        onChange={(data: Json | undefined) => replace({ name: sample.name, data: data ?? null })}
+        onChange={(data: Json | undefined) =>
+          holdRenders(() => replace({ name: sample.name, data: data ?? null }))
+        }
       />
       <div className="sample-actions">
         {isActive ? (
@@ -153,7 +157,9 @@ export function WorkflowSettings() {
         error={messagesAt(diagnostics, '/input/schema')}
         check={schemaShapeProblem}
         onChange={(next) =>
-          setInputSchema(next !== undefined && isJsonSchema(next) ? next : undefined)
+          holdRenders(() =>
+            setInputSchema(next !== undefined && isJsonSchema(next) ? next : undefined),
+          )
         }
       />
       <section className="samples" aria-labelledby={`${nameId}-samples`}>
