@@ -8,7 +8,8 @@
 //   npx playwright test -c bench/playwright.bench.config.ts --project vsync layer-updates
 //
 // BENCH_LAYER_TARGET: `editor` (realistic-100's edited node, the default),
-// `input` or `codemirror` (the control pages). BENCH_LAYER_KEYS: `type` (a
+// `sample` (realistic-100's input sample, in the workflow's settings), `input`
+// or `codemirror` (the control pages). BENCH_LAYER_KEYS: `type` (a
 // digit, then Backspace, each once the preview changed; the default), `arrow`
 // (the caret moves right and left, no text changes) or `shift` (a range
 // selection grows and shrinks by one character). Prints two lines per phase:
@@ -18,7 +19,7 @@
 
 import { test, type Page } from '@playwright/test';
 import { realistic100 } from '../workloads.ts';
-import { prepareControl, prepareEditor } from './pages.ts';
+import { prepareControl, prepareEditor, prepareSampleEditor } from './pages.ts';
 import type { ProbeTarget } from './probes.ts';
 import { threadNames, topLevelTasks, type TraceEvent } from './traceEvents.ts';
 
@@ -123,7 +124,9 @@ test('layer updates per CSS variant while typing', async ({ page, browser }) => 
   const target =
     TARGET === 'input' || TARGET === 'codemirror'
       ? await prepareControl(page, TARGET)
-      : await prepareEditor(page, realistic100());
+      : TARGET === 'sample'
+        ? await prepareSampleEditor(page, realistic100())
+        : await prepareEditor(page, realistic100());
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, css] of Object.entries(variants)) {
       await page.evaluate((text) => {
