@@ -35,25 +35,34 @@ function bigWorkflow(placed: boolean) {
   return { format: 'weft/v1', id: 'big', name: 'Big', nodes, edges };
 }
 
-/** Counts the cards on the page from now on: the most there ever were, and how many now. */
-async function watchCards(page: Page): Promise<() => Promise<{ most: number; now: number }>> {
+/**
+ * Counts the cards on the page from now on: the most there ever were, how many
+ * now, and how many were added in all (a card drawn and removed again within
+ * one task counts there, though the page never held it at a count).
+ */
+async function watchCards(
+  page: Page,
+): Promise<() => Promise<{ most: number; now: number; added: number }>> {
   await page.evaluate(() => {
     const count = () => document.querySelectorAll('.react-flow__node').length;
-    const state = { most: count() };
-    new MutationObserver(() => (state.most = Math.max(state.most, count()))).observe(
-      document.body,
-      {
-        childList: true,
-        subtree: true,
-      },
-    );
+    const state = { most: count(), added: 0 };
+    new MutationObserver((records) => {
+      state.most = Math.max(state.most, count());
+      for (const record of records)
+        for (const node of record.addedNodes)
+          if (node instanceof Element && node.classList.contains('react-flow__node')) state.added++;
+    }).observe(document.body, {
+      childList: true,
+      subtree: true,
+    });
     (window as unknown as { cards: typeof state }).cards = state;
   });
   return () =>
-    page.evaluate(() => ({
-      most: (window as unknown as { cards: { most: number } }).cards.most,
-      now: document.querySelectorAll('.react-flow__node').length,
-    }));
+    page.evaluate(() => {
+      const { most, added } = (window as unknown as { cards: { most: number; added: number } })
+        .cards;
+      return { most, added, now: document.querySelectorAll('.react-flow__node').length };
+    });
 }
 
 async function importBig(page: Page, placed: boolean): Promise<void> {
@@ -115,6 +124,36 @@ test('a 1,000-node workflow opens on its trigger with only the cards in view dra
   // cards never drawn before included: many more cards come into view.
   await page.getByRole('button', { name: 'Fit View' }).click();
   await expect.poll(async () => (await cards()).now).toBeGreaterThan(150);
+});
+
+test('deleting every node of a 1,000-node workflow, and undoing it, draws only the cards in view', async ({
+  page,
+}) => {
+  test.slow(); // a thousand nodes deleted and brought back
+  const editor = new EditorPage(page);
+  await editor.open();
+  await importBig(page, true);
+  await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'done');
+  const cards = await watchCards(page);
+
+  // Select everything and delete it, as a person does, from the canvas.
+  await editor.canvas.click({ position: { x: 8, y: 8 } });
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await expect.poll(async () => (await cards()).now).toBe(0);
+  // Deleting drew no card: not the thousand out of view, unculled, on their way out.
+  expect((await cards()).added).toBe(0);
+
+  // Undo brings them back where they were (the view did not move), the cards
+  // in view drawn, the others not.
+  await editor.undo();
+  await expect(editor.node('start')).toBeInViewport();
+  await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'done');
+  await editor.expectStatus('n0_0', 'succeeded');
+  const back = await cards();
+  expect(back.now).toBeLessThan(200);
+  expect(back.added).toBeLessThan(200);
+  expect(back.most).toBeLessThan(200);
 });
 
 test('a 1,000-node workflow without positions is laid out without drawing every card', async ({

@@ -392,6 +392,19 @@ function CanvasInner() {
   // A big one is framed at once: it opens on its trigger, which needs only
   // positions, and its cards out of view are not drawn, so not measured.
   const big = nodes.length > BIG_GRAPH;
+  // Culling starts with the render that makes the graph big, but ends only the
+  // render after the one that makes it small: React Flow takes the new nodes
+  // into its own store after a render, so in the render where a big graph
+  // shrinks (all deleted, another workflow opened) it still holds the old
+  // ones, and would draw every one of them, unculled, only to remove them.
+  const [wasBig, setWasBig] = useState(big);
+  useEffect(() => setWasBig(big), [big]);
+  const cull = big || wasBig;
+  // React Flow fits the view to the next nodes it is given whenever its
+  // `fitView` prop turns true, so the prop keeps its first value: a big graph
+  // made small by a deletion would otherwise be refitted (zoomed out whole) at
+  // its next change. Each opened workflow is framed below.
+  const [fitOnMount] = useState(!big);
   const framed = useRef<string | null>(null);
   useEffect(() => {
     if (framed.current === loadedId || nodes.length === 0) return;
@@ -522,9 +535,9 @@ function CanvasInner() {
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         minZoom={0.1}
         maxZoom={2}
-        fitView={!big}
+        fitView={fitOnMount}
         fitViewOptions={FIT_VIEW}
-        onlyRenderVisibleElements={big}
+        onlyRenderVisibleElements={cull}
         proOptions={PRO_OPTIONS}
         aria-label="Workflow canvas"
       >
