@@ -7,6 +7,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore as useFlowStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -392,14 +393,13 @@ function CanvasInner() {
   // A big one is framed at once: it opens on its trigger, which needs only
   // positions, and its cards out of view are not drawn, so not measured.
   const big = nodes.length > BIG_GRAPH;
-  // Culling starts with the render that makes the graph big, but ends only the
-  // render after the one that makes it small: React Flow takes the new nodes
-  // into its own store after a render, so in the render where a big graph
-  // shrinks (all deleted, another workflow opened) it still holds the old
-  // ones, and would draw every one of them, unculled, only to remove them.
-  const [wasBig, setWasBig] = useState(big);
-  useEffect(() => setWasBig(big), [big]);
-  const cull = big || wasBig;
+  // Culling starts with the render that makes the graph big, but ends only
+  // once React Flow holds the small one: it takes new nodes into its own store
+  // after a render, so in the render where a big graph shrinks (all deleted,
+  // another workflow opened) it still holds the old ones, and would draw every
+  // one of them, unculled, only to remove them.
+  const flowHoldsBig = useFlowStore((s) => s.nodes.length > BIG_GRAPH);
+  const cull = big || flowHoldsBig;
   // React Flow fits the view to the next nodes it is given whenever its
   // `fitView` prop turns true, so the prop keeps its first value: a big graph
   // made small by a deletion would otherwise be refitted (zoomed out whole) at
