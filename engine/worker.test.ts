@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type {
   Json,
@@ -219,6 +220,41 @@ describe('previews of values', () => {
   it('leaves short output whole', () => {
     expect(previewText({ a: [1, 2], b: 'x' })).toBe('{"a":[1,2],"b":"x"}');
     expect(previewText(null)).toBe('null');
+  });
+
+  it("is the value's JSON text, cut to the limit with an ellipsis, for any value", () => {
+    const cutJson = (value: Json, limit: number) => {
+      const json = JSON.stringify(value);
+      return json.length <= limit ? json : `${json.slice(0, limit - 1)}…`;
+    };
+    const tricky: Json[] = [
+      -0,
+      1e21,
+      5e-324,
+      -1.5e-7,
+      Number.POSITIVE_INFINITY,
+      true,
+      false,
+      '',
+      'say "hi"\\ \n\t\u0001 \u2028',
+      '😀'.repeat(60),
+      `${'a'.repeat(78)}😀😀`,
+      'x'.repeat(100_000),
+      { 'a"b': 1, '\n': [null, 'é'], '': {} },
+      [[[]], {}, [{ k: 'v' }]],
+    ];
+    for (const value of tricky)
+      for (const limit of [1, 2, 10, 79, 80, 81])
+        expect(previewText(value, limit), JSON.stringify(value).slice(0, 40)).toBe(
+          cutJson(value, limit),
+        );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer({ min: 1, max: 120 }), (v, limit) => {
+        const value = JSON.parse(JSON.stringify(v)) as Json;
+        expect(previewText(value, limit)).toBe(cutJson(value, limit));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('marks arrays it truncates, at any depth', () => {

@@ -89,9 +89,35 @@ export function patchChangesMeaning(held: WorkflowDefinition, patch: DefinitionP
 export const DETAIL_DEPTH_LIMIT = 200;
 const TOO_DEEP = '… nested too deep to show';
 
+/** Object keys quoted as JSON, with their colon: keys repeat across nodes and runs. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    if (quotedKeys.size >= 10_000) quotedKeys.clear();
+    quoted = `${JSON.stringify(key)}:`;
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/**
+ * JSON text of a primitive, without `JSON.stringify` where the text is plain
+ * (a number's is `String`'s). A string longer than `room` is cut to it first:
+ * its JSON text would be cut anyway, and a long one cost its whole length.
+ */
+function primitiveText(v: string | number | boolean | null, room: number): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > room ? v.slice(0, room) : v);
+  return v === null ? 'null' : v ? 'true' : 'false';
+}
+
 /**
  * JSON text of a value, stopping once `limit` characters are written, so a
  * node that outputs 100,000 items costs no more to preview than one with ten.
+ * Every node's preview is written again when the input changes (all of
+ * big-1000's on each keystroke in its sample), so this is kept cheap.
  */
 export function previewText(value: Json | undefined, limit = PREVIEW_CHARS): string {
   if (value === undefined) return '';
@@ -101,7 +127,8 @@ export function previewText(value: Json | undefined, limit = PREVIEW_CHARS): str
     return out.length <= limit;
   };
   const walk = (v: Json, depth: number): boolean => {
-    if (v === null || typeof v !== 'object') return write(JSON.stringify(v));
+    // Two characters to spare: a string cut there still overruns the limit.
+    if (v === null || typeof v !== 'object') return write(primitiveText(v, limit - out.length + 2));
     if (depth > DETAIL_DEPTH_LIMIT) return write(TOO_DEEP) && false;
     if (Array.isArray(v)) {
       if (!write('[')) return false;
@@ -116,7 +143,7 @@ export function previewText(value: Json | undefined, limit = PREVIEW_CHARS): str
     for (const key in v) {
       if (!first && !write(',')) return false;
       first = false;
-      if (!write(`${JSON.stringify(key)}:`)) return false;
+      if (!write(quotedKey(key))) return false;
       if (!walk(v[key] as Json, depth + 1)) return false;
     }
     return write('}');
@@ -276,16 +303,24 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
     // What ran again is not reused: its summaries have no mark.
     return { run, nodes, changed, removed: [], count: fresh.count, unmarked: [...ran] };
   }
-  // A new record (another set of nodes, or nothing reused: an input edit runs
-  // them all), each summary compared with the previous one's as it is made.
-  const nodes: Record<string, NodeSummary> = {};
+  // Nothing reused (an input edit runs them all) or another set of nodes: each
+  // summary is made and compared with the previous one's as it is made. The
+  // run's nodes in order, without building `result.nodes` (a keyed record of
+  // every node) only to walk it once.
+  const entries = nodeEntries(result) ?? Object.entries(result.nodes);
+  // The same nodes as last time: the previous record is updated in place, as
+  // above, where a summary changed; a new record of every node, each key
+  // added anew, cost a third of summarising big-1000 on an input edit.
+  const inPlace =
+    previous !== null &&
+    entries.length === previous.count &&
+    entries.every(([id]) => Object.hasOwn(previous.nodes, id));
+  const nodes: Record<string, NodeSummary> = inPlace ? previous.nodes : {};
   const changed: Record<string, NodeSummary> | undefined = previous ? {} : undefined;
   const unmarked: string[] = [];
   let count = 0;
   let held = 0;
-  // The run's nodes in order, without building `result.nodes` (a keyed
-  // record of every node) only to walk it once.
-  for (const [id, r] of nodeEntries(result) ?? Object.entries(result.nodes)) {
+  for (const [id, r] of entries) {
     const before = previous?.nodes[id];
     let summary: NodeSummary;
     if (
@@ -303,7 +338,7 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
     if (before !== undefined) held++;
     if (before !== undefined && sameSummary(before, summary)) summary = before;
     else if (changed) changed[id] = summary;
-    nodes[id] = summary;
+    if (summary !== before || !inPlace) nodes[id] = summary;
     if (!summary.reused) unmarked.push(id);
     count++;
   }
