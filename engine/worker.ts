@@ -309,8 +309,8 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
   // every node) only to walk it once.
   const entries = nodeEntries(result) ?? Object.entries(result.nodes);
   // The same nodes as last time: the previous record is updated in place, as
-  // above, where a summary changed; a new record of every node, each key
-  // added anew, cost a third of summarising big-1000 on an input edit.
+  // above, where a summary changed. A new record of every node, each key
+  // added anew, cost about 2 M of a big-1000 input edit's 53 M instructions.
   const inPlace =
     previous !== null &&
     entries.length === previous.count &&
