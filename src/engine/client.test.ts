@@ -76,6 +76,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A client on held workers whose runs are cut off after 3 s (fake timers), with what it reported. */
+function clientWithLimit() {
+  vi.useFakeTimers();
+  const workers = heldWorkers();
+  const timeouts: number[] = [];
+  const replies: PreviewReply[] = [];
+  const client = createPreviewClient({
+    spawn: workers.spawn,
+    timeoutMs: 3000,
+    events: { onReply: (r) => replies.push(r), onTimeout: (g) => timeouts.push(g) },
+  });
+  return { workers, timeouts, replies, client };
+}
+
 describe('preview client', () => {
   it('coalesces: while a run is in flight only the newest request waits, and stale replies are dropped', async () => {
     const workers = heldWorkers();
@@ -123,15 +137,7 @@ describe('preview client', () => {
   });
 
   it('cuts off a run that does not answer, replaces the worker and reports the timeout', async () => {
-    vi.useFakeTimers();
-    const workers = heldWorkers();
-    const timeouts: number[] = [];
-    const replies: PreviewReply[] = [];
-    const client = createPreviewClient({
-      spawn: workers.spawn,
-      timeoutMs: 3000,
-      events: { onReply: (r) => replies.push(r), onTimeout: (g) => timeouts.push(g) },
-    });
+    const { workers, timeouts, replies, client } = clientWithLimit();
     const generation = client.request({ definition, input: 1, decisions: {} });
     await vi.advanceTimersByTimeAsync(3000);
     expect(timeouts).toEqual([generation]);
@@ -148,15 +154,7 @@ describe('preview client', () => {
   });
 
   it('gives every run its whole limit, however many answered before it', async () => {
-    vi.useFakeTimers();
-    const workers = heldWorkers();
-    const timeouts: number[] = [];
-    const replies: PreviewReply[] = [];
-    const client = createPreviewClient({
-      spawn: workers.spawn,
-      timeoutMs: 3000,
-      events: { onReply: (r) => replies.push(r), onTimeout: (g) => timeouts.push(g) },
-    });
+    const { workers, timeouts, replies, client } = clientWithLimit();
     // Keystrokes 0.5 s apart, each answered, then one that hangs at 2.5 s.
     for (let input = 1; input <= 5; input++) {
       client.request({ definition, input, decisions: {} });
