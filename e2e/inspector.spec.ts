@@ -209,3 +209,39 @@ test('the approval decision and an error mock change the preview', async ({ page
   await expect(node(page, 'erp').locator('.weft-node-meta')).toContainText('→ error');
   await page.screenshot({ path: 'test-results/inspector-mock.png' });
 });
+
+test('a field changed in the same frame as a keystroke in an expression keeps the keystroke', async ({
+  page,
+}) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  const id = await editor.dragFromPalette('HTTP', { x: 0.45, y: 0.8 });
+  await selectNode(page, id);
+  const panel = inspector(page);
+  const url = panel.getByRole('textbox', { name: 'URL', exact: true });
+  const method = panel.getByLabel('Method', { exact: true });
+  await url.click();
+  await url.press('ControlOrMeta+End');
+  const typed = (await url.textContent()) + ' & "/orders"';
+  // As a script or a fast hand might: a keystroke's text goes into the URL
+  // and the method changes before the page has drawn a frame. The method's
+  // change is made from what the form last rendered, which must hold the URL.
+  await page.evaluate(async () => {
+    document.execCommand('insertText', false, ' & "/orders"');
+    await Promise.resolve();
+    const select = [...document.querySelectorAll('label')]
+      .find((label) => label.textContent === 'Method')
+      ?.parentElement?.querySelector('select');
+    if (!select) throw new Error('no Method field');
+    select.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    select.value = 'POST';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await expect(method).toHaveValue('POST');
+  await expect(url).toHaveText(typed);
+  // The definition holds both: the node's fields read back the same.
+  await clearSelection(page);
+  await selectNode(page, id);
+  await expect(method).toHaveValue('POST');
+  await expect(url).toHaveText(typed);
+});

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import './App.css';
 import { createWorkerElk } from './store/elkInWorker.ts';
-import { editorStore } from './store/editorStore.ts';
+import { editorStore, releaseRenders } from './store/editorStore.ts';
 import { setLayoutEngine } from './store/layout.ts';
 import { connectPreview } from './store/previewBridge.ts';
 import { startWorkspace, workspaceController } from './workspace/bootstrap.ts';
@@ -21,6 +21,15 @@ void startWorkspace(editorStore).finally(() =>
     applyReply: flushSync,
   }),
 );
+
+// A keystroke's render held for its frame (renderHold.ts) is done before any
+// further input is handled: a handler builds its change from what the page
+// last rendered (a form's other fields, say), which must be the latest. These
+// events come before the input changes anything, so a controlled field's value
+// is not put back. Two keys in one frame are rare; otherwise nothing is held.
+for (const type of ['keydown', 'pointerdown', 'beforeinput', 'paste', 'drop']) {
+  window.addEventListener(type, () => releaseRenders(flushSync), { capture: true });
+}
 
 const root = document.getElementById('root');
 if (root) {

@@ -651,6 +651,14 @@ const renders = createRenderHold(editorStore);
  */
 export const holdRenders = renders.hold;
 
+/**
+ * Renders every held change now, inside `flush` (React's `flushSync`), if any
+ * is held: before the next input's handlers run, they see the latest state.
+ */
+export function releaseRenders(flush: (render: () => void) => void): void {
+  if (renders.pending()) flush(renders.release);
+}
+
 /** Reads from the app-wide editor; pass `useShallow(...)` for object or array picks. */
 export function useEditor<T>(selector: (state: EditorState) => T): T {
   // zustand's useStore, subscribed through the render hold.

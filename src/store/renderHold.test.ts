@@ -50,6 +50,19 @@ describe('render hold', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('tells the held changes at once when released (the next input comes before the frame)', () => {
+    const { store, renders, seen, watch, drawFrame } = setup();
+    watch('card');
+    expect(renders.pending()).toBe(false);
+    renders.hold(() => store.setState({ text: 'a' }));
+    expect(renders.pending()).toBe(true);
+    renders.release();
+    expect(seen).toEqual(['card:a']);
+    expect(renders.pending()).toBe(false);
+    drawFrame();
+    expect(seen).toEqual(['card:a']);
+  });
+
   it('forgets a component that unsubscribed while its change was held', () => {
     const { store, renders, seen, watch, drawFrame } = setup();
     const stop = watch('inspector');

@@ -10,7 +10,9 @@
 // a hold (a reply, a click), so the page renders once per keystroke.
 //
 // Only for fields that own their text (CodeMirror): a controlled React input
-// needs its render in the key's task, or React puts the old value back.
+// needs its render in the key's task, or React puts the old value back. And a
+// held render must not outlive the next input (main.tsx releases it then):
+// event handlers build changes from what the components last rendered.
 
 import type { StoreApi } from 'zustand/vanilla';
 
@@ -19,6 +21,10 @@ export interface RenderHold {
   subscribe(onStoreChange: () => void): () => void;
   /** Runs `change`; the components hear of what it changed at the next frame. */
   hold(change: () => void): void;
+  /** Whether a change is held. */
+  pending(): boolean;
+  /** Tells the components of every held change now, not at the frame. */
+  release(): void;
 }
 
 export function createRenderHold(
@@ -68,5 +74,7 @@ export function createRenderHold(
         holding--;
       }
     },
+    pending: () => held.size > 0,
+    release,
   };
 }
