@@ -255,6 +255,18 @@ function summaryOf(r: RunResult['nodes'][string]): NodeSummary {
 }
 
 /**
+ * Whether a run of `count` nodes, among them `listed`, has the very nodes the
+ * previous summaries are of: as many, and each listed one among them.
+ */
+function sameNodes(
+  previous: SummarisedRun,
+  count: number,
+  listed: readonly (readonly [id: string, result: unknown])[],
+): boolean {
+  return count === previous.count && listed.every(([id]) => Object.hasOwn(previous.nodes, id));
+}
+
+/**
  * Every node's summary. A node whose result the engine took from `previous`
  * (`reused`, the same output object) keeps the summary made of it then: its
  * preview is not written again, and the object stays the same, so the reply
@@ -273,12 +285,7 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
   if (result.error !== undefined) run.error = result.error;
   if (result.durationMs !== undefined) run.durationMs = result.durationMs;
   const fresh = previous ? notReused(result) : undefined;
-  if (
-    previous &&
-    fresh &&
-    fresh.count === previous.count &&
-    fresh.nodes.every(([id]) => Object.hasOwn(previous.nodes, id))
-  ) {
+  if (previous && fresh && sameNodes(previous, fresh.count, fresh.nodes)) {
     // The same nodes as last time (reused ones are among them by definition,
     // the others checked just above, and as many): each keeps its summary
     // unless it ran again, or was reused now and not then (it gets the mark).
@@ -311,10 +318,7 @@ function summarise(result: RunResult, previous: SummarisedRun | null): Summarise
   // The same nodes as last time: the previous record is updated in place, as
   // above, where a summary changed. A new record of every node, each key
   // added anew, cost about 2 M of a big-1000 input edit's 53 M instructions.
-  const inPlace =
-    previous !== null &&
-    entries.length === previous.count &&
-    entries.every(([id]) => Object.hasOwn(previous.nodes, id));
+  const inPlace = previous !== null && sameNodes(previous, entries.length, entries);
   const nodes: Record<string, NodeSummary> = inPlace ? previous.nodes : {};
   const changed: Record<string, NodeSummary> | undefined = previous ? {} : undefined;
   const unmarked: string[] = [];
