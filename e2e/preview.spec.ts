@@ -113,6 +113,45 @@ test('a failed node shows its error; its error port carries the run on', async (
   await expect(editor.runStatus).toContainText('Succeeded');
 });
 
+test('the minimap shows each node in its status colour, follows a moved card, and pans and zooms the canvas', async ({
+  page,
+}) => {
+  // The status colours of src/canvas/nodeVisuals.ts.
+  const failed = '#dc2626';
+  const succeeded = '#16a34a';
+  const editor = new EditorPage(page);
+  await editor.open();
+  await expect.poll(async () => (await editor.minimapPaint(succeeded)).pixels).toBeGreaterThan(0);
+  expect((await editor.minimapPaint(failed)).pixels).toBe(0);
+
+  await editor.pickSample('unmapped department');
+  await editor.expectStatus('erp', 'failed');
+  await expect.poll(async () => (await editor.minimapPaint(failed)).pixels).toBeGreaterThan(0);
+  const failedAt = await editor.minimapPaint(failed);
+
+  // Moving a card changes no status; its rectangle follows it.
+  await editor.dragNodeBy('erp', 0, 120);
+  await expect
+    .poll(async () => (await editor.minimapPaint(failed)).top)
+    .toBeGreaterThan(failedAt.top);
+
+  await editor.pickSample('office supplies');
+  await editor.expectStatus('erp', 'succeeded');
+  await expect.poll(async () => (await editor.minimapPaint(failed)).pixels).toBe(0);
+
+  // Dragging across the minimap moves the view the same way; scrolling on it zooms.
+  const before = await editor.viewport();
+  const box = await editor.minimap.boundingBox();
+  if (!box) throw new Error('minimap not visible');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2 + 10, { steps: 6 });
+  await page.mouse.up();
+  await expect.poll(async () => (await editor.viewport()).x).toBeLessThan(before.x);
+  await page.mouse.wheel(0, -200);
+  await expect.poll(async () => (await editor.viewport()).zoom).toBeGreaterThan(before.zoom);
+});
+
 test('selecting a node shows its full output in the inspector', async ({ page }) => {
   const editor = new EditorPage(page);
   await editor.open();

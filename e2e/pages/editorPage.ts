@@ -5,17 +5,28 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export type NodeStatus = 'succeeded' | 'failed' | 'skipped' | 'waiting' | 'idle' | 'timed-out';
 
+/** Where a colour shows on the minimap: how many of its pixels, and their bounding box (CSS px). */
+export interface MinimapPaint {
+  pixels: number;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 export class EditorPage {
   readonly canvas: Locator;
   readonly palette: Locator;
   readonly runStatus: Locator;
   readonly refusal: Locator;
+  readonly minimap: Locator;
 
   constructor(readonly page: Page) {
     this.canvas = page.locator('.react-flow');
     this.palette = page.getByRole('navigation', { name: 'Node palette' });
     this.runStatus = page.getByRole('status', { name: 'Run status' });
     this.refusal = page.getByRole('alert').filter({ hasText: 'Connection refused' });
+    this.minimap = page.getByRole('img', { name: 'Mini Map' });
   }
 
   /** Opens the app on a fresh profile and waits for the first preview to paint. */
@@ -117,6 +128,54 @@ export class EditorPage {
     await this.page.mouse.down();
     for (let i = 1; i <= 10; i++) await this.page.mouse.move(x + (dx * i) / 10, y + (dy * i) / 10);
     await this.page.mouse.up();
+  }
+
+  /**
+   * The minimap's pixels of one colour (`#rrggbb`, e.g. a status colour from
+   * nodeVisuals.ts), read from what its canvas shows.
+   */
+  async minimapPaint(colour: string): Promise<MinimapPaint> {
+    const rgb = [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16));
+    return this.page.locator('.react-flow__minimap canvas').evaluate((element, [r, g, b]) => {
+      const canvas = element as HTMLCanvasElement;
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('the minimap has no 2D context');
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      const ratio = canvas.width / canvas.clientWidth;
+      const paint = {
+        pixels: 0,
+        left: Infinity,
+        top: Infinity,
+        right: -Infinity,
+        bottom: -Infinity,
+      };
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] !== r || data[i + 1] !== g || data[i + 2] !== b || data[i + 3] !== 255)
+          continue;
+        const x = ((i / 4) % canvas.width) / ratio;
+        const y = Math.floor(i / 4 / canvas.width) / ratio;
+        paint.pixels++;
+        paint.left = Math.min(paint.left, x);
+        paint.top = Math.min(paint.top, y);
+        paint.right = Math.max(paint.right, x);
+        paint.bottom = Math.max(paint.bottom, y);
+      }
+      return paint;
+    }, rgb);
+  }
+
+  /** The canvas's pan and zoom, as React Flow applies it to the viewport. */
+  async viewport(): Promise<{ x: number; y: number; zoom: number }> {
+    const transform = await this.canvas
+      .locator('.react-flow__viewport')
+      .evaluate((element) => getComputedStyle(element).transform);
+    const [zoom, , , , x, y] = (/matrix\(([^)]*)\)/.exec(transform)?.[1] ?? '')
+      .split(',')
+      .map(Number);
+    if (zoom === undefined || x === undefined || y === undefined) {
+      throw new Error(`unexpected viewport transform ${transform}`);
+    }
+    return { x, y, zoom };
   }
 
   async select(id: string): Promise<void> {

@@ -3,7 +3,6 @@ import {
   Background,
   BackgroundVariant,
   Controls,
-  MiniMap,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
@@ -28,8 +27,8 @@ import { NODE_WIDTH } from '../store/layout.ts';
 import { registerCanvasApi } from './canvasApi.ts';
 import { estimatedCard } from './cardGeometry.ts';
 import { KIND_MIME } from './kindMime.ts';
-import { statusColour } from './nodeVisuals.ts';
 import { RefusalBanner } from './RefusalBanner.tsx';
+import { StatusMiniMap } from './StatusMiniMap.tsx';
 import { WeftNode } from './WeftNode.tsx';
 
 const nodeTypes: NodeTypes = { weft: WeftNode };
@@ -552,64 +551,6 @@ function CanvasInner() {
         </div>
       )}
     </div>
-  );
-}
-
-type Statuses = Readonly<Record<string, NodeSummary['status']>>;
-
-let statusesOf: ReadonlyMap<string, NodeSummary> | null = null;
-let lastStatuses: Statuses = {};
-
-/**
- * Each node's status, as the same object for as long as no status changes.
- * Runs bring new summaries on every keystroke, but statuses change only when a
- * branch flips; the minimap re-colours (re-rendering each of its nodes, 1,000 on
- * a big canvas) only then. A reply's new summaries are looked at by the ids it
- * changed (summaryDelta), not by a walk over every node.
- */
-function selectStatuses(state: { nodeSummaries: ReadonlyMap<string, NodeSummary> }): Statuses {
-  const summaries = state.nodeSummaries;
-  if (summaries === statusesOf) return lastStatuses;
-  const delta = summaryDelta(summaries);
-  if (delta && delta.from === statusesOf) {
-    let next: Record<string, NodeSummary['status']> | null = null;
-    for (const id of delta.ids) {
-      const status = summaries.get(id)?.status;
-      if (status === lastStatuses[id]) continue;
-      next ??= { ...lastStatuses };
-      if (status === undefined) delete next[id];
-      else next[id] = status;
-    }
-    if (next) lastStatuses = next;
-  } else {
-    const next: Record<string, NodeSummary['status']> = {};
-    let same = true;
-    for (const [id, summary] of summaries) {
-      next[id] = summary.status;
-      if (lastStatuses[id] !== summary.status) same = false;
-    }
-    if (!same || summaries.size !== Object.keys(lastStatuses).length) lastStatuses = next;
-  }
-  statusesOf = summaries;
-  return lastStatuses;
-}
-
-/** The minimap, with each node in its status colour (re-coloured when a status changes). */
-function StatusMiniMap() {
-  const statuses = useEditor(selectStatuses);
-  const nodeColor = useCallback(
-    (node: Node) => statusColour[statuses[node.id] ?? 'idle'],
-    [statuses],
-  );
-  return (
-    <MiniMap
-      position="bottom-right"
-      pannable
-      zoomable
-      nodeColor={nodeColor}
-      nodeBorderRadius={4}
-      maskColor="rgba(241, 245, 249, 0.7)"
-    />
   );
 }
 
