@@ -1,7 +1,8 @@
 // The browser benchmark (issue 5): keystroke-to-painted-preview latency (in a
 // node's expression, and in the input sample), long tasks while typing, frames
-// dropped while dragging a node, and the page while big-1000 opens from a
-// file, measured in the built app in real Chromium. Run with `npm run
+// dropped while dragging a node, the page while big-1000 opens from a file,
+// and the long tasks of deleting, undoing and pasting all of it at once,
+// measured in the built app in real Chromium. Run with `npm run
 // bench:browser`; the figures are printed as tables and written to
 // test-results/bench-browser/*.json. Nothing here asserts a time: the budgets
 // are judged in bench/RESULTS.md.
@@ -150,6 +151,17 @@ interface OpenFigures {
   longestTaskMs: number;
   /** The most cards on the page at any moment: those in view, not the whole graph. */
   cardsDrawnAtMost: number;
+}
+
+interface BulkFigures {
+  workload: string;
+  nodes: number;
+  /** What was done to the whole graph at once, with the keyboard. */
+  action: string;
+  /** Main-thread long tasks from the key until the page settled. */
+  longTasks: number;
+  longTasksMs: number;
+  longestTaskMs: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -339,10 +351,78 @@ async function measureOpen(page: Page, workload: Workload, placed: boolean): Pro
   };
 }
 
+/**
+ * Selects every node of the opened workload and deletes them all, undoes
+ * that, redoes it, and (after undoing it again) pastes a copy of the whole
+ * graph, noting the long tasks of each: what one key does to the page when it
+ * changes a thousand nodes at once.
+ */
+async function measureBulk(page: Page, workload: Workload): Promise<BulkFigures[]> {
+  await importWorkload(page, workload);
+  await page.evaluate(() => {
+    const seen = { long: [] as number[] };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.long.push(entry.duration);
+    }).observe({ type: 'longtask' });
+    (window as unknown as { __weftBulk: typeof seen }).__weftBulk = seen;
+  });
+  const status = page.getByRole('status', { name: 'Run status' });
+  const drawn = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('.react-flow__node')].map((card) =>
+        card.getAttribute('data-id'),
+      ),
+    );
+  const emptied = () => expect.poll(async () => (await drawn()).length).toBe(0);
+  const restored = async () => {
+    await expect.poll(async () => (await drawn()).length).toBeGreaterThan(0);
+    await expect(status).toHaveAttribute('data-preview-state', 'done');
+  };
+  const rows: BulkFigures[] = [];
+  const measure = async (action: string, key: string, settled: () => Promise<void>) => {
+    await page.evaluate(() => {
+      (window as unknown as { __weftBulk: { long: number[] } }).__weftBulk.long = [];
+    });
+    const profiler = PROFILE ? await startProfile(page) : undefined;
+    await page.keyboard.press(key);
+    await settled();
+    await page.waitForTimeout(500);
+    if (profiler) await profiler.stop(`bulk-${action.replace(/\W+/g, '-')}-${workload.name}`);
+    const long = await page.evaluate(
+      () => (window as unknown as { __weftBulk: { long: number[] } }).__weftBulk.long,
+    );
+    rows.push({
+      workload: workload.name,
+      nodes: workload.definition.nodes.length,
+      action,
+      longTasks: long.length,
+      longTasksMs: round(long.reduce((sum, ms) => sum + ms, 0)),
+      longestTaskMs: round(Math.max(0, ...long)),
+    });
+  };
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await page.keyboard.press('ControlOrMeta+a');
+  await measure('delete all', 'Delete', emptied);
+  await measure('undo the delete', 'ControlOrMeta+z', restored);
+  await measure('redo the delete', 'ControlOrMeta+Shift+z', emptied);
+  await page.keyboard.press('ControlOrMeta+z');
+  await restored();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('ControlOrMeta+c');
+  const before = new Set(await drawn());
+  await measure('paste a copy of all', 'ControlOrMeta+v', async () => {
+    // The copy lands beside the original: cards of it come into view.
+    await expect.poll(async () => (await drawn()).some((id) => !before.has(id))).toBe(true);
+    await expect(status).toHaveAttribute('data-preview-state', 'done');
+  });
+  return rows;
+}
+
 interface Results {
   typing: TypingFigures[];
   drag: DragFigures[];
   open: OpenFigures[];
+  bulk: BulkFigures[];
 }
 
 const RESULTS = `${OUT_DIR}/results.json`;
@@ -353,7 +433,7 @@ const RESULTS = `${OUT_DIR}/results.json`;
  * empties OUT_DIR when a run starts).
  */
 async function record(add: Partial<Results>): Promise<Results> {
-  let results: Results = { typing: [], drag: [], open: [] };
+  let results: Results = { typing: [], drag: [], open: [], bulk: [] };
   try {
     results = JSON.parse(await readFile(RESULTS, 'utf8')) as Results;
   } catch {
@@ -362,6 +442,7 @@ async function record(add: Partial<Results>): Promise<Results> {
   results.typing.push(...(add.typing ?? []));
   results.drag.push(...(add.drag ?? []));
   results.open.push(...(add.open ?? []));
+  results.bulk = [...(results.bulk ?? []), ...(add.bulk ?? [])];
   await mkdir(OUT_DIR, { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   return results;
@@ -415,6 +496,11 @@ for (const placed of [true, false]) {
   });
 }
 
+test('deleting, undoing, redoing and pasting all of big-1000 at once', async ({ page }) => {
+  test.skip(frameMode() === 'unthrottled', 'bulk actions are measured at 60 Hz only');
+  await record({ bulk: await measureBulk(page, big1000()) });
+});
+
 test.afterAll(async ({ browser }) => {
   const machine = {
     date: new Date().toISOString(),
@@ -431,5 +517,6 @@ test.afterAll(async ({ browser }) => {
   console.table(results.typing);
   console.table(results.drag);
   console.table(results.open);
+  console.table(results.bulk);
   await writeFile(RESULTS, `${JSON.stringify({ machine, ...results }, null, 2)}\n`);
 });
