@@ -152,17 +152,15 @@ function drawNodes(
   if (canvas.height !== height) canvas.height = height;
   const context = canvas.getContext('2d');
   if (!context) return;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  context.clearRect(0, 0, MINIMAP_WIDTH, MINIMAP_HEIGHT);
-  // The SVG above fits `view` into the minimap keeping its aspect (its
-  // viewBox's default, centred); the canvas draws with the same transform.
-  const k = Math.min(MINIMAP_WIDTH / view.width, MINIMAP_HEIGHT / view.height);
-  const left = (MINIMAP_WIDTH - view.width * k) / 2 - view.x * k;
-  const top = (MINIMAP_HEIGHT - view.height * k) / 2 - view.y * k;
-  // Below half a pixel a rounded corner does not show; plain rectangles are cheaper.
-  const radius = RADIUS * k >= 0.5 ? RADIUS * k : 0;
-  const pixel = 1 / ratio;
-  const snap = (v: number) => Math.round(v * ratio) / ratio;
+  context.clearRect(0, 0, width, height);
+  // In device pixels. The SVG above fits `view` into the minimap keeping its
+  // aspect (its viewBox's default, centred); the canvas draws the same way.
+  const fit = Math.min(MINIMAP_WIDTH / view.width, MINIMAP_HEIGHT / view.height);
+  const k = fit * ratio;
+  const left = ((MINIMAP_WIDTH - view.width * fit) / 2) * ratio - view.x * k;
+  const top = ((MINIMAP_HEIGHT - view.height * fit) / 2) * ratio - view.y * k;
+  // Below a pixel a rounded corner does not show; plain rectangles are cheaper.
+  const radius = RADIUS * k >= 1 ? RADIUS * k : 0;
   const paths = new Map<string, Path2D>();
   for (const node of nodes.values()) {
     const user = node.internals.userNode;
@@ -172,13 +170,13 @@ function drawNodes(
     if (!path) paths.set(colour, (path = new Path2D()));
     const { width: w, height: h } = getNodeDimensions(user);
     const { x, y } = node.internals.positionAbsolute;
-    // On whole device pixels, and at least one each way: a long chain's cards
-    // are thinner than a pixel, and would blur or fade to nothing (React
+    // On whole pixels, and at least one each way: a long chain's cards are
+    // thinner than a pixel here, and would blur or fade to nothing (React
     // Flow's crisp-edged rects vanished on big-1000).
-    const atX = snap(left + x * k);
-    const atY = snap(top + y * k);
-    const across = Math.max(snap(w * k), pixel);
-    const down = Math.max(snap(h * k), pixel);
+    const atX = Math.round(left + x * k);
+    const atY = Math.round(top + y * k);
+    const across = Math.max(Math.round(w * k), 1);
+    const down = Math.max(Math.round(h * k), 1);
     if (radius) path.roundRect(atX, atY, across, down, radius);
     else path.rect(atX, atY, across, down);
   }
