@@ -712,6 +712,34 @@ describe('summary deltas', () => {
     expect(broken.nodes).toEqual({});
   });
 
+  it('keeps its last run through an edit that does not compile: the mending edit re-runs and sends only what changed', async () => {
+    const service = createPreviewService();
+    const held = new Map<number, Record<string, NodeSummary>>();
+    const one = await service.preview({
+      generation: 1,
+      definition: chain('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    held.set(1, applied(held, one));
+    held.set(2, applied(held, await service.preview(editFirst(2, '$ * 4', 1))));
+
+    // An open bracket, mid-typing: not run, and nothing for the client to apply.
+    const broken = await service.preview(editFirst(3, '($ * 3', 2));
+    expect(broken.ok).toBe(false);
+    expect(broken.nodes).toEqual({});
+
+    // The client still holds the second reply's summaries and names it as base:
+    // the trigger and the side branch were not run again, nor sent.
+    const mended = await service.preview(editFirst(4, '($ * 3)', 2));
+    expect(mended.ok).toBe(true);
+    expect(mended.base).toBe(2);
+    expect(Object.keys(mended.nodes).sort()).toEqual(['check', 'first', 'second']);
+    expect(mended.nodes['first']).toMatchObject({ preview: '21' });
+    held.set(4, applied(held, mended));
+    expect(shown(held.get(4) ?? {})).toEqual(await fresh(chain('($ * 3)'), 7));
+  });
+
   it('keeps the summary object of a node whose result was reused', async () => {
     const service = createPreviewService();
     const one = await service.preview({

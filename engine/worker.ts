@@ -12,6 +12,7 @@ import { expose } from 'comlink';
 import { compileWorkflow, exportToAsl, runWorkflow } from './index.ts';
 import type {
   AslExportResult,
+  CompiledWorkflow,
   CompileResult,
   Diagnostic,
   Json,
@@ -407,6 +408,10 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
   // (the first request, a new worker, a change to most nodes at once).
   let cachedKey: string | null = null;
   let compiled: CompileResult | null = null;
+  // The last plan that compiled. An edit that breaks the definition (an open
+  // bracket, mid-typing) leaves it, and the edit that mends it compiles
+  // against it: only the nodes changed since are prepared again.
+  let lastPlan: CompiledWorkflow | undefined;
   // The last run, with the summaries the client holds once it applies its
   // reply: a request whose base is that reply's generation gets only what
   // changed since; any other, all of them.
@@ -463,8 +468,8 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       const compile = (definition: WorkflowDefinition) => {
         // An edit to one node's field compiles that node alone: patches keep
         // every other node as the same object, and nothing here changes them.
-        const previous = compiled?.ok ? compiled.workflow : undefined;
-        compiled = compileWorkflow(definition, previous ? { previous } : {});
+        compiled = compileWorkflow(definition, lastPlan ? { previous: lastPlan } : {});
+        if (compiled.ok) lastPlan = compiled.workflow;
         recompiled = true;
       };
       if (request.definition) {
@@ -484,7 +489,10 @@ export function createPreviewService(options: PreviewServiceOptions = {}) {
       }
       if (request.input !== undefined) input = request.input;
       if (!compiled || !compiled.ok) {
-        lastRun = null;
+        // Not run. The last run stays: the client keeps showing its summaries,
+        // and once the definition is valid again the run reuses what the
+        // edits since left alone and replies with what changed (a mended
+        // bracket re-ran and re-sent every node before).
         const diagnostics: Diagnostic[] = compiled
           ? [...compiled.errors, ...compiled.warnings]
           : [

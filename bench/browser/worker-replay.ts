@@ -10,7 +10,10 @@
 // item's price, instead of the edited node's expression: every node runs
 // again, and each request carries the definition's new top level, where the
 // sample lives, as the editor's does; EDIT=schema types into the input
-// schema instead). The figures compare builds on one machine; they are not
+// schema instead; EDIT=broken types an expression that does not parse at
+// every other keystroke, as an open bracket does while a person types, the
+// next keystroke mending it with a new digit). The figures compare builds on
+// one machine; they are not
 // budgets. Each request names the previous reply as its base, as the
 // editor's client does, so the reply's clone is of the delta.
 
@@ -22,6 +25,7 @@ import {
   editedNode,
   replayedExpression,
   replayedWorkloads,
+  typedAtMarker,
   withExpression,
   type Workload,
 } from '../workloads.ts';
@@ -29,6 +33,7 @@ import {
 const EDITS = Number(process.env.EDITS ?? 200);
 const SAMPLE = process.env.EDIT === 'sample';
 const SCHEMA = process.env.EDIT === 'schema';
+const BROKEN = process.env.EDIT === 'broken';
 
 /** An input schema for the workloads' orders, its description typed as the `i`th keystroke. */
 function typedSchema(i: number): JsonObject {
@@ -71,6 +76,9 @@ async function replay(workload: Workload) {
   const times = { cloneIn: 0, preview: 0, cloneOut: 0, mailboxOut: 0 };
   const mailbox = replyMailbox(new SharedArrayBuffer(MAILBOX_BYTES));
   let sent = 0;
+  // The generation of the summaries the client holds: a reply that ran (an
+  // invalid definition's reply has none to give).
+  let held = generation;
   for (let i = 0; i < EDITS; i++) {
     generation += 1;
     let request: PreviewRequest;
@@ -99,14 +107,19 @@ async function replay(workload: Workload) {
         base: generation - 1,
       };
     } else {
-      const edit = withExpression(definition, id, replayedExpression(base, i));
+      const typed = BROKEN
+        ? i % 2 === 0
+          ? typedAtMarker(base, ` + (${(i / 2) % 9}`)
+          : typedAtMarker(base, ` + ${((i - 1) / 2) % 9}`)
+        : replayedExpression(base, i);
+      const edit = withExpression(definition, id, typed);
       definition = edit.definition;
       request = {
         generation,
         patch: { nodes: [edit.node] },
         options: { decisions: {} },
         details: [id],
-        base: generation - 1,
+        base: held,
       };
     }
     let t = performance.now();
@@ -116,6 +129,7 @@ async function replay(workload: Workload) {
     const reply = await service.preview(received);
     times.preview += performance.now() - t;
     sent += Object.keys(reply.nodes).length;
+    if (reply.ok) held = generation;
     t = performance.now();
     structuredClone(reply);
     times.cloneOut += performance.now() - t;
