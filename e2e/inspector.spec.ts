@@ -67,6 +67,46 @@ test('editing a node label and expression updates the canvas, and a syntax error
   await page.screenshot({ path: 'test-results/inspector-node.png' });
 });
 
+test('while an expression does not parse, the canvas and the inspector keep the last run, dimmed', async ({
+  page,
+}) => {
+  await openPurchaseOrder(page);
+  const editor = new EditorPage(page);
+  await selectNode(page, 'total');
+  const panel = inspector(page);
+  const result = panel.getByRole('region', { name: 'Node result' });
+  await expect(result).toContainText('115.5');
+  const budget = await editor.preview('budget').textContent();
+
+  const expression = panel.getByRole('textbox', { name: 'Expression', exact: true });
+  const expressionField = panel
+    .locator('.field')
+    .filter({ has: page.getByRole('textbox', { name: 'Expression', exact: true }) });
+  await expression.click();
+  await expression.press('ControlOrMeta+End');
+  await expression.pressSequentially(' *');
+  await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'invalid');
+  await expect(editor.node('total')).toHaveAttribute('data-invalid', 'true');
+  // The other cards keep their last results, dimmed, instead of going blank.
+  await expect(page.locator('.canvas')).toHaveClass(/is-stale/);
+  await expect(editor.node('budget')).toHaveAttribute('data-status', 'succeeded');
+  await expect(editor.preview('budget')).toHaveText(budget ?? '');
+  await expect(editor.node('budget').locator('.weft-node-body')).toHaveCSS('opacity', '0.45');
+  await expect(editor.node('total').locator('.weft-node-body')).toHaveCSS('opacity', '1');
+  // The inspector keeps the node's last result, said to be from before the
+  // error; the field's own live value says it was not run.
+  await expect(result).toContainText('not run again');
+  await expect(result).toContainText('115.5');
+  await expect(expressionField.locator('.live-value')).toContainText('Not run');
+
+  await expression.press('Backspace');
+  await expression.press('Backspace');
+  await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'done');
+  await expect(page.locator('.canvas')).not.toHaveClass(/is-stale/);
+  await expect(result).not.toContainText('not run again');
+  await expect(expressionField.locator('.live-value')).toContainText('115.5');
+});
+
 test('expression completions offer the nodes upstream, and accepting one keeps the preview running', async ({
   page,
 }) => {

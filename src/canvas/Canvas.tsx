@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type DragEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -521,7 +529,7 @@ function CanvasInner() {
   );
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+    <CanvasFrame frame={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -550,6 +558,33 @@ function CanvasInner() {
           Laying out {unplaced} {unplaced === 1 ? 'node' : 'nodes'}…
         </div>
       )}
+    </CanvasFrame>
+  );
+}
+
+interface CanvasFrameProps {
+  frame: RefObject<HTMLDivElement | null>;
+  onDragOver(event: DragEvent): void;
+  onDrop(event: DragEvent): void;
+  children: ReactNode;
+}
+
+/**
+ * The canvas's box, marked stale while the workflow does not compile (the
+ * cards then show the last run's results, dimmed). A component of its own,
+ * so the mark changing renders this box alone: its children are the same
+ * elements, and React passes them by.
+ */
+function CanvasFrame({ frame, onDragOver, onDrop, children }: CanvasFrameProps) {
+  const stale = useEditor((s) => s.previewState === 'invalid');
+  return (
+    <div
+      className={stale ? 'canvas is-stale' : 'canvas'}
+      ref={frame}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      {children}
     </div>
   );
 }

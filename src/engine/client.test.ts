@@ -420,6 +420,59 @@ describe('preview client', () => {
   });
 });
 
+describe('a definition that does not compile', () => {
+  it('hands on the summaries it holds, unchanged, and the mending edit asks for what changed since them', async () => {
+    const withDouble = (expression: string): WorkflowDefinition => ({
+      ...definition,
+      nodes: definition.nodes.map((n) =>
+        n.id === 'double' ? { ...n, config: { expression } } : n,
+      ),
+    });
+    const workers = heldWorkers();
+    const replies: PreviewReply[] = [];
+    const changes: Array<SummaryChanges | undefined> = [];
+    const client = createPreviewClient({
+      spawn: workers.spawn,
+      events: {
+        onReply: (r, _ms, c) => {
+          replies.push(r);
+          changes.push(c);
+        },
+        onTimeout: () => undefined,
+      },
+    });
+    const input = 7;
+    client.request({ definition, input, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    const shown = replies[0]?.nodes ?? {};
+    expect(shown['double']?.preview).toBe('14');
+
+    // An open bracket: the reply says why it did not run, and the page is
+    // handed the same summaries, nothing changed in them.
+    client.request({ definition: withDouble('($ * 3'), input, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    expect(replies[1]?.ok).toBe(false);
+    expect(replies[1]?.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    expect(replies[1]?.nodes).toBe(shown);
+    expect(changes[1]).toEqual({ since: shown, ids: [] });
+
+    // Mended: a delta against the first reply, the one the client still holds.
+    client.request({ definition: withDouble('($ * 3)'), input, decisions: {} });
+    await workers.spawned[0]?.release();
+    await flush();
+    const requests = workers.spawned[0]?.requests ?? [];
+    expect(requests.map((r) => r.base)).toEqual([undefined, 1, 1]);
+    expect(replies[2]?.ok).toBe(true);
+    expect(replies[2]?.nodes['double']?.preview).toBe('21');
+    expect(changes[2]?.since).toBe(shown);
+    // (The trigger, reused for the first time, gains its `reused` mark.)
+    expect([...(changes[2]?.ids ?? [])].sort()).toEqual(['double', 'start']);
+    client.dispose();
+  });
+});
+
 describe('definition diffs', () => {
   it('names added nodes, the new order, changed edges and changed settings', () => {
     const added: WorkflowDefinition = {

@@ -511,6 +511,18 @@ export function createPreviewClient(options: PreviewClientOptions): PreviewClien
       (reply) => {
         if (settled || current !== worker) return;
         settle();
+        if (!reply.ok) {
+          // Not run (the definition does not compile, often for a keystroke
+          // or two: an open bracket). The summaries held stay, as the worker
+          // keeps its last run: the page goes on showing them, and the reply
+          // to the mending edit is a delta against them.
+          if (reply.generation === latest) {
+            const nodes = held?.nodes ?? {};
+            events.onReply({ ...reply, nodes }, performance.now() - startedAt, handOn(nodes));
+          }
+          pump();
+          return;
+        }
         const nodes = apply(reply);
         if (nodes === null) {
           // A delta against summaries this client does not hold (it cannot

@@ -60,9 +60,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const fields = useMemo(() => (info ? configFields(info) : []), [info]);
   // Recomputed only when the edges change, not on every keystroke in a field.
   const upstreamIds = useMemo(() => upstreamOf(edges, nodeId), [edges, nodeId]);
-  const view: NodeView | undefined = summary
-    ? { summary, ...(detail ? { detail } : {}) }
-    : undefined;
+  // While the workflow does not compile, the last run's result is still shown
+  // below (stale), but a field's live value says it was not run: its text is
+  // not what ran.
+  const stale = previewState === 'invalid';
+  const view: NodeView | undefined =
+    summary && !stale ? { summary, ...(detail ? { detail } : {}) } : undefined;
   const nodeProblems = useMemo(
     () =>
       nodeLevelDiagnostics(
@@ -117,9 +120,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         diagnostics={diagnostics}
         upstreamIds={upstreamIds}
         view={view}
-        notRunReason={
-          previewState === 'invalid' ? 'Not run: the workflow has errors' : 'Not run yet'
-        }
+        notRunReason={notRunReason}
         onChange={(config) => updateNodeConfig(node.id, config)}
       />
 
@@ -141,6 +142,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         detail={detail}
         hasInput={info.hasInput}
         notRunReason={notRunReason}
+        stale={stale}
       />
       <RunSummary />
     </div>

@@ -11,6 +11,8 @@ interface NodeResultViewProps {
   hasInput: boolean;
   /** Why there is no result, when there is none. */
   notRunReason: string;
+  /** The result is the last run's, from before the workflow stopped compiling. */
+  stale?: boolean;
 }
 
 /**
@@ -22,11 +24,17 @@ export const NodeResultView = memo(function NodeResultView({
   detail,
   hasInput,
   notRunReason,
+  stale = false,
 }: NodeResultViewProps) {
   const ran = summary !== undefined && summary.status !== 'skipped';
   return (
-    <section className="node-result" aria-label="Node result">
+    <section className={`node-result${stale ? ' is-stale' : ''}`} aria-label="Node result">
       <h3 className="section-title">Last run</h3>
+      {stale && summary && (
+        <p className="field-hint">
+          The workflow has errors, so it was not run again: this is the run before them.
+        </p>
+      )}
       {summary ? (
         <p className="result-line">
           <span className={`status-pill status-${summary.status}`}>

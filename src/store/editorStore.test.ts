@@ -408,6 +408,83 @@ describe('preview results', () => {
     expect(after?.input).toBe(before?.input);
   });
 
+  it('keeps the last run shown, and fetchable, while the workflow does not compile', () => {
+    const store = createEditorStore(purchaseOrder());
+    const total = { status: 'succeeded' as const, preview: '336', durationMs: 1 };
+    const shown = { total };
+    store.getState().previewFinished(
+      {
+        generation: 1,
+        ok: true,
+        diagnostics: [],
+        run: { status: 'succeeded', output: 336, nodes: {} },
+        nodes: shown,
+        recompiled: true,
+        details: [{ generation: 1, nodeId: 'total', truncated: false, output: 336 }],
+      },
+      1,
+    );
+    const summaries = store.getState().nodeSummaries;
+    const problem = {
+      code: 'EXPRESSION_SYNTAX' as const,
+      severity: 'error' as const,
+      path: '/nodes/3/config/expression',
+      message: 'Expected ")"',
+    };
+    // The client hands on the summaries it holds, none of them changed.
+    store.getState().previewFinished(
+      {
+        generation: 2,
+        ok: false,
+        diagnostics: [problem],
+        run: null,
+        nodes: shown,
+        recompiled: true,
+      },
+      1,
+      { since: shown, ids: [] },
+    );
+    const state = store.getState();
+    expect(state.previewState).toBe('invalid');
+    expect(state.diagnostics).toEqual([problem]);
+    expect(state.run).toBeNull();
+    expect(state.nodeSummaries).toBe(summaries);
+    expect(state.nodeDetails['total']?.output).toBe(336);
+    // Details of a node selected now come from the run shown.
+    expect(state.generation).toBe(1);
+    store.getState().setNodeDetail({ generation: 1, nodeId: 'big', truncated: false, output: 1 });
+    expect(store.getState().nodeDetails['big']?.output).toBe(1);
+
+    // Another document: the summaries the client still holds are the last
+    // one's, and are not shown for it; its first run is then taken whole.
+    store.getState().loadDocument(purchaseOrder());
+    const unrun = { ...shown, policy: { status: 'failed' as const, durationMs: 1 } };
+    store
+      .getState()
+      .previewFinished(
+        {
+          generation: 3,
+          ok: false,
+          diagnostics: [problem],
+          run: null,
+          nodes: unrun,
+          recompiled: true,
+        },
+        1,
+        { since: unrun, ids: [] },
+      );
+    expect(store.getState().nodeSummaries.size).toBe(0);
+    const ran = { ...unrun, big: { status: 'succeeded' as const, port: 'true', durationMs: 1 } };
+    store
+      .getState()
+      .previewFinished(
+        { generation: 4, ok: true, diagnostics: [], run: null, nodes: ran, recompiled: true },
+        1,
+        { since: unrun, ids: ['big'] },
+      );
+    expect([...store.getState().nodeSummaries.keys()].sort()).toEqual(['big', 'policy', 'total']);
+  });
+
   it('drops details of a previous run and ignores details for another generation', () => {
     const store = createEditorStore(purchaseOrder());
     store

@@ -592,8 +592,27 @@ function createEditorStoreApi(
       previewFinished(reply, roundTripMs, changes) {
         const known = changes !== undefined && changes.since === replied;
         replied = reply.nodes;
+        if (!reply.ok) {
+          // Not run: the definition does not compile. The last run's
+          // summaries (the client hands them on again) and details stay, shown
+          // as stale, with the generation they came from: a node selected now
+          // fetches its detail from that run. Summaries that do not count from
+          // those shown (another document's, since one was loaded) are not
+          // shown, and the next run's are then taken whole.
+          if (!known) replied = null;
+          set({
+            previewState: 'invalid',
+            diagnostics: reply.diagnostics,
+            run: null,
+            nodeSummaries: known
+              ? stableSummaries(get().nodeSummaries, reply.nodes, changes.ids)
+              : get().nodeSummaries,
+            previewMs: roundTripMs,
+          });
+          return;
+        }
         set({
-          previewState: reply.ok ? 'done' : 'invalid',
+          previewState: 'done',
           diagnostics: reply.diagnostics,
           run: reply.run,
           nodeSummaries: stableSummaries(
