@@ -576,9 +576,12 @@ describe('compileWorkflow with previous: one edited node compiled alone', () => 
     `$nodes.nowhere`,
     `${source} +`,
     `$nodes.start`,
+    // Mid-typing: a bracket not closed yet, and a call of no function.
+    `{ "x": ${source}`,
+    `${source} ~> $nosuch(`,
   ];
 
-  it('gives what a whole compile gives, for every expression of every sample edited five ways', async () => {
+  it('gives what a whole compile gives, for every expression of every sample edited seven ways', async () => {
     let alone = 0;
     for (const definition of samples) {
       const first = compileWorkflow(definition);

@@ -393,6 +393,69 @@ interface ValidEdge {
   target: number;
 }
 
+type ReportError = (
+  code: DiagnosticCode,
+  path: string,
+  message: string,
+  extra?: Partial<Diagnostic>,
+) => void;
+
+/**
+ * Compiles node `i`'s expressions into its draft, reporting what does not
+ * parse and `$nodes.<id>` reads of nodes that are not upstream. Shared by the
+ * whole compile and the one-node recompile, so both say the same.
+ */
+function compileSites(
+  draft: NodeDraft,
+  i: number,
+  indexOf: (id: string) => number | undefined,
+  isUpstream: ((of: number, candidate: number) => boolean) | undefined,
+  error: ReportError,
+): void {
+  for (const site of expressionSites(draft.module, draft.config)) {
+    // Built only when there is something to report: compile runs per edit.
+    const path = () => pointer('nodes', i, 'config') + site.pointer;
+    const compiled = compileExpression(site.source);
+    if (!compiled.ok) {
+      const { problem } = compiled;
+      const code = problem.code === 'EXPRESSION_UNSUPPORTED' ? problem.code : 'EXPRESSION_SYNTAX';
+      error(
+        code,
+        path(),
+        `${draft.module.info.label} node "${draft.id}", config${site.pointer}: ${problem.message}`,
+        {
+          node: draft.id,
+          ...(problem.position !== undefined ? { position: problem.position } : {}),
+        },
+      );
+      continue;
+    }
+    draft.expressions.set(site.pointer, compiled.expression);
+    for (const ref of compiled.expression.nodeRefs) {
+      const target = indexOf(ref);
+      const at = compiled.expression.nodeRefSites?.find((site) => site.node === ref)?.position;
+      const where = at === undefined ? { node: draft.id } : { node: draft.id, position: at };
+      if (target === undefined) {
+        error(
+          'NODE_REFERENCE',
+          path(),
+          `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
+          where,
+        );
+      } else if (isUpstream && !isUpstream(i, target)) {
+        error(
+          'NODE_REFERENCE',
+          path(),
+          target === i
+            ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
+            : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
+          where,
+        );
+      }
+    }
+  }
+}
+
 function compileUnsafe(input: unknown): CompileResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -583,50 +646,9 @@ function compileUnsafe(input: unknown): CompileResult {
     ((upstream[of * words + (candidate >>> 5)] ?? 0) & (1 << (candidate & 31))) !== 0;
 
   // 5. Expressions: compiled once here, references checked against the graph.
+  const indexOf = (id: string) => indexById.get(id);
   drafts.forEach((draft, i) => {
-    if (!draft.configOk) return;
-    for (const site of expressionSites(draft.module, draft.config)) {
-      // Built only when there is something to report: compile runs per edit.
-      const path = () => pointer('nodes', i, 'config') + site.pointer;
-      const compiled = compileExpression(site.source);
-      if (!compiled.ok) {
-        const { problem } = compiled;
-        const code = problem.code === 'EXPRESSION_UNSUPPORTED' ? problem.code : 'EXPRESSION_SYNTAX';
-        error(
-          code,
-          path(),
-          `${draft.module.info.label} node "${draft.id}", config${site.pointer}: ${problem.message}`,
-          {
-            node: draft.id,
-            ...(problem.position !== undefined ? { position: problem.position } : {}),
-          },
-        );
-        continue;
-      }
-      draft.expressions.set(site.pointer, compiled.expression);
-      for (const ref of compiled.expression.nodeRefs) {
-        const target = indexById.get(ref);
-        const at = compiled.expression.nodeRefSites?.find((site) => site.node === ref)?.position;
-        const where = at === undefined ? { node: draft.id } : { node: draft.id, position: at };
-        if (target === undefined) {
-          error(
-            'NODE_REFERENCE',
-            path(),
-            `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
-            where,
-          );
-        } else if (acyclic && !isUpstream(i, target)) {
-          error(
-            'NODE_REFERENCE',
-            path(),
-            target === i
-              ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
-              : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
-            where,
-          );
-        }
-      }
-    }
+    if (draft.configOk) compileSites(draft, i, indexOf, acyclic ? isUpstream : undefined, error);
   });
 
   // 6. Schemas: the input's, and its samples.
@@ -928,20 +950,19 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
     ports,
     expressions: new Map(),
   };
-  for (const site of expressionSites(module, config)) {
-    const compiled = compileExpression(site.source);
-    if (!compiled.ok) return undefined;
-    for (const ref of compiled.expression.nodeRefs) {
-      const target = graph.indexById.get(ref);
-      if (target === undefined || !graph.isUpstream(edited, target)) return undefined;
-    }
-    draft.expressions.set(site.pointer, compiled.expression);
-  }
+  // Its problems are the whole compile's: the rest of the definition is the
+  // previous plan's, which had none (an operator typed before its operand, on
+  // a big workflow, compiled every node again to say so).
   const errors: Diagnostic[] = [];
+  const error: ReportError = (code, path, message, extra) => {
+    errors.push({ code, message, path, severity: 'error', ...extra });
+  };
+  const indexOf = (id: string) => graph.indexById.get(id);
+  compileSites(draft, edited, indexOf, (of, candidate) => graph.isUpstream(of, candidate), error);
   const data = module.prepare(
     new Preparation(draft, edited, graph.inputSchema, errors, graph.positionOf),
   );
-  if (errors.length > 0) return undefined;
+  if (errors.length > 0) return { ok: false, errors, warnings: [...graph.warnings] };
   const replacement: PlanNode = {
     ...old,
     data,
