@@ -459,20 +459,18 @@ describe('preview results', () => {
     // one's, and are not shown for it; its first run is then taken whole.
     store.getState().loadDocument(purchaseOrder());
     const unrun = { ...shown, policy: { status: 'failed' as const, durationMs: 1 } };
-    store
-      .getState()
-      .previewFinished(
-        {
-          generation: 3,
-          ok: false,
-          diagnostics: [problem],
-          run: null,
-          nodes: unrun,
-          recompiled: true,
-        },
-        1,
-        { since: unrun, ids: [] },
-      );
+    store.getState().previewFinished(
+      {
+        generation: 3,
+        ok: false,
+        diagnostics: [problem],
+        run: null,
+        nodes: unrun,
+        recompiled: true,
+      },
+      1,
+      { since: unrun, ids: [] },
+    );
     expect(store.getState().nodeSummaries.size).toBe(0);
     const ran = { ...unrun, big: { status: 'succeeded' as const, port: 'true', durationMs: 1 } };
     store
