@@ -95,16 +95,17 @@ test('while an expression does not parse, the canvas and the inspector keep the 
   await expect(editor.preview('budget')).toHaveCSS('color', 'rgb(161, 161, 170)');
   await expect(editor.problem('total')).not.toHaveCSS('color', 'rgb(161, 161, 170)');
   // The inspector keeps the node's last result, said to be from before the
-  // error; the field's own live value says it was not run.
-  await expect(result).toContainText('not run again');
+  // error; under the field, the error instead of its live value.
+  await expect(result.getByRole('heading')).toHaveText('Last run · before the errors');
   await expect(result).toContainText('115.5');
-  await expect(expressionField.locator('.live-value')).toContainText('Not run');
+  await expect(expressionField.locator('.field-error')).toContainText(/end of expression/i);
+  await expect(expressionField.locator('.live-value')).toHaveCount(0);
 
   await expression.press('Backspace');
   await expression.press('Backspace');
   await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'done');
   await expect(page.locator('.canvas')).not.toHaveClass(/is-stale/);
-  await expect(result).not.toContainText('not run again');
+  await expect(result.getByRole('heading')).toHaveText('Last run');
   await expect(expressionField.locator('.live-value')).toContainText('115.5');
 });
 

@@ -166,7 +166,9 @@ export function ExpressionField({
           ))}
         </ul>
       )}
-      {children}
+      {/* An error takes the live value's place: the value would only say it
+          was not run, and the field below keeps its place. */}
+      {diagnostics.some((d) => d.severity === 'error') ? null : children}
     </div>
   );
 }

@@ -29,12 +29,21 @@ export const NodeResultView = memo(function NodeResultView({
   const ran = summary !== undefined && summary.status !== 'skipped';
   return (
     <section className={`node-result${stale ? ' is-stale' : ''}`} aria-label="Node result">
-      <h3 className="section-title">Last run</h3>
-      {stale && summary && (
-        <p className="field-hint">
-          The workflow has errors, so it was not run again: this is the run before them.
-        </p>
-      )}
+      {/* The stale note is in the heading, not a line of its own: a line
+          added above the JSON trees moved them, and repainting them was a
+          fifth of the keystroke that broke or mended the expression. */}
+      <h3 className="section-title">
+        Last run
+        {stale && summary && (
+          <span
+            className="stale-note"
+            title="The workflow has errors, so it was not run again: this is the run before them."
+          >
+            {' '}
+            · before the errors
+          </span>
+        )}
+      </h3>
       {summary ? (
         <p className="result-line">
           <span className={`status-pill status-${summary.status}`}>
