@@ -136,6 +136,7 @@ export function ExpressionField({
     else view.contentDOM.removeAttribute('aria-errormessage');
   }, [diagnostics, value, errorId]);
 
+  const invalid = diagnostics.some((d) => d.severity === 'error');
   return (
     <div className="field">
       <label id={labelId} onClick={() => viewRef.current?.focus()}>
@@ -146,14 +147,7 @@ export function ExpressionField({
           {hint}
         </p>
       )}
-      <div
-        ref={hostRef}
-        className={
-          diagnostics.some((d) => d.severity === 'error')
-            ? 'code-field code-field-invalid'
-            : 'code-field'
-        }
-      />
+      <div ref={hostRef} className={invalid ? 'code-field code-field-invalid' : 'code-field'} />
       {diagnostics.length > 0 && (
         <ul className="field-error" id={errorId}>
           {diagnostics.map((d) => (
@@ -168,7 +162,7 @@ export function ExpressionField({
       )}
       {/* An error takes the live value's place: the value would only say it
           was not run, and the field below keeps its place. */}
-      {diagnostics.some((d) => d.severity === 'error') ? null : children}
+      {invalid ? null : children}
     </div>
   );
 }
