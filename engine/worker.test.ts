@@ -541,6 +541,20 @@ describe('summary deltas', () => {
     return shown(reply.nodes);
   }
 
+  /** A service that ran chain('$ * 2') on 7, and what its client holds after that reply (1). */
+  async function ranOnce() {
+    const service = createPreviewService();
+    const held = new Map<number, Record<string, NodeSummary>>();
+    const reply = await service.preview({
+      generation: 1,
+      definition: chain('$ * 2'),
+      input: 7,
+      options: {},
+    });
+    held.set(1, applied(held, reply));
+    return { service, held };
+  }
+
   it('sends only the summaries that changed since the base the client names', async () => {
     const service = createPreviewService();
     const first = await service.preview({
@@ -631,15 +645,7 @@ describe('summary deltas', () => {
   });
 
   it('cannot leave the client with wrong summaries when it drops a stale reply', async () => {
-    const service = createPreviewService();
-    const held = new Map<number, Record<string, NodeSummary>>();
-    const one = await service.preview({
-      generation: 1,
-      definition: chain('$ * 2'),
-      input: 7,
-      options: {},
-    });
-    held.set(1, applied(held, one));
+    const { service, held } = await ranOnce();
 
     // Reply 2 changes every node on the chain; the client has a newer request
     // queued by then, so it drops reply 2 unapplied and still holds reply 1.
@@ -713,15 +719,7 @@ describe('summary deltas', () => {
   });
 
   it('keeps its last run through an edit that does not compile: the mending edit re-runs and sends only what changed', async () => {
-    const service = createPreviewService();
-    const held = new Map<number, Record<string, NodeSummary>>();
-    const one = await service.preview({
-      generation: 1,
-      definition: chain('$ * 2'),
-      input: 7,
-      options: {},
-    });
-    held.set(1, applied(held, one));
+    const { service, held } = await ranOnce();
     held.set(2, applied(held, await service.preview(editFirst(2, '$ * 4', 1))));
 
     // An open bracket, mid-typing: not run, and nothing for the client to apply.

@@ -76,6 +76,23 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A client on `workers` that records each reply it hands on, and what changed since the last. */
+function recordingClient(workers: ReturnType<typeof heldWorkers>) {
+  const replies: PreviewReply[] = [];
+  const changes: Array<SummaryChanges | undefined> = [];
+  const client = createPreviewClient({
+    spawn: workers.spawn,
+    events: {
+      onReply: (r, _ms, c) => {
+        replies.push(r);
+        changes.push(c);
+      },
+      onTimeout: () => undefined,
+    },
+  });
+  return { client, replies, changes };
+}
+
 /** A client on held workers whose runs are cut off after 3 s (fake timers), with what it reported. */
 function clientWithLimit() {
   vi.useFakeTimers();
@@ -359,18 +376,7 @@ describe('preview client', () => {
       nodes: chain.nodes.map((n) => (n.id === 'double' ? { ...n, config: { expression } } : n)),
     });
     const workers = heldWorkers();
-    const replies: PreviewReply[] = [];
-    const changes: Array<SummaryChanges | undefined> = [];
-    const client = createPreviewClient({
-      spawn: workers.spawn,
-      events: {
-        onReply: (r, _ms, c) => {
-          replies.push(r);
-          changes.push(c);
-        },
-        onTimeout: () => undefined,
-      },
-    });
+    const { client, replies, changes } = recordingClient(workers);
     const input = { n: 7 };
     client.request({ definition: chain, input, decisions: {} });
     await workers.spawned[0]?.release();
@@ -429,18 +435,7 @@ describe('a definition that does not compile', () => {
       ),
     });
     const workers = heldWorkers();
-    const replies: PreviewReply[] = [];
-    const changes: Array<SummaryChanges | undefined> = [];
-    const client = createPreviewClient({
-      spawn: workers.spawn,
-      events: {
-        onReply: (r, _ms, c) => {
-          replies.push(r);
-          changes.push(c);
-        },
-        onTimeout: () => undefined,
-      },
-    });
+    const { client, replies, changes } = recordingClient(workers);
     const input = 7;
     client.request({ definition, input, decisions: {} });
     await workers.spawned[0]?.release();
