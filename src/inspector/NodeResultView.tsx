@@ -30,8 +30,8 @@ export const NodeResultView = memo(function NodeResultView({
   return (
     <section className={`node-result${stale ? ' is-stale' : ''}`} aria-label="Node result">
       {/* The stale note is in the heading, not a line of its own: a line
-          added above the JSON trees moved them, and repainting them was a
-          fifth of the keystroke that broke or mended the expression. */}
+          added above the JSON trees would move them, on the keystroke that
+          breaks the expression and on the one that mends it. */}
       <h3 className="section-title">
         Last run
         {stale && summary && (
