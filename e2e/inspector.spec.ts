@@ -67,7 +67,7 @@ test('editing a node label and expression updates the canvas, and a syntax error
   await page.screenshot({ path: 'test-results/inspector-node.png' });
 });
 
-test('while an expression does not parse, the canvas and the inspector keep the last run, dimmed', async ({
+test('while an expression does not parse, the canvas and the inspector keep the last run, and say so', async ({
   page,
 }) => {
   await openPurchaseOrder(page);
@@ -87,13 +87,16 @@ test('while an expression does not parse, the canvas and the inspector keep the 
   await expression.pressSequentially(' *');
   await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'invalid');
   await expect(editor.node('total')).toHaveAttribute('data-invalid', 'true');
-  // The other cards keep their last results, dimmed, instead of going blank.
-  await expect(page.locator('.canvas')).toHaveClass(/is-stale/);
+  // The other cards keep their last results, and the edges their looks,
+  // instead of going blank; the canvas says what it shows.
+  const notice = page.locator('.canvas').getByRole('status');
+  await expect(notice).toHaveText('Showing the last run: the workflow has errors');
   await expect(editor.node('budget')).toHaveAttribute('data-status', 'succeeded');
   await expect(editor.preview('budget')).toHaveText(budget ?? '');
-  // --text-faint, #a1a1aa; the broken card keeps its colours.
-  await expect(editor.preview('budget')).toHaveCSS('color', 'rgb(161, 161, 170)');
-  await expect(editor.problem('total')).not.toHaveCSS('color', 'rgb(161, 161, 170)');
+  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/edge-taken/);
+  await expect(panel.getByRole('region', { name: 'Run', exact: true })).toContainText(
+    'Not run: the workflow has errors',
+  );
   // The inspector keeps the node's last result, said to be from before the
   // error; under the field, the error instead of its live value.
   await expect(result.getByRole('heading')).toHaveText('Last run · before the errors');
@@ -104,7 +107,7 @@ test('while an expression does not parse, the canvas and the inspector keep the 
   await expression.press('Backspace');
   await expression.press('Backspace');
   await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'done');
-  await expect(page.locator('.canvas')).not.toHaveClass(/is-stale/);
+  await expect(notice).toHaveCount(0);
   await expect(result.getByRole('heading')).toHaveText('Last run');
   await expect(expressionField.locator('.live-value')).toContainText('115.5');
 });

@@ -366,7 +366,11 @@ function CanvasInner() {
       s.document.edges,
       s.selectedEdgeIds,
       s.nodeSummaries,
-      s.run !== null && (s.previewState === 'done' || s.previewState === 'running'),
+      // A run is shown: the latest, the one before a run in flight, or the
+      // last one while the workflow does not compile (its cards are shown
+      // stale; turning every edge's look off and on again cost more than
+      // anything else in those keystrokes).
+      s.run !== null && s.previewState !== 'timed-out',
     ),
   );
   const loadedId = useEditor((s) => s.document.id);
@@ -570,21 +574,23 @@ interface CanvasFrameProps {
 }
 
 /**
- * The canvas's box, marked stale while the workflow does not compile (the
- * cards then show the last run's results, dimmed). A component of its own,
- * so the mark changing renders this box alone: its children are the same
- * elements, and React passes them by.
+ * The canvas's box, with a notice while the workflow does not compile: the
+ * cards then show the last run's results. One element says so; fading every
+ * card's text cost about 6 ms of main-thread work on the keystroke that broke
+ * the expression and on the one that mended it (realistic-100, bench/RESULTS.md).
+ * A component of its own, so the notice coming and going renders this box
+ * alone: its children are the same elements, and React passes them by.
  */
 function CanvasFrame({ frame, onDragOver, onDrop, children }: CanvasFrameProps) {
-  const stale = useEditor((s) => s.previewState === 'invalid');
+  const stale = useEditor((s) => s.previewState === 'invalid' && s.run !== null);
   return (
-    <div
-      className={stale ? 'canvas is-stale' : 'canvas'}
-      ref={frame}
-      onDragOver={onDragOver}
-      onDrop={onDrop}
-    >
+    <div className="canvas" ref={frame} onDragOver={onDragOver} onDrop={onDrop}>
       {children}
+      {stale && (
+        <div className="canvas-stale-notice" role="status">
+          Showing the last run: the workflow has errors
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // The preview run as a whole: its status and total time.
 import { memo } from 'react';
 import { useEditor } from '../store/editorStore.ts';
+import type { EditorState } from '../store/types.ts';
 import { formatDuration } from '../canvas/nodeVisuals.ts';
 
 const RUN_TEXT: Record<string, string> = {
@@ -12,10 +13,14 @@ const RUN_TEXT: Record<string, string> = {
 /** Reads its own state: memoised so a keystroke's inspector render passes it by. */
 export const RunSummary = memo(function RunSummary() {
   const previewState = useEditor((s) => s.previewState);
-  const status = useEditor((s) => s.run?.status);
-  const runMs = useEditor((s) => s.run?.durationMs);
+  // While the workflow does not compile, the store keeps the last run (the
+  // canvas shows it, faded); here it says it was not run, without that run's
+  // status, time or error.
+  const shown = (s: EditorState) => (s.previewState === 'invalid' ? undefined : s.run);
+  const status = useEditor((s) => shown(s)?.status);
+  const runMs = useEditor((s) => shown(s)?.durationMs);
   const roundTripMs = useEditor((s) => s.previewMs);
-  const error = useEditor((s) => s.run?.error);
+  const error = useEditor((s) => shown(s)?.error);
 
   let text: string;
   if (previewState === 'invalid') text = 'Not run: the workflow has errors';

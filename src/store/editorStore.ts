@@ -593,17 +593,17 @@ function createEditorStoreApi(
         const known = changes !== undefined && changes.since === replied;
         replied = reply.nodes;
         if (!reply.ok) {
-          // Not run: the definition does not compile. The last run's
+          // Not run: the definition does not compile. The last run, its
           // summaries (the client hands them on again) and details stay, shown
           // as stale, with the generation they came from: a node selected now
-          // fetches its detail from that run. Summaries that do not count from
-          // those shown (another document's, since one was loaded) are not
-          // shown, and the next run's are then taken whole.
+          // fetches its detail from that run, and the edges keep their looks.
+          // Summaries that do not count from those shown (another document's,
+          // since one was loaded) are not shown, and the next run's are then
+          // taken whole.
           if (!known) replied = null;
           set({
             previewState: 'invalid',
             diagnostics: reply.diagnostics,
-            run: null,
             nodeSummaries: known
               ? stableSummaries(get().nodeSummaries, reply.nodes, changes.ids)
               : get().nodeSummaries,

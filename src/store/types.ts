@@ -64,7 +64,9 @@ export interface PreviewSlice {
   /** Compile diagnostics for the current document (errors and warnings). */
   diagnostics: Diagnostic[];
   /**
-   * The latest run for the current document and sample; null before the first run or when invalid.
+   * The latest run for the current document and sample; null before the first run. While the
+   * workflow does not compile, the last run that did (the canvas shows it faded, `previewState`
+   * says `invalid`).
    * Compact: `run.nodes[id]` carries status, port, error and duration but no input/output (those
    * are in `nodeDetails`, fetched for the selected node); `run.output` may be truncated.
    */
