@@ -14,7 +14,7 @@ const RUN_TEXT: Record<string, string> = {
 export const RunSummary = memo(function RunSummary() {
   const previewState = useEditor((s) => s.previewState);
   // While the workflow does not compile, the store keeps the last run (the
-  // canvas shows it, faded); here it says it was not run, without that run's
+  // canvas shows it, with a notice); here it says it was not run, without that run's
   // status, time or error.
   const shown = (s: EditorState) => (s.previewState === 'invalid' ? undefined : s.run);
   const status = useEditor((s) => shown(s)?.status);
