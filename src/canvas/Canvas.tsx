@@ -367,9 +367,9 @@ function CanvasInner() {
       s.selectedEdgeIds,
       s.nodeSummaries,
       // A run is shown: the latest, the one before a run in flight, or the
-      // last one while the workflow does not compile (its cards are shown
-      // stale; turning every edge's look off and on again cost more than
-      // anything else in those keystrokes).
+      // last one while the workflow does not compile (its cards show it too;
+      // turning every edge's look off and back on cost realistic-100 about
+      // 5 ms of frame work on each of those keystrokes, bench/RESULTS.md).
       s.run !== null && s.previewState !== 'timed-out',
     ),
   );

@@ -4,7 +4,7 @@
 // step when it ends (`commitMove`), and consecutive edits of one field within a
 // second merge into one step so undo does not replay every keystroke.
 
-import { useCallback, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   PREVIEW_TIMEOUT_MS,
@@ -681,6 +681,6 @@ export function releaseRenders(flush: (render: () => void) => void): void {
 /** Reads from the app-wide editor; pass `useShallow(...)` for object or array picks. */
 export function useEditor<T>(selector: (state: EditorState) => T): T {
   // zustand's useStore, subscribed through the render hold.
-  const read = useCallback(() => selector(editorStore.getState()), [selector]);
+  const read = () => selector(editorStore.getState());
   return useSyncExternalStore(renders.subscribe, read, read);
 }
