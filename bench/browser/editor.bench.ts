@@ -1,5 +1,6 @@
 // The browser benchmark (issue 5): keystroke-to-painted-preview latency (in a
-// node's expression, and in the input sample), long tasks while typing, frames
+// node's expression, in a condition whose branch each key flips, and in the
+// input sample), long tasks while typing, frames
 // dropped while dragging a node, the page while big-1000 opens from a file,
 // and the long tasks of deleting, undoing and pasting all of it at once,
 // measured in the built app in real Chromium. Run with `npm run
@@ -16,6 +17,7 @@ import {
   importableFile,
   importWorkload,
   prepareControl,
+  prepareBranchEditor,
   prepareEditor,
   prepareSampleEditor,
   selectOnCanvas,
@@ -471,6 +473,20 @@ for (const make of [realistic100, big1000]) {
     if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
     const nodes = workload.definition.nodes.length;
     const name = EXTRA_CSS ? `${workload.name} (BENCH_CSS)` : workload.name;
+    await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
+  });
+}
+
+// Typing into a condition's threshold so that every keystroke flips the branch
+// taken: the cards of both branches and the edges out of the condition change
+// their look, besides the condition's own card.
+for (const make of [realistic100, big1000]) {
+  const workload = make();
+  test(`typing ${EDITS} edits that flip a branch of ${workload.name}`, async ({ page }) => {
+    const target = await prepareBranchEditor(page, workload);
+    if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
+    const nodes = workload.definition.nodes.length;
+    const name = `${workload.name}: branch${EXTRA_CSS ? ' (BENCH_CSS)' : ''}`;
     await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
   });
 }

@@ -104,6 +104,34 @@ export async function prepareEditor(page: Page, workload: Workload): Promise<Pro
   return cardPreview(nodeId);
 }
 
+/** In a stage's condition, `$nodes.<stage>_totals.subtotal > 250 and …`: the caret goes after this. */
+const THRESHOLD = '> 250';
+
+/**
+ * Opens the editor on the workload, selects the condition of the edited
+ * node's stage (`…_big`: is the order's subtotal over 250?), and puts the
+ * caret right after its threshold, so that each digit typed there (2500 and
+ * up) turns the branch from `true` to `false` and each Backspace turns it
+ * back: every keystroke flips which of the two branches runs. The probe
+ * watches the condition card's port and time line, which names the port
+ * taken.
+ */
+export async function prepareBranchEditor(page: Page, workload: Workload): Promise<ProbeTarget> {
+  await importWorkload(page, workload);
+  const nodeId = editedNode(workload).replace(/_totals$/, '_big');
+  const card = await selectOnCanvas(page, nodeId);
+  const field = page.getByRole('textbox', { name: 'Expression', exact: true });
+  await expect(field).toBeVisible();
+  await field.click();
+  const text = (await field.textContent()) ?? '';
+  const at = text.indexOf(THRESHOLD);
+  if (at < 0) throw new Error(`expression of ${nodeId} does not contain ${THRESHOLD}`);
+  await page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 0; i < at + THRESHOLD.length; i++) await page.keyboard.press('ArrowRight');
+  await expect(card.locator('.weft-node-meta')).toContainText('→ true');
+  return { container: `.react-flow__node[data-id="${nodeId}"]`, preview: '.weft-node-meta' };
+}
+
 /**
  * Opens the editor on the workload with no node selected, so the inspector
  * shows the workflow's settings, and puts the caret in the input sample's
