@@ -93,7 +93,7 @@ test('while an expression does not parse, the canvas and the inspector keep the 
   await expect(notice).toHaveText('Showing the last run: the workflow has errors');
   await expect(editor.node('budget')).toHaveAttribute('data-status', 'succeeded');
   await expect(editor.preview('budget')).toHaveText(budget ?? '');
-  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/edge-taken/);
+  await expect(editor.edgeLine('budget', 'false', 'erp')).toHaveClass(/edge-taken/);
   await expect(panel.getByRole('region', { name: 'Run', exact: true })).toContainText(
     'Not run: the workflow has errors',
   );

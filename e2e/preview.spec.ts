@@ -20,8 +20,8 @@ test('a first visit opens purchase-order approval with its preview showing', asy
   await expect(editor.preview('total')).toContainText('{"requester":"Dana');
   await expect(editor.preview('total')).toHaveAttribute('title', /"requester":"Dana Whitfield"/);
   await expect(editor.node('budget')).toContainText('→ false');
-  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/edge-taken/);
-  await expect(editor.edge('budget', 'true', 'approve')).toHaveClass(/edge-dimmed/);
+  await expect(editor.edgeLine('budget', 'false', 'erp')).toHaveClass(/edge-taken/);
+  await expect(editor.edgeLine('budget', 'true', 'approve')).toHaveClass(/edge-dimmed/);
 });
 
 test('replies come through shared memory: with the reply channel silenced, edits still preview', async ({
@@ -87,8 +87,8 @@ test('switching the sample switches the branch the run takes', async ({ page }) 
   await editor.pickSample('new laptops');
   await editor.expectStatus('approve', 'succeeded');
   await expect(editor.node('budget')).toContainText('→ true');
-  await expect(editor.edge('budget', 'true', 'approve')).toHaveClass(/edge-taken/);
-  await expect(editor.edge('budget', 'false', 'erp')).toHaveClass(/edge-dimmed/);
+  await expect(editor.edgeLine('budget', 'true', 'approve')).toHaveClass(/edge-taken/);
+  await expect(editor.edgeLine('budget', 'false', 'erp')).toHaveClass(/edge-dimmed/);
 
   await editor.pickSample('unapproved vendor');
   await editor.expectStatus('policy', 'succeeded');
@@ -109,7 +109,7 @@ test('a failed node shows its error; its error port carries the run on', async (
   await expect(editor.problem('erp')).toBeVisible();
   await expect(editor.problem('erp')).not.toBeEmpty();
   await editor.expectStatus('manual', 'succeeded');
-  await expect(editor.edge('erp', 'error', 'manual')).toHaveClass(/edge-taken/);
+  await expect(editor.edgeLine('erp', 'error', 'manual')).toHaveClass(/edge-taken/);
   await expect(editor.runStatus).toContainText('Succeeded');
 });
 

@@ -117,6 +117,11 @@ export class EditorPage {
     return this.canvas.locator(`.react-flow__edge[data-id="${source}:${port}->${target}:in"]`);
   }
 
+  /** The line drawn for an edge, whose classes give its look (taken, dimmed, error). */
+  edgeLine(source: string, port: string, target: string): Locator {
+    return this.edge(source, port, target).locator('.react-flow__edge-path');
+  }
+
   /** Moves a node by dragging its header. */
   async dragNodeBy(id: string, dx: number, dy: number): Promise<void> {
     const head = this.node(id).locator('.weft-node-head');

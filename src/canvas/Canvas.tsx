@@ -18,28 +18,26 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type EdgeTypes,
   type Node,
   type NodeChange,
   type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type {
-  EdgeDefinition,
-  NodeDefinition,
-  NodeKindName,
-  NodeSummary,
-} from '../engine/client.ts';
+import type { EdgeDefinition, NodeDefinition, NodeKindName } from '../engine/client.ts';
 import { NODE_KINDS } from '../engine/client.ts';
-import { edgeKey, editorStore, summaryDelta, useEditor } from '../store/editorStore.ts';
+import { edgeKey, editorStore, useEditor } from '../store/editorStore.ts';
 import { NODE_WIDTH } from '../store/layout.ts';
 import { registerCanvasApi } from './canvasApi.ts';
 import { estimatedCard } from './cardGeometry.ts';
 import { KIND_MIME } from './kindMime.ts';
 import { RefusalBanner } from './RefusalBanner.tsx';
 import { StatusMiniMap } from './StatusMiniMap.tsx';
+import { WeftEdge } from './WeftEdge.tsx';
 import { WeftNode } from './WeftNode.tsx';
 
 const nodeTypes: NodeTypes = { weft: WeftNode };
+const edgeTypes: EdgeTypes = { default: WeftEdge };
 
 // React Flow copies these props into its store whenever their identity
 // changes, which re-renders every edge; constants keep a keystroke cheap.
@@ -210,136 +208,49 @@ function createFlowNodeBuilder() {
   };
 }
 
-/** An edge the run took: its source ran and emitted on the edge's port. */
-function isTaken(summary: NodeSummary | undefined, port: string): boolean {
-  return summary !== undefined && summary.status !== 'skipped' && summary.port === port;
-}
-
 interface CachedEdge {
   id: string;
   selected: boolean;
-  /** The source's summary and the taken-edges switch this look was made from. */
-  source: NodeSummary | undefined;
-  showTaken: boolean;
-  className: string;
   edge: Edge;
 }
 
-function edgeClassName(
-  definition: EdgeDefinition,
-  source: NodeSummary | undefined,
-  showTaken: boolean,
-) {
-  const port = definition.sourcePort ?? 'out';
-  const look = showTaken ? (isTaken(source, port) ? 'edge-taken' : 'edge-dimmed') : '';
-  if (port !== 'error') return look;
-  return look ? `edge-error ${look}` : 'edge-error';
-}
-
 /**
- * Builds React Flow edges, reusing each one while its look is unchanged (as for
- * nodes). Runs on every run's summaries: an edge whose definition, selection
- * and source summary are the objects of last time (the store keeps unchanged
- * summaries) is handed back without building anything. When only the
- * summaries changed, only the edges out of the nodes whose summary changed
- * (summaryDelta) are looked at, not all of them.
+ * Builds React Flow edges, reusing each one while its definition and
+ * selection are unchanged (as for nodes), so the list keeps its identity until
+ * an edge is added, removed or selected. An edge's look (taken, dimmed) is not
+ * in it: WeftEdge reads that from the store itself.
  */
 function createFlowEdgeBuilder() {
   let cache = new Map<EdgeDefinition, CachedEdge>();
   let previous: Edge[] = [];
   let inputs: unknown[] = [];
-  // Positions of each source's edges in the definitions array of `inputs[0]`.
-  let bySource: Map<string, number[]> | null = null;
 
-  function look(
-    definition: EdgeDefinition,
-    isSelected: boolean,
-    source: NodeSummary | undefined,
-    showTaken: boolean,
-    hit: CachedEdge | undefined,
-  ): CachedEdge {
-    if (hit && hit.selected === isSelected) {
-      if (hit.source === source && hit.showTaken === showTaken) return hit;
-      const className = edgeClassName(definition, source, showTaken);
-      if (className === hit.className) return { ...hit, source, showTaken };
-    }
-    const id = hit?.id ?? edgeKey(definition);
-    const className = edgeClassName(definition, source, showTaken);
-    const edge: Edge = {
-      id,
-      source: definition.source,
-      target: definition.target,
-      sourceHandle: definition.sourcePort ?? 'out',
-      targetHandle: definition.targetPort ?? 'in',
-      selected: isSelected,
-      className,
-    };
-    return { id, selected: isSelected, source, showTaken, className, edge };
-  }
-
-  return (
-    definitions: readonly EdgeDefinition[],
-    selectedIds: readonly string[],
-    summaries: ReadonlyMap<string, NodeSummary>,
-    showTaken: boolean,
-  ): Edge[] => {
-    if (
-      inputs[0] === definitions &&
-      inputs[1] === selectedIds &&
-      inputs[2] === summaries &&
-      inputs[3] === showTaken
-    ) {
-      return previous;
-    }
-    const delta = summaryDelta(summaries);
-    if (
-      inputs[0] === definitions &&
-      inputs[1] === selectedIds &&
-      inputs[3] === showTaken &&
-      delta !== undefined &&
-      delta.from === inputs[2] &&
-      previous.length === definitions.length
-    ) {
-      inputs = [definitions, selectedIds, summaries, showTaken];
-      if (!bySource) {
-        bySource = new Map();
-        definitions.forEach((d, i) => {
-          const list = bySource?.get(d.source);
-          if (list) list.push(i);
-          else bySource?.set(d.source, [i]);
-        });
-      }
-      let next: Edge[] | null = null;
-      for (const id of delta.ids) {
-        for (const i of bySource.get(id) ?? []) {
-          const definition = definitions[i] as EdgeDefinition;
-          const hit = cache.get(definition);
-          const entry = look(definition, hit?.selected ?? false, summaries.get(id), showTaken, hit);
-          if (entry !== hit) cache.set(definition, entry);
-          if (entry.edge !== previous[i]) {
-            next ??= previous.slice();
-            next[i] = entry.edge;
-          }
-        }
-      }
-      if (next) previous = next;
-      return previous;
-    }
-    inputs = [definitions, selectedIds, summaries, showTaken];
-    bySource = null;
+  return (definitions: readonly EdgeDefinition[], selectedIds: readonly string[]): Edge[] => {
+    // Every change of the store asks; most (a keystroke, a run) change neither.
+    if (inputs[0] === definitions && inputs[1] === selectedIds) return previous;
+    inputs = [definitions, selectedIds];
     const selected = new Set(selectedIds);
     const fresh = new Map<EdgeDefinition, CachedEdge>();
     let changed = definitions.length !== previous.length;
     const flow = definitions.map((definition, i) => {
       const hit = cache.get(definition);
       const id = hit?.id ?? edgeKey(definition);
-      const entry = look(
-        definition,
-        selected.has(id),
-        summaries.get(definition.source),
-        showTaken,
-        hit,
-      );
+      const isSelected = selected.has(id);
+      const entry: CachedEdge =
+        hit && hit.selected === isSelected
+          ? hit
+          : {
+              id,
+              selected: isSelected,
+              edge: {
+                id,
+                source: definition.source,
+                target: definition.target,
+                sourceHandle: definition.sourcePort ?? 'out',
+                targetHandle: definition.targetPort ?? 'in',
+                selected: isSelected,
+              },
+            };
       fresh.set(definition, entry);
       changed ||= previous[i] !== entry.edge;
       return entry.edge;
@@ -358,21 +269,11 @@ function CanvasInner() {
   const [buildEdges] = useState(createFlowEdgeBuilder);
   // The canvas subscribes to the lists React Flow gets, not to the document:
   // the builders hand back the same array while no card moved, was selected or
-  // measured and no edge changed its look, so a keystroke in a field or a run's
-  // new summaries do not re-render the canvas (and React Flow) at all.
+  // measured and no edge was added, removed or selected, so a keystroke in a
+  // field or a run's new summaries do not re-render the canvas (and React Flow)
+  // at all.
   const nodes = useEditor((s) => buildNodes(s.document.nodes, s.selectedNodeIds, measured));
-  const edges = useEditor((s) =>
-    buildEdges(
-      s.document.edges,
-      s.selectedEdgeIds,
-      s.nodeSummaries,
-      // A run is shown: the latest, the one before a run in flight, or the
-      // last one while the workflow does not compile (its cards show it too;
-      // turning every edge's look off and back on cost realistic-100 about
-      // 5 ms of frame work on each of those keystrokes, bench/RESULTS.md).
-      s.run !== null && s.previewState !== 'timed-out',
-    ),
-  );
+  const edges = useEditor((s) => buildEdges(s.document.edges, s.selectedEdgeIds));
   const loadedId = useEditor((s) => s.document.id);
   // While an opened workflow without positions is laid out (seconds for a big
   // one), its cards wait in a grid and a notice says why; if elk fails, they stay there.
@@ -538,6 +439,7 @@ function CanvasInner() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

@@ -65,8 +65,8 @@ export interface PreviewSlice {
   diagnostics: Diagnostic[];
   /**
    * The latest run for the current document and sample; null before the first run. While the
-   * workflow does not compile, the last run that did (the canvas shows it faded, `previewState`
-   * says `invalid`).
+   * workflow does not compile, the last run that did (the canvas shows it under a notice,
+   * `previewState` says `invalid`).
    * Compact: `run.nodes[id]` carries status, port, error and duration but no input/output (those
    * are in `nodeDetails`, fetched for the selected node); `run.output` may be truncated.
    */
