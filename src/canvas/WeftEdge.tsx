@@ -12,27 +12,11 @@ import { edgeLook } from './nodeVisuals.ts';
  * rebuild was about 3 ms of every keystroke that flipped a branch, and most
  * of its garbage; bench/RESULTS.md).
  */
-function WeftEdgeComponent({
-  source,
-  sourceHandleId,
-  sourceX,
-  sourceY,
-  sourcePosition,
-  targetX,
-  targetY,
-  targetPosition,
-}: EdgeProps) {
-  // The canvas's edges set no style, markers or interaction width of their
-  // own, so React Flow's defaults apply, as with its own bezier edge.
-  const look = useEditor((s) => edgeLook(s, source, sourceHandleId ?? 'out'));
-  const [path] = getBezierPath({
-    sourceX,
-    sourceY,
-    sourcePosition,
-    targetX,
-    targetY,
-    targetPosition,
-  });
+function WeftEdgeComponent(props: EdgeProps) {
+  const look = useEditor((s) => edgeLook(s, props.source, props.sourceHandleId ?? 'out'));
+  // The canvas's edges set no style, markers, label or interaction width of
+  // their own, so React Flow's defaults apply, as with its own bezier edge.
+  const [path] = getBezierPath(props);
   return <BaseEdge path={path} className={look} />;
 }
 
