@@ -466,42 +466,33 @@ async function record(add: Partial<Results>): Promise<Results> {
 
 test.describe.configure({ mode: 'serial' });
 
-for (const make of [realistic100, big1000]) {
-  const workload = make();
-  test(`typing ${EDITS} edits into an expression on ${workload.name}`, async ({ page }) => {
-    const target = await prepareEditor(page, workload);
-    if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
-    const nodes = workload.definition.nodes.length;
-    const name = EXTRA_CSS ? `${workload.name} (BENCH_CSS)` : workload.name;
-    await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
-  });
-}
+/**
+ * The editor's typing rows, each on realistic-100 and big-1000: what is typed
+ * into, and the suffix of the row's name.
+ */
+const TYPING_ROWS = [
+  // A node's expression: the standard measure, the one the budget is judged by.
+  { into: 'into an expression on', prepare: prepareEditor, suffix: '' },
+  // A condition's threshold, each keystroke flipping the branch taken: the
+  // cards of both branches and the edges out of the condition change their
+  // look, besides the condition's own card.
+  { into: 'that flip a branch of', prepare: prepareBranchEditor, suffix: ': branch' },
+  // The input sample: every node runs again, and every card whose result
+  // changes is drawn again.
+  { into: 'into the input sample of', prepare: prepareSampleEditor, suffix: ': sample' },
+];
 
-// Typing into a condition's threshold so that every keystroke flips the branch
-// taken: the cards of both branches and the edges out of the condition change
-// their look, besides the condition's own card.
-for (const make of [realistic100, big1000]) {
-  const workload = make();
-  test(`typing ${EDITS} edits that flip a branch of ${workload.name}`, async ({ page }) => {
-    const target = await prepareBranchEditor(page, workload);
-    if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
-    const nodes = workload.definition.nodes.length;
-    const name = `${workload.name}: branch${EXTRA_CSS ? ' (BENCH_CSS)' : ''}`;
-    await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
-  });
-}
-
-// Typing into the input sample re-runs every node, and every card whose
-// result changes is drawn again: a second measure beside the expression's.
-for (const make of [realistic100, big1000]) {
-  const workload = make();
-  test(`typing ${EDITS} edits into the input sample of ${workload.name}`, async ({ page }) => {
-    const target = await prepareSampleEditor(page, workload);
-    if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
-    const nodes = workload.definition.nodes.length;
-    const name = `${workload.name}: sample${EXTRA_CSS ? ' (BENCH_CSS)' : ''}`;
-    await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
-  });
+for (const { into, prepare, suffix } of TYPING_ROWS) {
+  for (const make of [realistic100, big1000]) {
+    const workload = make();
+    test(`typing ${EDITS} edits ${into} ${workload.name}`, async ({ page }) => {
+      const target = await prepare(page, workload);
+      if (EXTRA_CSS) await page.addStyleTag({ content: EXTRA_CSS });
+      const nodes = workload.definition.nodes.length;
+      const name = `${workload.name}${suffix}${EXTRA_CSS ? ' (BENCH_CSS)' : ''}`;
+      await record({ typing: [await typeEdits(page, target, name, nodes, frameMode())] });
+    });
+  }
 }
 
 for (const { field, label } of CONTROLS) {
