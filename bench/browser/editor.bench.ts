@@ -28,6 +28,7 @@ import {
   startFrameLog,
   stopFrameLog,
   waitForPaintedChange,
+  watchLongTasks,
   type EditProbe,
   type ProbeTarget,
 } from './probes.ts';
@@ -310,11 +311,9 @@ async function measureOpen(page: Page, workload: Workload, placed: boolean): Pro
   await page.goto('/');
   const status = page.getByRole('status', { name: 'Run status' });
   await expect(status).toHaveAttribute('data-preview-state', 'done');
+  await watchLongTasks(page);
   await page.evaluate(() => {
-    const seen = { long: [] as number[], cards: 0 };
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) seen.long.push(entry.duration);
-    }).observe({ type: 'longtask' });
+    const seen = { cards: 0 };
     const count = () => document.querySelectorAll('.react-flow__node').length;
     new MutationObserver(() => (seen.cards = Math.max(seen.cards, count()))).observe(
       document.body,
@@ -352,17 +351,18 @@ async function measureOpen(page: Page, workload: Workload, placed: boolean): Pro
   await expect(status).toHaveAttribute('data-preview-state', 'done', { timeout: 60_000 });
   await page.waitForTimeout(1000);
   if (profiler) await profiler.stop(`open-${workload.name}-${placed ? 'placed' : 'laid-out'}`);
+  const long = await readLongTasks(page);
   const seen = await page.evaluate(
-    () => (window as unknown as { __weftOpen: { long: number[]; cards: number } }).__weftOpen,
+    () => (window as unknown as { __weftOpen: { cards: number } }).__weftOpen,
   );
   return {
     workload: workload.name,
     nodes: workload.definition.nodes.length,
     positions: placed ? 'given' : 'laid out',
     shownMs,
-    longTasks: seen.long.length,
-    longTasksMs: round(seen.long.reduce((sum, ms) => sum + ms, 0)),
-    longestTaskMs: round(Math.max(0, ...seen.long)),
+    longTasks: long.length,
+    longTasksMs: round(long.reduce((sum, ms) => sum + ms, 0)),
+    longestTaskMs: round(Math.max(0, ...long)),
     cardsDrawnAtMost: seen.cards,
   };
 }
@@ -375,13 +375,6 @@ async function measureOpen(page: Page, workload: Workload, placed: boolean): Pro
  */
 async function measureBulk(page: Page, workload: Workload): Promise<BulkFigures[]> {
   await importWorkload(page, workload);
-  await page.evaluate(() => {
-    const seen = { long: [] as number[] };
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) seen.long.push(entry.duration);
-    }).observe({ type: 'longtask' });
-    (window as unknown as { __weftBulk: typeof seen }).__weftBulk = seen;
-  });
   const status = page.getByRole('status', { name: 'Run status' });
   const drawn = () =>
     page.evaluate(() =>
@@ -396,17 +389,13 @@ async function measureBulk(page: Page, workload: Workload): Promise<BulkFigures[
   };
   const rows: BulkFigures[] = [];
   const measure = async (action: string, key: string, settled: () => Promise<void>) => {
-    await page.evaluate(() => {
-      (window as unknown as { __weftBulk: { long: number[] } }).__weftBulk.long = [];
-    });
+    await watchLongTasks(page);
     const profiler = PROFILE ? await startProfile(page) : undefined;
     await page.keyboard.press(key);
     await settled();
     await page.waitForTimeout(500);
     if (profiler) await profiler.stop(`bulk-${action.replace(/\W+/g, '-')}-${workload.name}`);
-    const long = await page.evaluate(
-      () => (window as unknown as { __weftBulk: { long: number[] } }).__weftBulk.long,
-    );
+    const long = await readLongTasks(page);
     rows.push({
       workload: workload.name,
       nodes: workload.definition.nodes.length,

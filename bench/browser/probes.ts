@@ -42,7 +42,6 @@ interface BenchState {
   /** When the keystroke's own text change was painted (see `echoMs`), once it was. */
   echoAt: Promise<Painted> | null;
   resolve: ((probe: EditProbe) => void) | null;
-  longTasks: number[];
   frames: number[];
   framing: boolean;
 }
@@ -51,6 +50,7 @@ declare global {
   interface Window {
     __weftBench?: BenchState;
     __weftBenchNext?: Promise<EditProbe>;
+    __weftLongTasks?: number[];
   }
 }
 
@@ -75,9 +75,10 @@ export function cardPreview(nodeId: string): ProbeTarget {
  * the first task after the next animation frame (a message posted from
  * requestAnimationFrame is delivered after that frame's style, layout and
  * paint), so the figure covers the engine round trip, React's render and the
- * browser's paint. Also starts the long-task observer.
+ * browser's paint. Also starts counting long tasks (`watchLongTasks`).
  */
 export async function installProbes(page: Page, target: ProbeTarget): Promise<void> {
+  await watchLongTasks(page);
   await page.evaluate(({ container, preview }) => {
     const card = document.querySelector(container);
     if (!card) throw new Error(`${container} is not on the page`);
@@ -124,14 +125,10 @@ export async function installProbes(page: Page, target: ProbeTarget): Promise<vo
       lastPreview: previewText(),
       echoAt: null,
       resolve: null,
-      longTasks: [],
       frames: [],
       framing: false,
     };
     window.__weftBench = state;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) state.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
     window.addEventListener(
       'keydown',
       (event) => {
@@ -203,9 +200,26 @@ export async function waitForPaintedChange(
   }, timeoutMs);
 }
 
-/** Durations (ms) of the main-thread long tasks seen since the probes were installed. */
+/**
+ * Starts counting the page's main-thread long tasks afresh (the first call
+ * starts the observer); `readLongTasks` gives their durations.
+ */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    if (window.__weftLongTasks) {
+      window.__weftLongTasks.length = 0;
+      return;
+    }
+    const log: number[] = (window.__weftLongTasks = []);
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) log.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/** Durations (ms) of the main-thread long tasks seen since `watchLongTasks`. */
 export async function readLongTasks(page: Page): Promise<number[]> {
-  return page.evaluate(() => window.__weftBench?.longTasks.slice() ?? []);
+  return page.evaluate(() => window.__weftLongTasks?.slice() ?? []);
 }
 
 /** Starts logging animation-frame times. */
@@ -216,7 +230,6 @@ export async function startFrameLog(page: Page): Promise<void> {
       lastPreview: '',
       echoAt: null,
       resolve: null,
-      longTasks: [],
       frames: [],
       framing: false,
     });
