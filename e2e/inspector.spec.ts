@@ -77,6 +77,7 @@ test('while an expression does not parse, the canvas and the inspector keep the 
   const result = panel.getByRole('region', { name: 'Node result' });
   await expect(result).toContainText('115.5');
   const budget = await editor.preview('budget').textContent();
+  const cardHeight = (await editor.node('total').boundingBox())?.height;
 
   const expression = panel.getByRole('textbox', { name: 'Expression', exact: true });
   const expressionField = panel
@@ -87,6 +88,11 @@ test('while an expression does not parse, the canvas and the inspector keep the 
   await expression.pressSequentially(' *');
   await expect(editor.runStatus).toHaveAttribute('data-preview-state', 'invalid');
   await expect(editor.node('total')).toHaveAttribute('data-invalid', 'true');
+  // The broken card shows the error on its one line, the whole message in its
+  // title, and keeps its height: nothing on the canvas jumps.
+  const problem = editor.node('total').locator('.weft-node-problem');
+  await expect(problem).toHaveAttribute('title', /end of expression/i);
+  expect((await editor.node('total').boundingBox())?.height).toBe(cardHeight);
   // The other cards keep their last results, and the edges their looks,
   // instead of going blank; the canvas says what it shows.
   const notice = page.locator('.canvas').getByRole('status');
