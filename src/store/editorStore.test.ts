@@ -206,6 +206,19 @@ describe('selection and deletion', () => {
     expect(store.getState().document.nodes).toHaveLength(4);
   });
 
+  it('an undo drops from the selection what it takes away, and keeps the rest', () => {
+    const store = createEditorStore(purchaseOrder());
+    store.getState().select(['total']);
+    store.getState().duplicateSelection();
+    const edge = edgeKey({ source: 'big', sourcePort: 'true', target: 'total' });
+    store.getState().select(['total', 'total1'], [edge]);
+    store.getState().undo();
+    expect(store.getState().selectedNodeIds).toEqual(['total']);
+    expect(store.getState().selectedEdgeIds).toEqual([edge]);
+    store.getState().redo();
+    expect(store.getState().selectedNodeIds).toEqual(['total']);
+  });
+
   it('select all takes every node and edge', () => {
     const store = createEditorStore(purchaseOrder());
     store.getState().selectAll();

@@ -251,13 +251,23 @@ function createEditorStoreApi(
     }
 
     /** Keeps the selection to what exists in `document`. */
+    /**
+     * The selection without what `document` no longer has. A list that loses
+     * nothing is kept as it is: the canvas rebuilds its lists only for a new
+     * one, and an empty one needs no pass over a thousand nodes or edges (a
+     * switch's case renamed, keystroke by keystroke, or an undo).
+     */
     function prunedSelection(document: WorkflowDefinition): Partial<EditorState> {
       const { selectedNodeIds, selectedEdgeIds } = get();
-      const nodeIds = new Set(document.nodes.map((n) => n.id));
-      const edgeKeys = new Set(document.edges.map(edgeKey));
+      const kept = <T>(ids: string[], all: readonly T[], key: (item: T) => string) => {
+        if (ids.length === 0) return ids;
+        const present = new Set(all.map(key));
+        const next = ids.filter((id) => present.has(id));
+        return next.length === ids.length ? ids : next;
+      };
       return {
-        selectedNodeIds: selectedNodeIds.filter((id) => nodeIds.has(id)),
-        selectedEdgeIds: selectedEdgeIds.filter((id) => edgeKeys.has(id)),
+        selectedNodeIds: kept(selectedNodeIds, document.nodes, (n) => n.id),
+        selectedEdgeIds: kept(selectedEdgeIds, document.edges, edgeKey),
       };
     }
 
