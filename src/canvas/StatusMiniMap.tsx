@@ -111,8 +111,8 @@ let lastStatuses: Statuses = new Map();
  * Runs bring new summaries on every keystroke, but statuses change only when a
  * branch flips; the minimap redraws only then. A reply's new summaries are
  * looked at by the ids it changed (summaryDelta), not by a walk over every
- * node. A Map, as copying a thousand statuses to change two is: spreading
- * an object of them took about 0.3 ms on big-1000.
+ * node. A Map, because a flip copies every status to change a few: on
+ * big-1000 that copy took about 0.3 ms as an object, 0.07 ms as a Map.
  */
 function selectStatuses(state: { nodeSummaries: ReadonlyMap<string, NodeSummary> }): Statuses {
   const summaries = state.nodeSummaries;

@@ -250,7 +250,6 @@ function createEditorStoreApi(
       commit({ ...document, nodes }, {}, key);
     }
 
-    /** Keeps the selection to what exists in `document`. */
     /**
      * The selection without what `document` no longer has. A list that loses
      * nothing is kept as it is: the canvas rebuilds its lists only for a new
