@@ -1,12 +1,11 @@
 // The browser benchmark (issue 5): keystroke-to-painted-preview latency (in a
 // node's expression, in a condition whose branch each key flips, and in the
-// input sample), long tasks while typing, frames
-// dropped while dragging a node, the page while big-1000 opens from a file,
-// and the long tasks of deleting, undoing and pasting all of it at once,
-// measured in the built app in real Chromium. Run with `npm run
-// bench:browser`; the figures are printed as tables and written to
-// test-results/bench-browser/*.json. Nothing here asserts a time: the budgets
-// are judged in bench/RESULTS.md.
+// input sample), long tasks while typing, frames dropped while dragging a
+// node, the page while big-1000 opens from a file, and the long tasks of
+// deleting, undoing and pasting all of it at once, measured in the built app
+// in real Chromium. Run with `npm run bench:browser`; the figures are printed
+// as tables and written to test-results/bench-browser/*.json. Nothing here
+// asserts a time: the budgets are judged in bench/RESULTS.md.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
