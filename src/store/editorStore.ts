@@ -84,7 +84,7 @@ const deltas = new WeakMap<ReadonlyMap<string, NodeSummary>, SummaryDelta>();
 
 /**
  * How `summaries` (a record stableSummaries made) differs from the record it
- * replaced, so that what the page derives from the summaries (edge looks, the
+ * replaced, so that what the page derives from all the summaries at once (the
  * minimap's colours) is updated by the few ids an edit changed instead of by a
  * walk over every node.
  */
