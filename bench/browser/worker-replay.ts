@@ -12,7 +12,10 @@
 // sample lives, as the editor's does; EDIT=schema types into the input
 // schema instead; EDIT=broken types an expression that does not parse at
 // every other keystroke, as an open bracket does while a person types, the
-// next keystroke mending it with a new digit). The figures compare builds on
+// next keystroke mending it with a new digit; EDIT=port types `x` and
+// Backspace in turn at the end of the edited stage's switch's first case
+// port, its edges following the rename as the editor's do, so each request
+// carries the switch and the whole edge list). The figures compare builds on
 // one machine; they are not
 // budgets. Each request names the previous reply as its base, as the
 // editor's client does, so the reply's clone is of the delta.
@@ -20,7 +23,13 @@
 import { performance } from 'node:perf_hooks';
 import { MAILBOX_BYTES, replyMailbox } from '../../engine/replyMailbox.ts';
 import { createPreviewService } from '../../engine/worker.ts';
-import type { Json, JsonObject, PreviewRequest, WorkflowDefinition } from '../../engine/index.ts';
+import type {
+  Json,
+  JsonObject,
+  NodeDefinition,
+  PreviewRequest,
+  WorkflowDefinition,
+} from '../../engine/index.ts';
 import {
   editedNode,
   replayedExpression,
@@ -34,6 +43,28 @@ const EDITS = Number(process.env.EDITS ?? 200);
 const SAMPLE = process.env.EDIT === 'sample';
 const SCHEMA = process.env.EDIT === 'schema';
 const BROKEN = process.env.EDIT === 'broken';
+const PORT = process.env.EDIT === 'port';
+
+/** The definition with switch `id`'s first case port renamed to `port`, its edges following. */
+function withPortRenamed(
+  definition: WorkflowDefinition,
+  id: string,
+  port: string,
+): { definition: WorkflowDefinition; node: NodeDefinition } {
+  const before = definition.nodes.find((n) => n.id === id);
+  const cases = before?.config?.['cases'] as { port: string; expression: string }[] | undefined;
+  const first = cases?.[0];
+  if (!before || !cases || !first) throw new Error(`no switch ${id} with a case`);
+  const node = {
+    ...before,
+    config: { ...before.config, cases: [{ ...first, port }, ...cases.slice(1)] },
+  };
+  const edges = definition.edges.map((e) =>
+    e.source === id && e.sourcePort === first.port ? { ...e, sourcePort: port } : e,
+  );
+  const nodes = definition.nodes.map((n) => (n === before ? node : n));
+  return { definition: { ...definition, nodes, edges }, node };
+}
 
 /** An input schema for the workloads' orders, its description typed as the `i`th keystroke. */
 function typedSchema(i: number): JsonObject {
@@ -105,6 +136,20 @@ async function replay(workload: Workload) {
         patch: { nodes: [], rest: { ...rest, input: { ...rest.input, schema: typedSchema(i) } } },
         options: {},
         base: generation - 1,
+      };
+    } else if (PORT) {
+      // The edited node's stage's switch: `s4_totals` → `s4_tier`.
+      const edit = withPortRenamed(
+        definition,
+        id.replace(/_[a-z]+$/, '_tier'),
+        `gold${'x'.repeat((i + 1) % 2)}`,
+      );
+      definition = edit.definition;
+      request = {
+        generation,
+        patch: { nodes: [edit.node], edges: definition.edges },
+        options: { decisions: {} },
+        base: held,
       };
     } else {
       const typed = BROKEN
