@@ -3,6 +3,7 @@
 // worker; it never throws.
 
 import {
+  structuralEdgeSchema,
   structuralNodeSchema,
   structuralSchema,
   structuralTopSchema,
@@ -79,6 +80,12 @@ export interface PlanNode {
   readonly signature: string;
   /** Incoming edges as `source.port`, in edge order (part of the signature). */
   readonly wiring: readonly string[];
+  /**
+   * The node's compiled expressions by config pointer, not bound to run
+   * positions: a later compile given this plan as `previous` takes them for
+   * the same node object instead of compiling its config again.
+   */
+  readonly expressions: ReadonlyMap<string, CompiledExpression>;
   /**
    * Merge nodes whose sources are distinct nodes: an object with a key per
    * source, in edge order, to copy when every source is active. A copy of an
@@ -325,8 +332,8 @@ interface NodeDraft {
   module: NodeModule;
   config: JsonObject;
   configOk: boolean;
-  ports: string[];
-  expressions: Map<string, CompiledExpression>;
+  ports: readonly string[];
+  expressions: ReadonlyMap<string, CompiledExpression>;
 }
 
 /** What a kind's `prepare` sees of one node. A class, not closures: compile runs per edit. */
@@ -412,16 +419,16 @@ function compileSites(
   isUpstream: ((of: number, candidate: number) => boolean) | undefined,
   error: ReportError,
 ): void {
+  const expressions = new Map<string, CompiledExpression>();
+  draft.expressions = expressions;
   for (const site of expressionSites(draft.module, draft.config)) {
-    // Built only when there is something to report: compile runs per edit.
-    const path = () => pointer('nodes', i, 'config') + site.pointer;
     const compiled = compileExpression(site.source);
     if (!compiled.ok) {
       const { problem } = compiled;
       const code = problem.code === 'EXPRESSION_UNSUPPORTED' ? problem.code : 'EXPRESSION_SYNTAX';
       error(
         code,
-        path(),
+        pointer('nodes', i, 'config') + site.pointer,
         `${draft.module.info.label} node "${draft.id}", config${site.pointer}: ${problem.message}`,
         {
           node: draft.id,
@@ -430,33 +437,104 @@ function compileSites(
       );
       continue;
     }
-    draft.expressions.set(site.pointer, compiled.expression);
-    for (const ref of compiled.expression.nodeRefs) {
-      const target = indexOf(ref);
-      const at = compiled.expression.nodeRefSites?.find((site) => site.node === ref)?.position;
-      const where = at === undefined ? { node: draft.id } : { node: draft.id, position: at };
-      if (target === undefined) {
-        error(
-          'NODE_REFERENCE',
-          path(),
-          `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
-          where,
-        );
-      } else if (isUpstream && !isUpstream(i, target)) {
-        error(
-          'NODE_REFERENCE',
-          path(),
-          target === i
-            ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
-            : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
-          where,
-        );
-      }
+    expressions.set(site.pointer, compiled.expression);
+    checkReferences(draft, i, site.pointer, compiled.expression, indexOf, isUpstream, error);
+  }
+}
+
+/**
+ * Reports the `$nodes.<id>` reads of node `i`'s expression at `at` that name
+ * no node, or a node not upstream of it. Also run on the expressions a whole
+ * compile takes from the previous plan: the graph around them may have changed.
+ */
+function checkReferences(
+  draft: NodeDraft,
+  i: number,
+  at: string,
+  expression: CompiledExpression,
+  indexOf: (id: string) => number | undefined,
+  isUpstream: ((of: number, candidate: number) => boolean) | undefined,
+  error: ReportError,
+): void {
+  for (const ref of expression.nodeRefs) {
+    const target = indexOf(ref);
+    if (target !== undefined && (!isUpstream || isUpstream(i, target))) continue;
+    const position = expression.nodeRefSites?.find((site) => site.node === ref)?.position;
+    const where = position === undefined ? { node: draft.id } : { node: draft.id, position };
+    const path = pointer('nodes', i, 'config') + at;
+    if (target === undefined) {
+      error(
+        'NODE_REFERENCE',
+        path,
+        `Node "${draft.id}" reads $nodes.${ref}, but no node has the id "${ref}".`,
+        where,
+      );
+    } else {
+      error(
+        'NODE_REFERENCE',
+        path,
+        target === i
+          ? `Node "${draft.id}" reads its own output ($nodes.${ref}); use $ for its input.`
+          : `Node "${draft.id}" reads $nodes.${ref}, but "${ref}" is not upstream of it: connect it, or read a node that runs before.`,
+        where,
+      );
     }
   }
 }
 
-function compileUnsafe(input: unknown): CompileResult {
+/**
+ * The previous plan's nodes by their definition object: what a whole compile
+ * given `previous` may take for a node that is the very same object (its
+ * config checked, its ports and expressions compiled).
+ */
+function reusableNodes(previous: WorkflowPlan): Map<unknown, PlanNode> {
+  const byObject = new Map<unknown, PlanNode>();
+  const before = previous.definition.nodes;
+  for (const node of previous.nodes) byObject.set(before[node.definitionIndex], node);
+  return byObject;
+}
+
+/**
+ * The structural problems of a document. With the previous plan's nodes, the
+ * top level and only the nodes and edges that are not the previous
+ * definition's very objects are checked (each already passed); any problem
+ * there, and the whole document is checked again, so that the problems are
+ * reported as a whole check reports them.
+ */
+function shapeErrorsOf(
+  input: unknown,
+  previous: WorkflowPlan | undefined,
+  reusable: ReadonlyMap<unknown, PlanNode> | undefined,
+) {
+  if (previous && reusable && isObject(input)) {
+    const { nodes, edges } = input;
+    const known = new Set<unknown>(previous.definition.edges);
+    if (
+      Array.isArray(nodes) &&
+      Array.isArray(edges) &&
+      structuralTopSchema().validate(input).length === 0 &&
+      nodes.every(
+        (node) => reusable.has(node) || structuralNodeSchema().validate(node).length === 0,
+      ) &&
+      edges.every((edge) => known.has(edge) || structuralEdgeSchema().validate(edge).length === 0)
+    ) {
+      return [];
+    }
+  }
+  return structuralSchema().validate(input);
+}
+
+/**
+ * The whole compile. With `previous` (a plan of an earlier version of the
+ * definition), a node that is the very object of the previous definition
+ * keeps what the previous plan made of it: its config's check, its ports, its
+ * compiled expressions (their references are checked again), its prepared
+ * data when the nodes it reads keep their run positions and the input schema
+ * is the same, and its signature when its incoming wiring is the same. An
+ * edit of the graph (an edge, a port, a node added or removed) on a big
+ * workflow otherwise compiled every node's config again.
+ */
+function compileUnsafe(input: unknown, previous?: WorkflowPlan): CompileResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const error = (
@@ -469,7 +547,8 @@ function compileUnsafe(input: unknown): CompileResult {
   };
 
   // 1. The document's shape. Nothing else is safe to read until it holds.
-  const shapeErrors = structuralSchema().validate(input);
+  const reusable = previous ? reusableNodes(previous) : undefined;
+  const shapeErrors = shapeErrorsOf(input, previous, reusable);
   if (shapeErrors.length > 0) {
     for (const e of shapeErrors) {
       error('SCHEMA_INVALID', e.path, `${e.path === '' ? 'The document' : e.path} ${e.message}.`);
@@ -482,9 +561,12 @@ function compileUnsafe(input: unknown): CompileResult {
   const indexById = new Map<string, number>();
   const drafts: NodeDraft[] = [];
   const triggers: number[] = [];
+  const reused: (PlanNode | undefined)[] = [];
   definition.nodes.forEach((node, i) => {
     const module = nodeModuleOf(node.kind) as NodeModule;
     const config = node.config ?? {};
+    const old = reusable?.get(node);
+    reused.push(old);
     if (indexById.has(node.id)) {
       error(
         'DUPLICATE_ID',
@@ -496,6 +578,18 @@ function compileUnsafe(input: unknown): CompileResult {
       indexById.set(node.id, i);
     }
     if (node.kind === 'trigger') triggers.push(i);
+    if (old) {
+      drafts.push({
+        id: node.id,
+        kind: node.kind,
+        module,
+        config,
+        configOk: true,
+        ports: old.ports,
+        expressions: old.expressions,
+      });
+      return;
+    }
     const configErrors = configValidatorOf(module).validate(config);
     for (const e of configErrors) {
       error(
@@ -648,7 +742,14 @@ function compileUnsafe(input: unknown): CompileResult {
   // 5. Expressions: compiled once here, references checked against the graph.
   const indexOf = (id: string) => indexById.get(id);
   drafts.forEach((draft, i) => {
-    if (draft.configOk) compileSites(draft, i, indexOf, acyclic ? isUpstream : undefined, error);
+    if (!draft.configOk) return;
+    if (!reused[i]) {
+      compileSites(draft, i, indexOf, acyclic ? isUpstream : undefined, error);
+      return;
+    }
+    for (const [at, expression] of draft.expressions) {
+      checkReferences(draft, i, at, expression, indexOf, acyclic ? isUpstream : undefined, error);
+    }
   });
 
   // 6. Schemas: the input's, and its samples.
@@ -680,11 +781,28 @@ function compileUnsafe(input: unknown): CompileResult {
         return i === undefined ? undefined : position[i];
       }
     : undefined;
-  const prepared: unknown[] = drafts.map((draft, i) =>
-    draft.configOk
-      ? draft.module.prepare(new Preparation(draft, i, inputSchema, errors, positionOf))
-      : undefined,
-  );
+  // A reused node's data stays when what prepare read is the same: its config
+  // (the same object), the input schema and the run positions of the nodes
+  // its expressions read.
+  const samePositions = (draft: NodeDraft) => {
+    if (!previous || !positionOf) return false;
+    for (const expression of draft.expressions.values()) {
+      for (const ref of expression.nodeRefs) {
+        if (positionOf(ref) !== previous.graph.positionOf(ref)) return false;
+      }
+    }
+    return true;
+  };
+  const keptData = new Uint8Array(count);
+  const prepared: unknown[] = drafts.map((draft, i) => {
+    if (!draft.configOk) return undefined;
+    const old = reused[i];
+    if (old && inputSchema === previous?.graph.inputSchema && samePositions(draft)) {
+      keptData[i] = 1;
+      return old.data;
+    }
+    return draft.module.prepare(new Preparation(draft, i, inputSchema, errors, positionOf));
+  });
 
   // 8. Unreachable nodes: a warning, they are skipped on every run.
   const trigger = triggers[0];
@@ -723,6 +841,21 @@ function compileUnsafe(input: unknown): CompileResult {
   const nodes: PlanNode[] = order.map((i) => {
     const draft = drafts[i] as NodeDraft;
     const incoming = predecessors[i] ?? [];
+    const old = reused[i];
+    // The previous plan's node itself, when nothing it holds has changed: its
+    // data kept (for the trigger, that is the same input schema), at the same
+    // index, wired from the same positions and ports of the same names (a
+    // renamed port changes its signature). Its reads, clean source and merge
+    // template follow from those.
+    if (
+      old &&
+      keptData[i] === 1 &&
+      old.definitionIndex === i &&
+      old.handlesErrors === (handled[i] === 1) &&
+      sameIncoming(old, incoming, position, drafts)
+    ) {
+      return old;
+    }
     const inSources = new Int32Array(incoming.length);
     const inPorts = new Int32Array(incoming.length);
     incoming.forEach((edge, j) => {
@@ -735,17 +868,18 @@ function compileUnsafe(input: unknown): CompileResult {
       const source = drafts[edge.source] as NodeDraft;
       return `${source.id}.${source.ports[edge.sourcePort] ?? ''}`;
     });
-    const signature = signatureOf(
-      draft.kind,
-      draft.config,
-      wiring,
-      definition.input?.schema,
-      handled[i] === 1,
-    );
+    const signature =
+      old &&
+      draft.kind !== 'trigger' &&
+      old.handlesErrors === (handled[i] === 1) &&
+      sameList(old.wiring, wiring)
+        ? old.signature
+        : signatureOf(draft.kind, draft.config, wiring, definition.input?.schema, handled[i] === 1);
     return {
       id: draft.id,
       signature,
       wiring,
+      expressions: draft.expressions,
       kind: draft.kind,
       module: draft.module,
       data: prepared[i],
@@ -774,6 +908,38 @@ function compileUnsafe(input: unknown): CompileResult {
     { indexById, isUpstream, positionOf: positionOf ?? (() => undefined), inputSchema, warnings },
   );
   return { ok: true, workflow: plan, errors: [], warnings };
+}
+
+/**
+ * Whether a plan node's incoming edges are `incoming`: the same sources at the
+ * same run positions (`position`), the same port indexes and the same
+ * `source.port` wiring, compared without building its strings.
+ */
+function sameIncoming(
+  old: PlanNode,
+  incoming: readonly ValidEdge[],
+  position: Int32Array,
+  drafts: readonly NodeDraft[],
+): boolean {
+  if (incoming.length !== old.inSources.length) return false;
+  for (let j = 0; j < incoming.length; j++) {
+    const edge = incoming[j] as ValidEdge;
+    if (position[edge.source] !== old.inSources[j] || edge.sourcePort !== old.inPorts[j]) {
+      return false;
+    }
+    const source = drafts[edge.source] as NodeDraft;
+    const port = source.ports[edge.sourcePort] ?? '';
+    const wire = old.wiring[j] as string;
+    if (
+      wire.length !== source.id.length + 1 + port.length ||
+      !wire.startsWith(source.id) ||
+      wire.charCodeAt(source.id.length) !== 46 || // '.'
+      !wire.endsWith(port)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -967,6 +1133,7 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
     ...old,
     data,
     ports,
+    expressions: draft.expressions,
     reads: readsOf(draft, old.inSources, graph.positionOf),
     signature: signatureOf(
       node.kind,
@@ -987,14 +1154,16 @@ function recompileOne(previous: WorkflowPlan, input: unknown): CompileResult | u
  * Checks a definition and compiles it for `runWorkflow`. Never throws: every
  * problem comes back as a diagnostic with a stable code and a JSON Pointer.
  * With `options.previous`, an edit to one node's config is compiled alone
- * (the editor's worker, on every keystroke); see `recompileOne`.
+ * (the editor's worker, on every keystroke; see `recompileOne`), and any
+ * other edit keeps what was compiled of the nodes it left alone (see
+ * `compileUnsafe`).
  */
 export function compileWorkflow(definition: unknown, options: CompileOptions = {}): CompileResult {
   try {
     const { previous } = options;
     if (previous instanceof WorkflowPlan) {
       const edited = recompileOne(previous, definition) ?? recompileTopLevel(previous, definition);
-      if (edited) return edited;
+      return edited ?? compileUnsafe(definition, previous);
     }
     return compileUnsafe(definition);
   } catch (err) {

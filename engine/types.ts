@@ -249,10 +249,12 @@ export interface CompileOptions {
   /**
    * The workflow compiled from an earlier version of this definition. When the
    * new one differs only in one node (its config, label or position), and that
-   * node has no problem, only it is compiled again; the result is the same as
-   * a whole compile. Unchanged parts are recognised by identity (the same node,
-   * edge and top-level objects), so do not change a definition in place
-   * between compiles.
+   * node has no problem, only it is compiled again; otherwise the whole
+   * definition is compiled, and each node that is the earlier definition's
+   * very object keeps what was compiled of it. Either way the result is the
+   * same as a whole compile's. Unchanged parts are recognised by identity (the
+   * same node, edge and top-level objects), so do not change a definition in
+   * place between compiles.
    */
   previous?: CompiledWorkflow;
 }

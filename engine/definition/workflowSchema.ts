@@ -10,6 +10,7 @@ export const workflowSchema: JsonObject = published as JsonObject;
 
 let structural: CompiledSchema | undefined;
 let structuralNode: CompiledSchema | undefined;
+let structuralEdge: CompiledSchema | undefined;
 let structuralTop: CompiledSchema | undefined;
 
 /** A copy of the published schema without its per-kind `if/then` config rules. */
@@ -44,6 +45,18 @@ export function structuralNodeSchema(): CompiledSchema {
     structuralNode = compileTrustedSchema({ $schema, $defs, $ref: '#/$defs/node' });
   }
   return structuralNode;
+}
+
+/**
+ * The rules for one edge alone (`$defs/edge`): what a new edge must pass when
+ * the rest of the definition is already known to be valid. Compiled on first use.
+ */
+export function structuralEdgeSchema(): CompiledSchema {
+  if (!structuralEdge) {
+    const { $schema, $defs } = withoutConfigRules();
+    structuralEdge = compileTrustedSchema({ $schema, $defs, $ref: '#/$defs/edge' });
+  }
+  return structuralEdge;
 }
 
 /**
