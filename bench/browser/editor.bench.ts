@@ -1,9 +1,9 @@
 // The browser benchmark (issue 5): keystroke-to-painted-preview latency (in a
-// node's expression, in a condition whose branch each key flips, and in the
-// input sample), long tasks while typing, frames dropped while dragging a
-// node, the page while big-1000 opens from a file, and the long tasks of
-// deleting, undoing and pasting all of it at once, measured in the built app
-// in real Chromium. Run with `npm run bench:browser`; the figures are printed
+// node's expression, in a condition whose branch each key flips, in the input
+// sample, and in a switch's case port), long tasks while typing, frames
+// dropped while dragging a node, the page while big-1000 opens from a file,
+// and the long tasks of deleting, undoing and pasting all of it at once,
+// measured in the built app in real Chromium. Run with `npm run bench:browser`; the figures are printed
 // as tables and written to test-results/bench-browser/*.json. Nothing here
 // asserts a time: the budgets are judged in bench/RESULTS.md.
 
@@ -18,6 +18,7 @@ import {
   prepareControl,
   prepareBranchEditor,
   prepareEditor,
+  preparePortEditor,
   prepareSampleEditor,
   selectOnCanvas,
 } from './pages.ts';
@@ -468,6 +469,9 @@ const TYPING_ROWS = [
   // The input sample: every node runs again, and every card whose result
   // changes is drawn again.
   { into: 'into the input sample of', prepare: prepareSampleEditor, suffix: ': sample' },
+  // A switch's case port: the port is renamed and its edges follow, so the
+  // worker compiles a changed graph, not one changed field.
+  { into: "into a switch's case port on", prepare: preparePortEditor, suffix: ': port' },
 ];
 
 for (const { into, prepare, suffix } of TYPING_ROWS) {

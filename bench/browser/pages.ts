@@ -60,6 +60,36 @@ export async function importWorkload(page: Page, workload: Workload): Promise<vo
   );
 }
 
+/**
+ * A big canvas draws only the cards in view: drags the canvas to the left, by
+ * an empty spot of it, as a person pans to what they look for, until node
+ * `id`'s card is drawn.
+ */
+async function panUntilDrawn(page: Page, id: string): Promise<void> {
+  const wrapper = page.locator(`.react-flow__node[data-id="${id}"]`);
+  for (let step = 0; step < 20 && (await wrapper.count()) === 0; step++) {
+    const spot = await page.evaluate(() => {
+      const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
+      if (!pane) return undefined;
+      // The first spot along the canvas's lower edge where the pane itself is hit.
+      for (let x = pane.right - 40; x > pane.left + pane.width / 2; x -= 20) {
+        for (let y = pane.bottom - 20; y > pane.top + pane.height / 2; y -= 20) {
+          if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) {
+            return { x, y, width: pane.width };
+          }
+        }
+      }
+      return undefined;
+    });
+    if (!spot) throw new Error(`no empty spot of the canvas to drag while looking for ${id}`);
+    await page.mouse.move(spot.x, spot.y);
+    await page.mouse.down();
+    await page.mouse.move(spot.x - spot.width / 3, spot.y, { steps: 8 });
+    await page.mouse.up();
+  }
+  await expect(wrapper).toHaveCount(1);
+}
+
 /** Brings a node into view (React Flow pans to a focused node) and selects it with a click. */
 export async function selectOnCanvas(page: Page, id: string): Promise<Locator> {
   const wrapper = page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -129,6 +159,28 @@ export async function prepareBranchEditor(page: Page, workload: Workload): Promi
   await page.keyboard.press('ControlOrMeta+Home');
   for (let i = 0; i < at + THRESHOLD.length; i++) await page.keyboard.press('ArrowRight');
   await expect(card.locator('.weft-node-meta')).toContainText('→ true');
+  return { container: `.react-flow__node[data-id="${nodeId}"]`, preview: '.weft-node-meta' };
+}
+
+/**
+ * Opens the editor on the workload, selects the switch of the edited node's
+ * stage (`…_tier`, which routes the order's `gold` customer to its first
+ * case), and puts the caret at the end of that case's port name, so that each
+ * key renames the port (`gold0`, back to `gold`) and its edges follow: a
+ * change of the graph, not of one field, at every keystroke. The probe
+ * watches the switch card's port and time line, which names the port taken
+ * once the worker has run the renamed definition.
+ */
+export async function preparePortEditor(page: Page, workload: Workload): Promise<ProbeTarget> {
+  await importWorkload(page, workload);
+  const nodeId = editedNode(workload).replace(/_totals$/, '_tier');
+  await panUntilDrawn(page, nodeId);
+  const card = await selectOnCanvas(page, nodeId);
+  const field = page.getByRole('textbox', { name: 'Case 1 port', exact: true });
+  await expect(field).toHaveValue('gold');
+  await field.focus();
+  await page.keyboard.press('End');
+  await expect(card.locator('.weft-node-meta')).toContainText('→ gold');
   return { container: `.react-flow__node[data-id="${nodeId}"]`, preview: '.weft-node-meta' };
 }
 
