@@ -32,6 +32,7 @@ export type {
   Diagnostic,
   DiagnosticCode,
   EdgeDefinition,
+  EdgeSplice,
   FetchLike,
   InputSample,
   Json,

@@ -280,6 +280,13 @@ export interface NodeSummary {
   reused?: boolean;
 }
 
+/** See DefinitionPatch.edgeSplice. */
+export interface EdgeSplice {
+  at: number;
+  remove: number;
+  insert: EdgeDefinition[];
+}
+
 /**
  * What changed in a definition since the copy the worker holds: typing in one
  * expression sends one node, not the document.
@@ -289,8 +296,14 @@ export interface DefinitionPatch {
   nodes: NodeDefinition[];
   /** Node ids in document order; present when nodes were added, removed or reordered. */
   order?: string[];
-  /** The whole edge list, when it changed. */
+  /** The whole edge list, when it changed and `edgeSplice` would not say it in less. */
   edges?: EdgeDefinition[];
+  /**
+   * The edges that changed, when they are few: the held list with `remove`
+   * edges at `at` replaced by `insert`, as `Array.prototype.splice` does. A
+   * port renamed on a big graph sent its thousand edges with every keystroke.
+   */
+  edgeSplice?: EdgeSplice;
   /** Everything but `nodes` and `edges`, when any of it changed. */
   rest?: Omit<WorkflowDefinition, 'nodes' | 'edges'>;
 }

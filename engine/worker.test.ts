@@ -137,6 +137,35 @@ describe('patches', () => {
     expect(patched.edges).toEqual([{ source: 'double', target: 'out' }]);
     expect(patched.name).toBe('renamed');
     expect(applyPatch(base, { nodes: [] })).toEqual(base);
+    // Edges as a splice: every edge outside it is the held object.
+    const spliced = applyPatch(base, {
+      nodes: [],
+      edgeSplice: { at: 1, remove: 1, insert: [{ source: 'double', target: 'out' }] },
+    });
+    expect(spliced.edges).toEqual([base.edges[0], { source: 'double', target: 'out' }]);
+    expect(spliced.edges[0]).toBe(base.edges[0]);
+  });
+
+  it('runs the graph an edge splice makes', async () => {
+    const service = createPreviewService();
+    const first = await service.preview({
+      generation: 1,
+      definition: workflow('$ * 2'),
+      input: 6,
+      options: {},
+    });
+    expect(first.nodes['big']?.port).toBe('true');
+    // The condition rewired from `double` (12) to the trigger (6).
+    const rewired = await service.preview({
+      generation: 2,
+      patch: {
+        nodes: [],
+        edgeSplice: { at: 1, remove: 1, insert: [{ source: 'start', target: 'big' }] },
+      },
+      options: {},
+    });
+    expect(rewired.recompiled).toBe(true);
+    expect(rewired.nodes['big']?.port).toBe('false');
   });
 
   it('tells a patch that changes what runs from one that only moves nodes', () => {
@@ -151,6 +180,7 @@ describe('patches', () => {
     expect(changes({ nodes: [{ ...double, config: { expression: '$ * 3' } }] })).toBe(true);
     expect(changes({ nodes: [double, { id: 'fresh', kind: 'output' }] })).toBe(true);
     expect(changes({ nodes: [], edges: [] })).toBe(true);
+    expect(changes({ nodes: [], edgeSplice: { at: 0, remove: 1, insert: [] } })).toBe(true);
   });
 
   it('runs a patched definition as if it had been sent whole', async () => {

@@ -71,7 +71,7 @@ function nodeMeaningChanged(before: NodeDefinition, after: NodeDefinition): bool
  * serialize every node; a patch that only moves nodes (a drag) is not a change.
  */
 export function patchChangesMeaning(held: WorkflowDefinition, patch: DefinitionPatch): boolean {
-  if (patch.order || patch.edges || patch.rest) return true;
+  if (patch.order || patch.edges || patch.edgeSplice || patch.rest) return true;
   if (patch.nodes.length === 0) return false;
   // One pass that indexes the patch's few nodes, not the definition's many.
   const carried = new Map(patch.nodes.map((n) => [n.id, n]));
@@ -370,7 +370,13 @@ export function applyPatch(base: WorkflowDefinition, patch: DefinitionPatch): Wo
   } else {
     nodes = base.nodes.map((n) => changed.get(n.id) ?? n);
   }
-  return { ...(patch.rest ?? base), nodes, edges: patch.edges ?? base.edges } as WorkflowDefinition;
+  let edges = patch.edges ?? base.edges;
+  if (!patch.edges && patch.edgeSplice) {
+    const { at, remove, insert } = patch.edgeSplice;
+    // Every other edge stays the held object: compile knows those (see CompileOptions.previous).
+    edges = [...base.edges.slice(0, at), ...insert, ...base.edges.slice(at + remove)];
+  }
+  return { ...(patch.rest ?? base), nodes, edges } as WorkflowDefinition;
 }
 
 type Fetcher = (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>;

@@ -23,7 +23,9 @@
 import { performance } from 'node:perf_hooks';
 import { MAILBOX_BYTES, replyMailbox } from '../../engine/replyMailbox.ts';
 import { createPreviewService } from '../../engine/worker.ts';
+import { edgeSpliceOf } from '../../src/engine/client.ts';
 import type {
+  EdgeDefinition,
   Json,
   JsonObject,
   NodeDefinition,
@@ -44,6 +46,12 @@ const SAMPLE = process.env.EDIT === 'sample';
 const SCHEMA = process.env.EDIT === 'schema';
 const BROKEN = process.env.EDIT === 'broken';
 const PORT = process.env.EDIT === 'port';
+
+/** The edges of a patch as the editor's client sends them (diffDefinitions). */
+function edgesPatch(before: EdgeDefinition[], after: EdgeDefinition[]) {
+  const splice = edgeSpliceOf(before, after);
+  return splice ? { edgeSplice: splice } : { edges: after };
+}
 
 /** The definition with switch `id`'s first case port renamed to `port`, its edges following. */
 function withPortRenamed(
@@ -139,6 +147,7 @@ async function replay(workload: Workload) {
       };
     } else if (PORT) {
       // The edited node's stage's switch: `s4_totals` → `s4_tier`.
+      const before = definition.edges;
       const edit = withPortRenamed(
         definition,
         id.replace(/_[a-z]+$/, '_tier'),
@@ -147,7 +156,7 @@ async function replay(workload: Workload) {
       definition = edit.definition;
       request = {
         generation,
-        patch: { nodes: [edit.node], edges: definition.edges },
+        patch: { nodes: [edit.node], ...edgesPatch(before, definition.edges) },
         options: { decisions: {} },
         base: held,
       };

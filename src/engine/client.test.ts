@@ -9,6 +9,7 @@ import { createPreviewService } from '../../engine/worker.ts';
 import {
   createPreviewClient,
   diffDefinitions,
+  edgeSpliceOf,
   STARTUP_TIMEOUT_MS,
   type PreviewWorkerHandle,
   type SummaryChanges,
@@ -479,9 +480,32 @@ describe('definition diffs', () => {
     const patch = diffDefinitions(definition, added);
     expect(patch?.nodes.map((n) => n.id)).toEqual(['out']);
     expect(patch?.order).toEqual(['start', 'double', 'out']);
-    expect(patch?.edges).toBe(added.edges);
+    // One edge added at the end: that edge alone.
+    expect(patch?.edges).toBeUndefined();
+    expect(patch?.edgeSplice).toEqual({ at: 1, remove: 0, insert: [added.edges[1]] });
     expect(patch?.rest?.name).toBe('renamed');
     expect(diffDefinitions(definition, { ...definition })).toEqual({ nodes: [] });
+  });
+
+  it('sends the edges that changed, not the whole list, unless most of it changed', () => {
+    const edges = Array.from({ length: 1000 }, (_, i) => ({
+      source: `n${i}`,
+      target: `n${i + 1}`,
+    }));
+    const big = { ...definition, edges };
+    // A port renamed: its two edges, apart in the list, follow.
+    const renamed = edges.map((e, i) => (i === 400 || i === 410 ? { ...e, sourcePort: 'b' } : e));
+    const patch = diffDefinitions(big, { ...big, edges: renamed });
+    expect(patch?.edges).toBeUndefined();
+    expect(patch?.edgeSplice).toEqual({ at: 400, remove: 11, insert: renamed.slice(400, 411) });
+    // Deleted, then put back where it was.
+    const without = edges.filter((_, i) => i !== 7);
+    expect(edgeSpliceOf(edges, without)).toEqual({ at: 7, remove: 1, insert: [] });
+    expect(edgeSpliceOf(without, edges)).toEqual({ at: 7, remove: 0, insert: [edges[7]] });
+    // A new list of the same edges changes nothing; most of them new, the whole list.
+    expect(diffDefinitions(big, { ...big, edges: [...edges] })).toEqual({ nodes: [] });
+    const most = edges.map((e, i) => (i % 3 === 0 ? e : { ...e }));
+    expect(diffDefinitions(big, { ...big, edges: most })?.edges).toBe(most);
   });
 
   it('names an edited node alone, and the order whenever the ids at some position differ', () => {

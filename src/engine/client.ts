@@ -19,7 +19,7 @@ import type {
   WorkflowDefinition,
 } from '../../engine/index.ts';
 import { nodeKinds } from '../../engine/kinds.ts';
-import type { DefinitionPatch } from '../../engine/types.ts';
+import type { DefinitionPatch, EdgeDefinition, EdgeSplice } from '../../engine/types.ts';
 import { MAILBOX_BYTES, replyMailbox, type ReplyMailbox } from '../../engine/replyMailbox.ts';
 import type { ChannelReply } from '../../engine/worker.ts';
 
@@ -185,7 +185,12 @@ export function diffDefinitions(
   if (nodes.length > after.nodes.length / 2) return null;
   const patch: DefinitionPatch = { nodes };
   if (reordered) patch.order = after.nodes.map((n) => n.id);
-  if (before.edges !== after.edges) patch.edges = after.edges;
+  if (before.edges !== after.edges) {
+    const splice = edgeSpliceOf(before.edges, after.edges);
+    // A new list of the very same edges is no change.
+    if (!splice) patch.edges = after.edges;
+    else if (splice.remove > 0 || splice.insert.length > 0) patch.edgeSplice = splice;
+  }
   const { nodes: _a, edges: _b, ...restBefore } = before;
   const { nodes: _c, edges: _d, ...restAfter } = after;
   const keys = new Set([...Object.keys(restBefore), ...Object.keys(restAfter)]);
@@ -196,6 +201,31 @@ export function diffDefinitions(
     }
   }
   return patch;
+}
+
+/**
+ * The one stretch of `after` that differs from `before` by identity, as a
+ * splice of `before`: the edges before it and after it are the very same
+ * objects. Undefined when the stretch is most of the list (sending the whole
+ * list then costs about as much).
+ */
+export function edgeSpliceOf(
+  before: readonly EdgeDefinition[],
+  after: readonly EdgeDefinition[],
+): EdgeSplice | undefined {
+  const shorter = Math.min(before.length, after.length);
+  let head = 0;
+  while (head < shorter && before[head] === after[head]) head++;
+  let tail = 0;
+  while (
+    tail < shorter - head &&
+    before[before.length - 1 - tail] === after[after.length - 1 - tail]
+  ) {
+    tail++;
+  }
+  const insert = after.slice(head, after.length - tail);
+  if (insert.length > after.length / 2) return undefined;
+  return { at: head, remove: before.length - head - tail, insert };
 }
 
 /** A name for one worker's reply channel that no other tab or worker uses. */
