@@ -3,8 +3,9 @@
 // For each generated workload (bench/workloads.ts): median and p99 of a full
 // re-run, µs per node, the share of the run spent outside expressions and
 // schema checks (engine overhead, by replaying those calls: bench/replay.ts),
-// an incremental re-run after one node's config changes, and the heap held by
-// one compiled workflow. dag-500 is also run on litegraph.js and
+// an incremental re-run after one node's config changes, a recompile after
+// that edit and after a node is added, and the heap held by one compiled
+// workflow. dag-500 is also run on litegraph.js and
 // @flowgram.ai/runtime-js in interleaved rounds, and the ratios printed.
 // Prints a Markdown report on stdout; bench/RESULTS.md records one.
 
@@ -22,7 +23,7 @@ import {
 import { countFor, formatMs, formatUs, median, sample, stats, warm } from './measure.ts';
 import { type Peer, flowgramDag500, litegraphDag500 } from './peers.ts';
 import { replayOf } from './replay.ts';
-import { type Workload, allWorkloads, dag500, withEdit } from './workloads.ts';
+import { type Workload, allWorkloads, dag500, withEdit, withNodeAdded } from './workloads.ts';
 
 // Heap figures need a forced collection: re-run this file with --expose-gc.
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -68,6 +69,8 @@ interface Row {
   incremental: ReturnType<typeof stats>;
   editCompile: number;
   editCompileAlone: number;
+  graphCompile: number;
+  graphCompileKept: number;
   heapKb: number;
 }
 
@@ -123,6 +126,14 @@ async function measureWorkload(workload: Workload): Promise<Row> {
   const editCompileAlone = median(
     await sample(() => compileWorkflow(editedDefinition, { previous: workflow }), 30),
   );
+  // An edit of the graph: a node dropped from the palette and connected from
+  // the trigger, which moves most nodes in run order. With the previous plan,
+  // every other node keeps its checked config and compiled expressions.
+  const grown = withNodeAdded(workload);
+  const graphCompile = median(await sample(() => compileWorkflow(grown), 30));
+  const graphCompileKept = median(
+    await sample(() => compileWorkflow(grown, { previous: workflow }), 30),
+  );
 
   // Heap held by one compiled workflow, expressions and schemas compiled
   // cold: HELD_COPIES copies, the caches emptied before each (so no copy
@@ -160,6 +171,8 @@ async function measureWorkload(workload: Workload): Promise<Row> {
     incremental,
     editCompile,
     editCompileAlone,
+    graphCompile,
+    graphCompileKept,
     heapKb: median(heaps) / 1024,
   };
 }
@@ -258,15 +271,16 @@ async function main(): Promise<void> {
   // litegraph.
   const peerComparison = await comparePeers();
   out(
-    '| workload | nodes | full re-run median | p99 | µs per node | with every node result read | in expressions + schemas | engine overhead | incremental re-run median (p99) | recompile after edit: whole / with previous | heap per compiled workflow |',
+    '| workload | nodes | full re-run median | p99 | µs per node | with every node result read | in expressions + schemas | engine overhead | incremental re-run median (p99) | recompile after edit: whole / with previous | recompile after a node is added: whole / with previous | heap per compiled workflow |',
   );
-  out('|---|---|---|---|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const workload of allWorkloads()) {
     const r = await measureWorkload(workload);
     out(
       `| ${r.name} | ${r.nodes} | ${formatMs(r.full.median)} | ${formatMs(r.full.p99)} | ${formatUs(r.perNodeUs / 1000)} | ${formatMs(r.fullWithResults)} | ` +
         `${formatMs(r.replayMedian)} | ${pct(r.overhead)} | ${formatMs(r.incremental.median)} (${formatMs(r.incremental.p99)}) | ` +
-        `${formatMs(r.editCompile)} / ${formatMs(r.editCompileAlone)} | ${r.heapKb.toFixed(0)} KiB |`,
+        `${formatMs(r.editCompile)} / ${formatMs(r.editCompileAlone)} | ` +
+        `${formatMs(r.graphCompile)} / ${formatMs(r.graphCompileKept)} | ${r.heapKb.toFixed(0)} KiB |`,
     );
   }
   out();

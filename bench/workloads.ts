@@ -323,6 +323,22 @@ export function withEdit(workload: Workload): WorkflowDefinition {
 }
 
 /**
+ * A copy of the definition with a transform added last and connected from
+ * the trigger (a node dropped from the palette and wired): every other node
+ * and edge is the same object.
+ */
+export function withNodeAdded(workload: Workload): WorkflowDefinition {
+  const { definition } = workload;
+  const trigger = definition.nodes.find((n) => n.kind === 'trigger');
+  if (!trigger) throw new Error(`${workload.name} has no trigger`);
+  return {
+    ...definition,
+    nodes: [...definition.nodes, { id: 'added', kind: 'transform', config: { expression: '$' } }],
+    edges: [...definition.edges, { source: trigger.id, target: 'added' }],
+  };
+}
+
+/**
  * A copy of the definition with node `id`'s expression replaced (a keystroke
  * in its Expression field), and the changed node.
  */
