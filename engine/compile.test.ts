@@ -539,33 +539,39 @@ describe('compileWorkflow with previous: the top level edited (samples, name, de
   });
 });
 
+/** The definition of a bundled sample (public/samples/). */
+const bundledSample = (name: string) =>
+  JSON.parse(
+    readFileSync(new URL(`../public/samples/${name}.json`, import.meta.url), 'utf8'),
+  ) as WorkflowDefinition;
+
+/**
+ * What a compile gives a user: its problems, or its warnings and a run of
+ * each of the definition's samples (durations zeroed).
+ */
+async function sampleOutcome(result: CompileResult, definition: WorkflowDefinition) {
+  if (!result.ok) return { errors: result.errors, warnings: result.warnings };
+  const runs = [];
+  for (const sample of definition.input?.samples ?? [{ name: 'none', data: null }]) {
+    const run = await runWorkflow(result.workflow, sample.data, {
+      resolveWorkflow: () => undefined,
+    });
+    runs.push(JSON.parse(JSON.stringify(run, (k, v: unknown) => (k === 'durationMs' ? 0 : v))));
+  }
+  return { warnings: result.warnings, runs };
+}
+
 describe('compileWorkflow with previous: one edited node compiled alone', () => {
   // The editor's worker compiles on every keystroke with the last plan as
   // `previous`. Whatever path it takes, the result must be a whole compile's.
-  const samples = ['purchase-order', 'incident-triage', 'employee-onboarding'].map(
-    (name) =>
-      JSON.parse(
-        readFileSync(new URL(`../public/samples/${name}.json`, import.meta.url), 'utf8'),
-      ) as WorkflowDefinition,
-  );
+  const samples = ['purchase-order', 'incident-triage', 'employee-onboarding'].map(bundledSample);
+  const outcome = sampleOutcome;
 
   /** The definition with node `i` replaced (a new object, as a patch makes it). */
   const withNode = (definition: WorkflowDefinition, i: number, config: JsonObject) => ({
     ...definition,
     nodes: definition.nodes.map((n, j) => (j === i ? { ...n, config } : n)),
   });
-
-  const outcome = async (result: CompileResult, definition: WorkflowDefinition) => {
-    if (!result.ok) return { errors: result.errors, warnings: result.warnings };
-    const runs = [];
-    for (const sample of definition.input?.samples ?? [{ name: 'none', data: null }]) {
-      const run = await runWorkflow(result.workflow, sample.data, {
-        resolveWorkflow: () => undefined,
-      });
-      runs.push(JSON.parse(JSON.stringify(run, (k, v: unknown) => (k === 'durationMs' ? 0 : v))));
-    }
-    return { warnings: result.warnings, runs };
-  };
 
   const edits = (source: string): string[] => [
     `(${source})`,
@@ -678,12 +684,7 @@ describe('compileWorkflow with previous: the graph edited (edges, ports, nodes a
     'incident-triage',
     'employee-onboarding',
     'provision-accounts',
-  ].map(
-    (name) =>
-      JSON.parse(
-        readFileSync(new URL(`../public/samples/${name}.json`, import.meta.url), 'utf8'),
-      ) as WorkflowDefinition,
-  );
+  ].map(bundledSample);
 
   /** What the runner reads of a plan, ids and run positions included, without object identity. */
   const planOf = (result: CompileResult) =>
@@ -706,17 +707,10 @@ describe('compileWorkflow with previous: the graph edited (edges, ports, nodes a
         }))
       : undefined;
 
-  const outcome = async (result: CompileResult, definition: WorkflowDefinition) => {
-    if (!result.ok) return { errors: result.errors, warnings: result.warnings };
-    const runs = [];
-    for (const sample of definition.input?.samples ?? [{ name: 'none', data: null }]) {
-      const run = await runWorkflow(result.workflow, sample.data, {
-        resolveWorkflow: () => undefined,
-      });
-      runs.push(JSON.parse(JSON.stringify(run, (k, v: unknown) => (k === 'durationMs' ? 0 : v))));
-    }
-    return { warnings: result.warnings, runs, plan: planOf(result) };
-  };
+  const outcome = async (result: CompileResult, definition: WorkflowDefinition) => ({
+    ...(await sampleOutcome(result, definition)),
+    plan: planOf(result),
+  });
 
   /** Edits of the graph a person makes on the canvas, each leaving every other object as it was. */
   const graphEdits = (d: WorkflowDefinition): [string, WorkflowDefinition][] => {
