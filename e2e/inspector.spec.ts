@@ -239,6 +239,42 @@ test('a switch case list can be added to, renamed, reordered and trimmed', async
   await page.screenshot({ path: 'test-results/inspector-switch.png' });
 });
 
+test('renaming a connected case port keeps its edge, and the preview follows at each key', async ({
+  page,
+}) => {
+  const editor = new EditorPage(page);
+  await editor.open();
+  await page.getByRole('button', { name: 'Gallery' }).click();
+  await page.getByRole('button', { name: 'Open Incident triage' }).click();
+  // The first sample is a SEV1 outage: the switch takes its first case.
+  const triage = node(page, 'triage');
+  await expect(triage.locator('.weft-node-meta')).toContainText('→ critical');
+  await selectNode(page, 'triage');
+  const port = inspector(page).getByLabel('Case 1 port');
+  await expect(port).toHaveValue('critical');
+  await port.click();
+  await port.press('End');
+
+  // Each key renames the port; its edge follows, and the run goes on through it.
+  await port.pressSequentially('Now');
+  await expect(port).toHaveValue('criticalNow');
+  await expect(triage.locator('.weft-node-meta')).toContainText('→ criticalNow');
+  await expect(editor.edgeLine('triage', 'criticalNow', 'summarize')).toHaveClass(/edge-taken/);
+  await expect(editor.edge('triage', 'critical', 'summarize')).toHaveCount(0);
+  await expect(node(page, 'report')).toHaveAttribute('data-status', 'succeeded');
+
+  await port.press('Backspace');
+  await expect(triage.locator('.weft-node-meta')).toContainText('→ criticalNo');
+  await expect(editor.edgeLine('triage', 'criticalNo', 'summarize')).toHaveClass(/edge-taken/);
+
+  // One undo takes the typing back (one step per field), still connected.
+  await editor.undo();
+  await expect(port).toHaveValue('critical');
+  await expect(triage.locator('.weft-node-meta')).toContainText('→ critical');
+  await expect(editor.edgeLine('triage', 'critical', 'summarize')).toHaveClass(/edge-taken/);
+  await expect(node(page, 'report')).toHaveAttribute('data-status', 'succeeded');
+});
+
 test('the approval decision and an error mock change the preview', async ({ page }) => {
   await openPurchaseOrder(page);
   await clearSelection(page);

@@ -1,5 +1,5 @@
-import { memo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useRef } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { nodeKindInfo } from '../engine/client.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { cardOutPorts } from '../store/layout.ts';
@@ -36,6 +36,28 @@ function previewWidth(outPorts: readonly string[], labelled: boolean): number {
   return PREVIEW_WIDTH_PX - PORT_LABEL_EXTRA_PX - Math.ceil(widest * 0.62 * PORT_LABEL_FONT_PX);
 }
 
+const NO_PORTS: readonly string[] = [];
+
+/**
+ * React Flow measures a card's handles when it first draws the card, and again
+ * only when the card's size changes. A port renamed since (a switch's case
+ * port typed into) left its new handle unmeasured, and React Flow drew no edge
+ * from it: the connection vanished from the canvas while the run still took
+ * it. Asks for a new measure whenever the card's ports change, not on its
+ * first draw (a big canvas draws hundreds of cards at once).
+ */
+function useMeasuredPorts(id: string, ports: readonly string[]): void {
+  const updateNodeInternals = useUpdateNodeInternals();
+  // Port names are identifiers: no line breaks.
+  const key = ports.join('\n');
+  const measured = useRef(key);
+  useEffect(() => {
+    if (measured.current === key) return;
+    measured.current = key;
+    updateNodeInternals(id);
+  }, [id, key, updateNodeInternals]);
+}
+
 /**
  * One node card. It reads its own definition and result from the store by id
  * instead of through React Flow's `data`, so a run or a drag re-renders only
@@ -45,13 +67,14 @@ function WeftNodeComponent({ id, selected }: NodeProps) {
   const node = useEditor(selectNode(id));
   const summary = useEditor(selectNodeSummary(id));
   const diagnostics = useEditor((s) => nodeDiagnostics(s, id));
+  // `error` sits on the bottom edge, styled apart; the others on the right.
+  const outPorts = node ? cardOutPorts(node) : NO_PORTS;
+  useMeasuredPorts(id, outPorts);
   if (!node) return null;
   const info = nodeKindInfo(node.kind);
   const status: CanvasStatus = summary?.status ?? 'idle';
   const problem = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
-  // `error` sits on the bottom edge, styled apart; the others on the right.
   // A lone `out` needs no label; every other port is named beside its handle.
-  const outPorts = cardOutPorts(node);
   const labelled = !(outPorts.length === 1 && outPorts[0] === 'out');
   const errorLine = summary?.error?.message;
   const label = node.label ?? info?.label ?? node.kind;
