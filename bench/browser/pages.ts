@@ -168,8 +168,8 @@ export async function prepareBranchEditor(page: Page, workload: Workload): Promi
  * case), and puts the caret at the end of that case's port name, so that each
  * key renames the port (`gold0`, back to `gold`) and its edges follow: a
  * change of the graph, not of one field, at every keystroke. The probe
- * watches the switch card's port and time line, which names the port taken
- * once the worker has run the renamed definition.
+ * watches the port the switch card names as taken, once the worker has run
+ * the renamed definition.
  */
 export async function preparePortEditor(page: Page, workload: Workload): Promise<ProbeTarget> {
   await importWorkload(page, workload);
@@ -181,7 +181,12 @@ export async function preparePortEditor(page: Page, workload: Workload): Promise
   await field.focus();
   await page.keyboard.press('End');
   await expect(card.locator('.weft-node-meta')).toContainText('→ gold');
-  return { container: `.react-flow__node[data-id="${nodeId}"]`, preview: '.weft-node-meta' };
+  // The port's own span: the line's whole text runs the port into the time,
+  // and `→ gold` with `17 µs` reads as `→ gold1` with `7 µs`.
+  return {
+    container: `.react-flow__node[data-id="${nodeId}"]`,
+    preview: '.weft-node-meta > span:first-child',
+  };
 }
 
 /**
