@@ -3,9 +3,10 @@
 // sample, and in a switch's case port), long tasks while typing, frames
 // dropped while dragging a node, the page while big-1000 opens from a file,
 // and the long tasks of deleting, undoing and pasting all of it at once,
-// measured in the built app in real Chromium. Run with `npm run bench:browser`; the figures are printed
-// as tables and written to test-results/bench-browser/*.json. Nothing here
-// asserts a time: the budgets are judged in bench/RESULTS.md.
+// measured in the built app in real Chromium. Run with
+// `npm run bench:browser`; the figures are printed as tables and written to
+// test-results/bench-browser/*.json. Nothing here asserts a time: the budgets
+// are judged in bench/RESULTS.md.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
